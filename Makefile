@@ -1,0 +1,48 @@
+# Two commands for a fresh Debian machine with Python 3.11:
+#   make run   set everything up and serve the course with demo accounts on http://127.0.0.1:8000
+#   make test  set everything up and run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local commands run in development mode unless the environment says otherwise.
+export DEBUG ?= true
+
+.PHONY: run test bench setup install browser lint clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet 'pip>=25.1'
+	$(BIN)/pip install --quiet -c constraints.txt --group dev
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Browser tests drive Debian's Chromium; nothing is downloaded at run time.
+browser: /usr/bin/chromium
+/usr/bin/chromium:
+	@echo "Installing Debian's chromium package for the browser tests"
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+setup: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py build_course
+
+run: setup
+	$(BIN)/python manage.py setup_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup browser
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles test-artifacts .pytest_cache

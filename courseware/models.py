@@ -1,0 +1,253 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from courseware.ingest import count_words, flesch_kincaid_grade, reading_minutes
+
+published_validator = RegexValidator(
+    r"^\d{4}(-\d{2}(-\d{2})?)?$", "Use YYYY, YYYY-MM or YYYY-MM-DD, as precise as the text allows."
+)
+
+
+class Source(models.Model):
+    """A document as received, its cleaned text, and what cleaning removed."""
+
+    class Kind(models.TextChoices):
+        ANALYSIS = "analysis", "Expert analysis"
+        COMMENTARY = "commentary", "Policy commentary"
+        NEWS = "news", "News"
+        BLOG = "blog", "Blog post"
+        AI_SUMMARY = "ai-summary", "AI-generated summary"
+        OTHER = "other", "Other"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=300)
+    is_title_editorial = models.BooleanField(
+        default=False, help_text="The title was written by the course, not taken from the text."
+    )
+    author = models.CharField(max_length=200, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published = models.CharField(max_length=10, blank=True, validators=[published_validator])
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    url = models.URLField(max_length=500, blank=True)
+    copied_from_url = models.URLField(max_length=500, blank=True)
+    note = models.TextField(blank=True, help_text="For teachers: what kind of source, how far to trust it.")
+    position = models.PositiveIntegerField(default=0)
+    raw_sha256 = models.CharField(max_length=64)
+    raw_text = models.TextField(help_text="The document as received, decoded.")
+    clean_rules = models.JSONField(default=dict, blank=True)
+    text = models.TextField(help_text="The cleaned text that citations anchor in.")
+    removed_lines = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def word_count(self) -> int:
+        return count_words(self.text)
+
+    @property
+    def year(self) -> str:
+        return self.published[:4]
+
+
+class Passage(models.Model):
+    """One block of a source's cleaned text (heading, paragraph or list item) with its offsets."""
+
+    class Kind(models.TextChoices):
+        HEADING = "heading", "Heading"
+        PARAGRAPH = "paragraph", "Paragraph"
+        LIST_ITEM = "list_item", "List item"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="passages")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    section = models.CharField(max_length=300, blank=True)
+    text = models.TextField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["source", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "position"], name="passage_unique_position"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="passage_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.slug} ¶{self.position}: {self.text[:60]}"
+
+    @property
+    def html_id(self) -> str:
+        return f"{self.source.slug}-{self.position}"
+
+
+class Quote(models.Model):
+    """A citation: a W3C TextQuoteSelector (exact, prefix, suffix) on a source's cleaned text,
+    with its resolved position. Invariant: source.text[start:end] == exact."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    exact = models.TextField()
+    prefix = models.CharField(max_length=32, blank=True)
+    suffix = models.CharField(max_length=32, blank=True)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.source.slug}: “{self.exact[:60]}”"
+
+    def clean(self) -> None:
+        if self.source.text[self.start : self.end] != self.exact:
+            raise ValidationError(
+                f"The quote no longer matches {self.source.slug} at {self.start}–{self.end}; "
+                "check it again against the source."
+            )
+
+
+class Objective(models.Model):
+    code = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Reading(models.Model):
+    """An ordered selection of passages, from one or more sources, on one theme."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="readings")
+    passages = models.ManyToManyField(Passage, through="ReadingPassage", related_name="readings")
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def ordered_passages(self) -> list[Passage]:
+        """The passages in reading order; uses a prefetch of `reading_passages__passage`."""
+        return [rp.passage for rp in self.reading_passages.all()]
+
+    @cached_property
+    def body_text(self) -> str:
+        return "\n\n".join(p.text for p in self.ordered_passages() if p.kind != Passage.Kind.HEADING)
+
+    @property
+    def word_count(self) -> int:
+        return count_words(self.body_text)
+
+    @property
+    def minutes(self) -> int:
+        return reading_minutes(self.word_count)
+
+    @property
+    def grade_level(self) -> float:
+        return flesch_kincaid_grade(self.body_text)
+
+
+class ReadingPassage(models.Model):
+    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="reading_passages")
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["reading", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["reading", "position"], name="reading_passage_position"),
+            models.UniqueConstraint(fields=["reading", "passage"], name="reading_passage_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reading.slug} #{self.position}"
+
+
+class ReadingNote(models.Model):
+    """A callout in a reading, e.g. where two sources disagree, backed by citations."""
+
+    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="notes")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["reading", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["reading", "position"], name="reading_note_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoteCitation(Quote):
+    note = models.ForeignKey(ReadingNote, on_delete=models.CASCADE, related_name="citations")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["note", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="note_citation_end_after_start"),
+        ]
+
+
+class Course(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    readings = models.ManyToManyField(Reading, blank=True, related_name="courses")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Enrollment", related_name="courses"
+    )
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("course_detail", args=[self.slug])
+
+
+class Enrollment(models.Model):
+    class Role(models.TextChoices):
+        STUDENT = "student", "Student"
+        TEACHER = "teacher", "Teacher"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STUDENT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "user"], name="enrollment_once_per_course"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course} ({self.role})"

@@ -1,0 +1,314 @@
+"""Reading a course pack from `seeds/`: TOML in, plain dataclasses out (no database here).
+
+Every error is a PackError that names the file, the item and what to do, because the person
+reading it is a teacher editing TOML by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from courseware.ingest import CleanRules, Document, QuoteError, anchor
+
+SOURCES_FILE = "sources.toml"
+COURSE_DIR = "course"
+READINGS_FILE = f"{COURSE_DIR}/readings.toml"
+KINDS = ("analysis", "commentary", "news", "blog", "ai-summary", "other")
+
+
+class PackError(Exception):
+    def __init__(self, file: str, item: str, message: str) -> None:
+        super().__init__(f"{file}, {item}: {message}")
+        self.file, self.item, self.message = file, item, message
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    slug: str
+    file: str
+    sha256: str
+    title: str
+    title_is_editorial: bool
+    author: str
+    publisher: str
+    published: str
+    kind: str
+    url: str
+    copied_from: str
+    note: str
+    rules: CleanRules
+    rules_data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ObjectiveSpec:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    source: str
+    first: str  # a quote inside the first passage of the range
+    last: str  # a quote inside the last passage ("" = the range is the first passage alone)
+
+
+@dataclass(frozen=True)
+class CitationSpec:
+    source: str
+    quote: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class NoteSpec:
+    title: str
+    text: str
+    citations: tuple[CitationSpec, ...]
+
+
+@dataclass(frozen=True)
+class ReadingSpec:
+    slug: str
+    title: str
+    summary: str
+    objectives: tuple[str, ...]
+    parts: tuple[PartSpec, ...]
+    notes: tuple[NoteSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class CourseSpec:
+    slug: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Pack:
+    root: Path
+    sources: tuple[SourceSpec, ...]
+    objectives: tuple[ObjectiveSpec, ...]
+    readings: tuple[ReadingSpec, ...]
+    course: CourseSpec
+
+    def raw_bytes(self, spec: SourceSpec) -> bytes:
+        """The source file's bytes, refused unless they are exactly the ones recorded."""
+        path = self.root / spec.file
+        where = f"source {spec.slug!r}"
+        if not path.is_file():
+            raise PackError(SOURCES_FILE, where, f"file {spec.file} does not exist.")
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != spec.sha256:
+            raise PackError(
+                SOURCES_FILE,
+                where,
+                f"{spec.file} has sha256 {digest}, but sources.toml records {spec.sha256}. "
+                "Sources must stay byte-identical to what was received: restore the file, or "
+                "if the new bytes are intended, record the new sha256.",
+            )
+        return data
+
+
+class _Table:
+    """Typed access to one TOML table, with errors that say where."""
+
+    def __init__(self, data: object, file: str, item: str, allowed: set[str]) -> None:
+        if not isinstance(data, dict):
+            raise PackError(file, item, "must be a table.")
+        unknown = sorted(set(data) - allowed)
+        if unknown:
+            raise PackError(file, item, f"unknown key(s) {', '.join(unknown)}.")
+        self.data, self.file, self.item = data, file, item
+
+    def str(self, key: str, default: str | None = None) -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            raise PackError(self.file, self.item, f"missing {key!r}.")
+        if not isinstance(value, str):
+            raise PackError(self.file, self.item, f"{key!r} must be a string.")
+        return value.strip()
+
+    def bool(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise PackError(self.file, self.item, f"{key!r} must be true or false.")
+        return value
+
+    def list(self, key: str) -> list[Any]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list):
+            raise PackError(self.file, self.item, f"{key!r} must be a list.")
+        return value
+
+
+def _read_toml(path: Path, root: Path) -> dict[str, Any]:
+    name = str(path.relative_to(root))
+    if not path.is_file():
+        raise PackError(name, "file", "does not exist.")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise PackError(name, "file", f"is not valid TOML: {error}.") from error
+
+
+def _unique(file: str, kind: str, keys: list[str]) -> None:
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            raise PackError(file, f"{kind} {key!r}", "is defined twice; slugs must be unique.")
+        seen.add(key)
+
+
+def load_sources(root: Path) -> tuple[SourceSpec, ...]:
+    data = _read_toml(root / SOURCES_FILE, root)
+    specs = []
+    for index, raw in enumerate(data.get("source", []), start=1):
+        item = f"source #{index}"
+        table = _Table(
+            raw,
+            SOURCES_FILE,
+            item,
+            {
+                *("slug", "file", "sha256", "title", "title_is_editorial", "author"),
+                *("publisher", "published", "kind", "url", "copied_from", "note", "clean"),
+            },
+        )
+        slug = table.str("slug")
+        item = f"source {slug!r}"
+        kind = table.str("kind")
+        if kind not in KINDS:
+            raise PackError(SOURCES_FILE, item, f"kind {kind!r} is not one of {', '.join(KINDS)}.")
+        rules_data = raw.get("clean", {})
+        try:
+            rules = CleanRules.from_mapping(rules_data)
+        except ValueError as error:
+            raise PackError(SOURCES_FILE, f"{item} [clean]", str(error)) from error
+        specs.append(
+            SourceSpec(
+                slug=slug,
+                file=table.str("file"),
+                sha256=table.str("sha256").lower(),
+                title=table.str("title"),
+                title_is_editorial=table.bool("title_is_editorial", False),
+                author=table.str("author", ""),
+                publisher=table.str("publisher", ""),
+                published=table.str("published", ""),
+                kind=kind,
+                url=table.str("url", ""),
+                copied_from=table.str("copied_from", ""),
+                note=" ".join(table.str("note", "").split()),
+                rules=rules,
+                rules_data=dict(rules_data),
+            )
+        )
+    _unique(SOURCES_FILE, "source", [s.slug for s in specs])
+    return tuple(specs)
+
+
+def parse_citations(value: object, file: str, item: str, known_sources: set[str]) -> tuple[CitationSpec, ...]:
+    """`citations = [{ source = "slug", quote = "exact words" }, …]` with optional prefix/suffix."""
+    if not isinstance(value, list) or not value:
+        raise PackError(file, item, "needs citations = [{ source = \"<slug>\", quote = \"<exact words>\" }].")
+    citations = []
+    for number, raw in enumerate(value, start=1):
+        where = f"{item}, citation {number}"
+        table = _Table(raw, file, where, {"source", "quote", "prefix", "suffix"})
+        source = table.str("source")
+        if source not in known_sources:
+            raise PackError(file, where, f"source {source!r} is not in {SOURCES_FILE}.")
+        quote = table.str("quote")
+        if not quote:
+            raise PackError(file, where, "the quote is empty.")
+        citations.append(CitationSpec(source, quote, table.str("prefix", ""), table.str("suffix", "")))
+    return tuple(citations)
+
+
+def load_pack(root: Path) -> Pack:
+    """Read sources.toml and course/*.toml; check their shape, not yet their quotes."""
+    sources = load_sources(root)
+    objectives_file = f"{COURSE_DIR}/objectives.toml"
+    objectives = []
+    for index, raw in enumerate(_read_toml(root / objectives_file, root).get("objective", []), 1):
+        table = _Table(raw, objectives_file, f"objective #{index}", {"code", "title"})
+        objectives.append(ObjectiveSpec(code=table.str("code"), title=table.str("title")))
+    _unique(objectives_file, "objective", [o.code for o in objectives])
+    known_objectives = {o.code for o in objectives}
+    known_sources = {s.slug for s in sources}
+
+    course_file = f"{COURSE_DIR}/course.toml"
+    course_data = _read_toml(root / course_file, root)
+    course_table = _Table(course_data.get("course"), course_file, "[course]", {"slug", "title", "description"})
+    course = CourseSpec(
+        slug=course_table.str("slug"),
+        title=course_table.str("title"),
+        description=" ".join(course_table.str("description", "").split()),
+    )
+
+    readings_file = READINGS_FILE
+    readings = []
+    for index, raw in enumerate(_read_toml(root / readings_file, root).get("reading", []), 1):
+        table = _Table(raw, readings_file, f"reading #{index}", {"slug", "title", "summary", "objectives", "part", "note"})
+        slug = table.str("slug")
+        item = f"reading {slug!r}"
+        codes = tuple(table.list("objectives"))
+        for code in codes:
+            if code not in known_objectives:
+                raise PackError(readings_file, item, f"objective {code!r} is not in {objectives_file}.")
+        parts = []
+        for number, raw_part in enumerate(table.list("part"), start=1):
+            part = _Table(raw_part, readings_file, f"{item}, part {number}", {"source", "first", "last"})
+            source = part.str("source")
+            if source not in known_sources:
+                raise PackError(readings_file, f"{item}, part {number}", f"source {source!r} is not in {SOURCES_FILE}.")
+            parts.append(PartSpec(source=source, first=part.str("first"), last=part.str("last", "")))
+        if not parts:
+            raise PackError(readings_file, item, "has no [[reading.part]]; a reading needs passages.")
+        notes = []
+        for number, raw_note in enumerate(table.list("note"), start=1):
+            where = f"{item}, note {number}"
+            note = _Table(raw_note, readings_file, where, {"title", "text", "citations"})
+            notes.append(
+                NoteSpec(
+                    title=note.str("title"),
+                    text=" ".join(note.str("text").split()),
+                    citations=parse_citations(note.data.get("citations"), readings_file, where, known_sources),
+                )
+            )
+        readings.append(
+            ReadingSpec(
+                slug=slug,
+                title=table.str("title"),
+                summary=" ".join(table.str("summary", "").split()),
+                objectives=codes,
+                parts=tuple(parts),
+                notes=tuple(notes),
+            )
+        )
+    _unique(readings_file, "reading", [r.slug for r in readings])
+    return Pack(root=root, sources=sources, objectives=tuple(objectives), readings=tuple(readings), course=course)
+
+
+def part_blocks(document: Document, part: PartSpec, where: str) -> range:
+    """The indices of the blocks a reading part covers, from its first quote to its last."""
+    file = READINGS_FILE
+
+    def block_at(quote: str, label: str, use_end: bool) -> int:
+        try:
+            found = anchor(document.text, quote)
+        except QuoteError as error:
+            raise PackError(file, f"{where} ({label})", str(error)) from error
+        offset = found.end - 1 if use_end else found.start
+        return next(i for i, b in enumerate(document.blocks) if b.start <= offset < b.end)
+
+    first = block_at(part.first, "first", use_end=False)
+    last = block_at(part.last, "last", use_end=True) if part.last else first
+    if last < first:
+        raise PackError(file, where, "its 'last' quote comes before its 'first' quote in the source.")
+    return range(first, last + 1)

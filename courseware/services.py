@@ -1,0 +1,296 @@
+"""Writes that touch several rows: building the course pack, importing a source."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission, User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import transaction
+
+from courseware.ingest import Document, QuoteError, SourceFileError, anchor, decode, ingest, selector
+from courseware.models import (
+    Course,
+    Enrollment,
+    NoteCitation,
+    Objective,
+    Passage,
+    Reading,
+    ReadingNote,
+    ReadingPassage,
+    Source,
+    published_validator,
+)
+from courseware.pack import (
+    READINGS_FILE,
+    SOURCES_FILE,
+    NoteSpec,
+    PackError,
+    load_pack,
+    part_blocks,
+)
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    sources: int
+    passages: int
+    removed_lines: int
+    objectives: int
+    readings: int
+    course: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.sources} sources, {self.passages} passages, {self.removed_lines} removed "
+            f"lines, {self.objectives} objectives, {self.readings} readings in course "
+            f"{self.course!r}."
+        )
+
+
+def _write_source(source: Source, *, raw: bytes, document: Document, rules_data: dict[str, Any]) -> Source:
+    """Store a source's text and passages, changing only the rows that differ."""
+    source.raw_sha256 = hashlib.sha256(raw).hexdigest()
+    source.raw_text = raw.decode("utf-8-sig")
+    source.clean_rules = rules_data
+    source.text = document.text
+    source.removed_lines = [
+        {"line_no": r.line_no, "text": r.text, "reason": r.reason} for r in document.removed
+    ]
+    source.full_clean()
+    source.save()
+
+    existing = {p.position: p for p in source.passages.all()}
+    changed, created = [], []
+    for position, block in enumerate(document.blocks):
+        values = {
+            "kind": block.kind,
+            "section": block.section[:300],
+            "text": block.text,
+            "start": block.start,
+            "end": block.end,
+        }
+        passage = existing.pop(position, None)
+        if passage is None:
+            created.append(Passage(source=source, position=position, **values))
+        elif any(getattr(passage, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(passage, key, value)
+            changed.append(passage)
+    Passage.objects.filter(pk__in=[p.pk for p in existing.values()]).delete()
+    Passage.objects.bulk_update(changed, ["kind", "section", "text", "start", "end"])
+    Passage.objects.bulk_create(created)
+    return source
+
+
+def quote_fields(source: Source, quote: str, prefix: str = "", suffix: str = "") -> dict[str, Any]:
+    """Anchor a quote in a source and return the fields of a Quote row (raises QuoteError).
+
+    The stored `exact` is the source's own characters, and prefix/suffix are recomputed as the
+    shortest context that keeps the quote unique, so a citation survives being re-typed with
+    straight quotes or different spacing.
+    """
+    found = anchor(source.text, quote, prefix, suffix)
+    context_before, context_after = selector(source.text, found.start, found.end)
+    return {
+        "source": source,
+        "exact": found.exact,
+        "prefix": context_before,
+        "suffix": context_after,
+        "start": found.start,
+        "end": found.end,
+    }
+
+
+def _write_notes(reading: Reading, notes: tuple[NoteSpec, ...], sources: dict[str, Source]) -> None:
+    reading.notes.all().delete()
+    for position, spec in enumerate(notes):
+        note = ReadingNote.objects.create(reading=reading, position=position, title=spec.title, text=spec.text)
+        for number, citation in enumerate(spec.citations):
+            where = f"reading {reading.slug!r}, note {position + 1}, citation {number + 1}"
+            try:
+                fields = quote_fields(sources[citation.source], citation.quote, citation.prefix, citation.suffix)
+            except QuoteError as error:
+                raise PackError(READINGS_FILE, where, str(error)) from error
+            NoteCitation.objects.create(note=note, position=number, **fields)
+
+
+@transaction.atomic
+def build_course(*, seeds_dir: Path, log: Callable[[str], None] = lambda line: None) -> BuildSummary:
+    """Load the course pack in `seeds_dir` into the database, idempotently.
+
+    Rows are matched by their stable slugs and codes, so a rebuild updates in place and never
+    duplicates. Any error (a changed file, a quote that does not anchor) raises PackError and
+    rolls the whole build back.
+    """
+    pack = load_pack(seeds_dir)
+    documents: dict[str, tuple[Source, Document]] = {}
+    for position, spec in enumerate(pack.sources):
+        raw = pack.raw_bytes(spec)
+        try:
+            document = ingest(decode(raw), spec.rules)
+        except SourceFileError as error:
+            raise PackError(SOURCES_FILE, f"source {spec.slug!r}", str(error)) from error
+        source, _ = Source.objects.get_or_create(slug=spec.slug, defaults={"title": spec.title})
+        for field, value in {
+            "title": spec.title,
+            "is_title_editorial": spec.title_is_editorial,
+            "author": spec.author,
+            "publisher": spec.publisher,
+            "published": spec.published,
+            "kind": spec.kind,
+            "url": spec.url,
+            "copied_from_url": spec.copied_from,
+            "note": spec.note,
+            "position": position,
+        }.items():
+            setattr(source, field, value)
+        try:
+            _write_source(source, raw=raw, document=document, rules_data=spec.rules_data)
+        except ValidationError as error:
+            raise PackError(SOURCES_FILE, f"source {spec.slug!r}", "; ".join(error.messages)) from error
+        documents[spec.slug] = (source, document)
+        log(
+            f"  source {spec.slug}: {len(document.blocks)} passages, "
+            f"{len(document.removed)} lines removed"
+        )
+
+    for position, objective in enumerate(pack.objectives):
+        Objective.objects.update_or_create(
+            code=objective.code, defaults={"title": objective.title, "position": position}
+        )
+    objectives = {o.code: o for o in Objective.objects.all()}
+
+    readings = []
+    for position, spec in enumerate(pack.readings):
+        passages: list[Passage] = []
+        for number, part in enumerate(spec.parts, start=1):
+            source, document = documents[part.source]
+            by_position = {p.position: p for p in source.passages.all()}
+            blocks = part_blocks(document, part, f"reading {spec.slug!r}, part {number}")
+            passages.extend(by_position[i] for i in blocks)
+        reading, _ = Reading.objects.update_or_create(
+            slug=spec.slug,
+            defaults={"title": spec.title, "summary": spec.summary, "position": position},
+        )
+        reading.objectives.set([objectives[code] for code in spec.objectives])
+        current = list(reading.reading_passages.values_list("passage_id", flat=True))
+        if current != [p.pk for p in passages]:
+            reading.reading_passages.all().delete()
+            ReadingPassage.objects.bulk_create(
+                ReadingPassage(reading=reading, passage=p, position=i)
+                for i, p in enumerate(passages)
+            )
+        _write_notes(reading, spec.notes, {slug: source for slug, (source, _) in documents.items()})
+        readings.append(reading)
+        log(f"  reading {spec.slug}: {len(passages)} passages, {len(spec.notes)} notes")
+
+    course, _ = Course.objects.update_or_create(
+        slug=pack.course.slug,
+        defaults={"title": pack.course.title, "description": pack.course.description},
+    )
+    course.readings.add(*readings)
+
+    return BuildSummary(
+        sources=len(documents),
+        passages=sum(len(d.blocks) for _, d in documents.values()),
+        removed_lines=sum(len(d.removed) for _, d in documents.values()),
+        objectives=len(pack.objectives),
+        readings=len(readings),
+        course=course.title,
+    )
+
+
+@transaction.atomic
+def import_source(
+    *,
+    slug: str,
+    title: str,
+    data: bytes,
+    author: str = "",
+    publisher: str = "",
+    published: str = "",
+    kind: str = Source.Kind.OTHER,
+    note: str = "",
+) -> Source:
+    """Add a new source through the same pipeline as the course pack.
+
+    Raises ValidationError with a message a teacher can act on: an empty, binary or non-UTF-8
+    file, a slug already taken, a date in the wrong form.
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        errors["slug"] = ["Use only letters, numbers, hyphens and underscores, e.g. 'ap-guns-2026'."]
+    if not errors and Source.objects.filter(slug=slug).exists():
+        errors["slug"] = [f"A source with the slug {slug!r} already exists; choose another slug."]
+    if not title.strip():
+        errors["title"] = ["Give the source a title."]
+    if kind not in Source.Kind.values:
+        errors["kind"] = [f"Kind must be one of {', '.join(Source.Kind.values)}."]
+    if published:
+        try:
+            published_validator(published)
+        except ValidationError as error:
+            errors["published"] = list(error.messages)
+    try:
+        text = decode(data)
+    except SourceFileError as error:
+        errors["file"] = [str(error)]
+    if errors:
+        raise ValidationError(errors)
+
+    source = Source(
+        slug=slug,
+        title=title.strip(),
+        author=author.strip(),
+        publisher=publisher.strip(),
+        published=published,
+        kind=kind,
+        note=note.strip(),
+        position=Source.objects.count(),
+    )
+    return _write_source(source, raw=data, document=ingest(text), rules_data={})
+
+
+DEMO_PASSWORD = "fuente-demo"
+DEMO_USERS = (
+    ("teacher", "Teresa", "Salinas", Enrollment.Role.TEACHER),
+    ("student1", "Ana", "Flores", Enrollment.Role.STUDENT),
+    ("student2", "Ben", "Carter", Enrollment.Role.STUDENT),
+    ("student3", "Chloe", "Nguyen", Enrollment.Role.STUDENT),
+)
+
+
+@transaction.atomic
+def setup_demo(*, seeds_dir: Path | None = None) -> tuple[Course, list[tuple[Any, str]]]:
+    """Create the demo teacher and students (once) and enrol them in the pack's course.
+
+    Existing accounts keep their passwords, so running it again changes nothing.
+    Raises Course.DoesNotExist when the course has not been built yet.
+    """
+    course = Course.objects.get(slug=load_pack(seeds_dir or settings.SEEDS_DIR).course.slug)
+    teachers, _ = Group.objects.get_or_create(name="Teachers")
+    teachers.permissions.set(Permission.objects.filter(content_type__app_label="courseware"))
+    users = []
+    for username, first, last, role in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.edu"},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = role == Enrollment.Role.TEACHER
+            user.save(update_fields=["password", "is_staff"])
+            if user.is_staff:
+                user.groups.add(teachers)
+        Enrollment.objects.get_or_create(course=course, user=user, defaults={"role": role})
+        users.append((user, role))
+    return course, users

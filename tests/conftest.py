@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from courseware.models import Course, Enrollment
+from courseware.services import build_course
+from tests.factories import EnrollmentFactory, UserFactory
+
+SEEDS = Path(django_settings.BASE_DIR) / "seeds"
+ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # Production serves hashed files from collectstatic's manifest; tests have no manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the real course pack once; each test runs inside a transaction on top of it."""
+    with django_db_blocker.unblock():
+        build_course(seeds_dir=SEEDS)
+
+
+@pytest.fixture
+def course(db) -> Course:
+    return Course.objects.get(slug="mexico-cartels")
+
+
+@pytest.fixture
+def student(course):
+    return EnrollmentFactory(course=course, user=UserFactory(username="stu"), role=Enrollment.Role.STUDENT).user
+
+
+@pytest.fixture
+def teacher(course):
+    user = UserFactory(username="teach", is_staff=True)
+    EnrollmentFactory(course=course, user=user, role=Enrollment.Role.TEACHER)
+    return user
+
+
+@pytest.fixture
+def other_student(db):
+    """A student of another course, not of the pack's course."""
+    return EnrollmentFactory(user=UserFactory(username="outsider")).user
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
