@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
+from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
@@ -27,12 +29,23 @@ class SourceImportForm(forms.ModelForm):
 
     upload = forms.FileField(required=False, help_text="A plain-text (.txt) file in UTF-8.")
     paste = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 12}), help_text="…or paste the text here."
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="…or paste the text here.",
     )
 
     class Meta:
         model = Source
-        fields = ["slug", "title", "is_title_editorial", "author", "publisher", "published", "kind", "note"]
+        fields = [
+            "slug",
+            "title",
+            "is_title_editorial",
+            "author",
+            "publisher",
+            "published",
+            "kind",
+            "note",
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -41,7 +54,9 @@ class SourceImportForm(forms.ModelForm):
             raise forms.ValidationError("Upload a file or paste the text, not both.")
         if upload:
             if upload.size > MAX_UPLOAD_BYTES:
-                raise forms.ValidationError({"upload": "The file is larger than 2 MB; is it really plain text?"})
+                raise forms.ValidationError(
+                    {"upload": "The file is larger than 2 MB; is it really plain text?"}
+                )
             raw = upload.read()
         elif paste.strip():
             raw = paste.encode("utf-8")
@@ -74,10 +89,10 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "author", "publisher"]
     readonly_fields = ["raw_sha256", "removed_lines_report", "text"]
     inlines = [PassageInline]
+    # Django 6's default for a scheme-less address, adopted now.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(n_passages=Count("passages"))
 
     @admin.display(description="Passages", ordering="n_passages")
@@ -91,11 +106,15 @@ class SourceAdmin(admin.ModelAdmin):
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
-                "", "<li>line {}: <q>{}</q> — {}</li>", ((r["line_no"], r["text"], r["reason"]) for r in obj.removed_lines)
+                "",
+                "<li>line {}: <q>{}</q> — {}</li>",
+                ((r["line_no"], r["text"], r["reason"]) for r in obj.removed_lines),
             ),
         )
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         if obj is None:
             kwargs["form"] = SourceImportForm
         return super().get_form(request, obj, change=change, **kwargs)
@@ -103,12 +122,45 @@ class SourceAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return [
-                (None, {"fields": ["slug", "title", "is_title_editorial", "author", "publisher", "published", "kind", "note"]}),
+                (
+                    None,
+                    {
+                        "fields": [
+                            "slug",
+                            "title",
+                            "is_title_editorial",
+                            "author",
+                            "publisher",
+                            "published",
+                            "kind",
+                            "note",
+                        ]
+                    },
+                ),
                 ("Text", {"fields": ["upload", "paste"]}),
             ]
         return [
-            (None, {"fields": ["slug", "title", "is_title_editorial", "author", "publisher", "published", "kind", "url", "copied_from_url", "note"]}),
-            ("Cleaned text", {"fields": ["raw_sha256", "removed_lines_report", "text"], "classes": ["collapse"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "slug",
+                        "title",
+                        "is_title_editorial",
+                        "author",
+                        "publisher",
+                        "published",
+                        "kind",
+                        "url",
+                        "copied_from_url",
+                        "note",
+                    ]
+                },
+            ),
+            (
+                "Cleaned text",
+                {"fields": ["raw_sha256", "removed_lines_report", "text"], "classes": ["collapse"]},
+            ),
         ]
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> Any:

@@ -55,7 +55,9 @@ class Part:
     blocks: list[Block]
 
 
-def layout(passages: Iterable[Any], span: Span | None = None, source_id: int | None = None) -> list[Part]:
+def layout(
+    passages: Iterable[Any], span: Span | None = None, source_id: int | None = None
+) -> list[Part]:
     """Group passages into runs of one source, and each run into blocks (consecutive list items
     share one list); mark `span` in the passages of `source_id`.
 
@@ -68,7 +70,9 @@ def layout(passages: Iterable[Any], span: Span | None = None, source_id: int | N
         blocks: list[Block] = []
         for passage in run:
             states = []
-            for chunk, marked in pieces(passage.text, passage.start, span if passage.source_id == source_id else None):
+            for chunk, marked in pieces(
+                passage.text, passage.start, span if passage.source_id == source_id else None
+            ):
                 state = PLAIN if not marked else (MARK if seen_mark else FIRST)
                 seen_mark |= marked
                 states.append((chunk, state))

@@ -37,7 +37,9 @@ class Source(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     url = models.URLField(max_length=500, blank=True)
     copied_from_url = models.URLField(max_length=500, blank=True)
-    note = models.TextField(blank=True, help_text="For teachers: what kind of source, how far to trust it.")
+    note = models.TextField(
+        blank=True, help_text="For teachers: what kind of source, how far to trust it."
+    )
     position = models.PositiveIntegerField(default=0)
     raw_sha256 = models.CharField(max_length=64)
     raw_text = models.TextField(help_text="The document as received, decoded.")
@@ -152,7 +154,9 @@ class Reading(models.Model):
 
     @cached_property
     def body_text(self) -> str:
-        return "\n\n".join(p.text for p in self.ordered_passages() if p.kind != Passage.Kind.HEADING)
+        return "\n\n".join(
+            p.text for p in self.ordered_passages() if p.kind != Passage.Kind.HEADING
+        )
 
     @property
     def word_count(self) -> int:
@@ -175,7 +179,9 @@ class ReadingPassage(models.Model):
     class Meta:
         ordering = ["reading", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["reading", "position"], name="reading_passage_position"),
+            models.UniqueConstraint(
+                fields=["reading", "position"], name="reading_passage_position"
+            ),
             models.UniqueConstraint(fields=["reading", "passage"], name="reading_passage_once"),
         ]
 
@@ -208,7 +214,9 @@ class NoteCitation(Quote):
     class Meta:
         ordering = ["note", "position"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="note_citation_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="note_citation_end_after_start"
+            ),
         ]
 
 

@@ -212,10 +212,14 @@ def load_sources(root: Path) -> tuple[SourceSpec, ...]:
     return tuple(specs)
 
 
-def parse_citations(value: object, file: str, item: str, known_sources: set[str]) -> tuple[CitationSpec, ...]:
+def parse_citations(
+    value: object, file: str, item: str, known_sources: set[str]
+) -> tuple[CitationSpec, ...]:
     """`citations = [{ source = "slug", quote = "exact words" }, …]` with optional prefix/suffix."""
     if not isinstance(value, list) or not value:
-        raise PackError(file, item, "needs citations = [{ source = \"<slug>\", quote = \"<exact words>\" }].")
+        raise PackError(
+            file, item, 'needs citations = [{ source = "<slug>", quote = "<exact words>" }].'
+        )
     citations = []
     for number, raw in enumerate(value, start=1):
         where = f"{item}, citation {number}"
@@ -226,7 +230,9 @@ def parse_citations(value: object, file: str, item: str, known_sources: set[str]
         quote = table.str("quote")
         if not quote:
             raise PackError(file, where, "the quote is empty.")
-        citations.append(CitationSpec(source, quote, table.str("prefix", ""), table.str("suffix", "")))
+        citations.append(
+            CitationSpec(source, quote, table.str("prefix", ""), table.str("suffix", ""))
+        )
     return tuple(citations)
 
 
@@ -244,7 +250,9 @@ def load_pack(root: Path) -> Pack:
 
     course_file = f"{COURSE_DIR}/course.toml"
     course_data = _read_toml(root / course_file, root)
-    course_table = _Table(course_data.get("course"), course_file, "[course]", {"slug", "title", "description"})
+    course_table = _Table(
+        course_data.get("course"), course_file, "[course]", {"slug", "title", "description"}
+    )
     course = CourseSpec(
         slug=course_table.str("slug"),
         title=course_table.str("title"),
@@ -254,22 +262,39 @@ def load_pack(root: Path) -> Pack:
     readings_file = READINGS_FILE
     readings = []
     for index, raw in enumerate(_read_toml(root / readings_file, root).get("reading", []), 1):
-        table = _Table(raw, readings_file, f"reading #{index}", {"slug", "title", "summary", "objectives", "part", "note"})
+        table = _Table(
+            raw,
+            readings_file,
+            f"reading #{index}",
+            {"slug", "title", "summary", "objectives", "part", "note"},
+        )
         slug = table.str("slug")
         item = f"reading {slug!r}"
         codes = tuple(table.list("objectives"))
         for code in codes:
             if code not in known_objectives:
-                raise PackError(readings_file, item, f"objective {code!r} is not in {objectives_file}.")
+                raise PackError(
+                    readings_file, item, f"objective {code!r} is not in {objectives_file}."
+                )
         parts = []
         for number, raw_part in enumerate(table.list("part"), start=1):
-            part = _Table(raw_part, readings_file, f"{item}, part {number}", {"source", "first", "last"})
+            part = _Table(
+                raw_part, readings_file, f"{item}, part {number}", {"source", "first", "last"}
+            )
             source = part.str("source")
             if source not in known_sources:
-                raise PackError(readings_file, f"{item}, part {number}", f"source {source!r} is not in {SOURCES_FILE}.")
-            parts.append(PartSpec(source=source, first=part.str("first"), last=part.str("last", "")))
+                raise PackError(
+                    readings_file,
+                    f"{item}, part {number}",
+                    f"source {source!r} is not in {SOURCES_FILE}.",
+                )
+            parts.append(
+                PartSpec(source=source, first=part.str("first"), last=part.str("last", ""))
+            )
         if not parts:
-            raise PackError(readings_file, item, "has no [[reading.part]]; a reading needs passages.")
+            raise PackError(
+                readings_file, item, "has no [[reading.part]]; a reading needs passages."
+            )
         notes = []
         for number, raw_note in enumerate(table.list("note"), start=1):
             where = f"{item}, note {number}"
@@ -278,7 +303,9 @@ def load_pack(root: Path) -> Pack:
                 NoteSpec(
                     title=note.str("title"),
                     text=" ".join(note.str("text").split()),
-                    citations=parse_citations(note.data.get("citations"), readings_file, where, known_sources),
+                    citations=parse_citations(
+                        note.data.get("citations"), readings_file, where, known_sources
+                    ),
                 )
             )
         readings.append(
@@ -292,7 +319,13 @@ def load_pack(root: Path) -> Pack:
             )
         )
     _unique(readings_file, "reading", [r.slug for r in readings])
-    return Pack(root=root, sources=sources, objectives=tuple(objectives), readings=tuple(readings), course=course)
+    return Pack(
+        root=root,
+        sources=sources,
+        objectives=tuple(objectives),
+        readings=tuple(readings),
+        course=course,
+    )
 
 
 def part_blocks(document: Document, part: PartSpec, where: str) -> range:
@@ -310,5 +343,7 @@ def part_blocks(document: Document, part: PartSpec, where: str) -> range:
     first = block_at(part.first, "first", use_end=False)
     last = block_at(part.last, "last", use_end=True) if part.last else first
     if last < first:
-        raise PackError(file, where, "its 'last' quote comes before its 'first' quote in the source.")
+        raise PackError(
+            file, where, "its 'last' quote comes before its 'first' quote in the source."
+        )
     return range(first, last + 1)

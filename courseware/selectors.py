@@ -42,7 +42,9 @@ def reading_for(course: Course, slug: str) -> Reading:
     notes = ReadingNote.objects.prefetch_related(
         Prefetch("citations", queryset=NoteCitation.objects.select_related("source"))
     )
-    return get_object_or_404(readings_of(course).prefetch_related(Prefetch("notes", queryset=notes)), slug=slug)
+    return get_object_or_404(
+        readings_of(course).prefetch_related(Prefetch("notes", queryset=notes)), slug=slug
+    )
 
 
 def sources_of(course: Course) -> QuerySet[Source]:

@@ -14,7 +14,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
 
-from courseware.ingest import Document, QuoteError, SourceFileError, anchor, decode, ingest, selector
+from courseware.ingest import (
+    Document,
+    QuoteError,
+    SourceFileError,
+    anchor,
+    decode,
+    ingest,
+    selector,
+)
 from courseware.models import (
     Course,
     Enrollment,
@@ -54,7 +62,9 @@ class BuildSummary:
         )
 
 
-def _write_source(source: Source, *, raw: bytes, document: Document, rules_data: dict[str, Any]) -> Source:
+def _write_source(
+    source: Source, *, raw: bytes, document: Document, rules_data: dict[str, Any]
+) -> Source:
     """Store a source's text and passages, changing only the rows that differ."""
     source.raw_sha256 = hashlib.sha256(raw).hexdigest()
     source.raw_text = raw.decode("utf-8-sig")
@@ -111,18 +121,24 @@ def quote_fields(source: Source, quote: str, prefix: str = "", suffix: str = "")
 def _write_notes(reading: Reading, notes: tuple[NoteSpec, ...], sources: dict[str, Source]) -> None:
     reading.notes.all().delete()
     for position, spec in enumerate(notes):
-        note = ReadingNote.objects.create(reading=reading, position=position, title=spec.title, text=spec.text)
+        note = ReadingNote.objects.create(
+            reading=reading, position=position, title=spec.title, text=spec.text
+        )
         for number, citation in enumerate(spec.citations):
             where = f"reading {reading.slug!r}, note {position + 1}, citation {number + 1}"
             try:
-                fields = quote_fields(sources[citation.source], citation.quote, citation.prefix, citation.suffix)
+                fields = quote_fields(
+                    sources[citation.source], citation.quote, citation.prefix, citation.suffix
+                )
             except QuoteError as error:
                 raise PackError(READINGS_FILE, where, str(error)) from error
             NoteCitation.objects.create(note=note, position=number, **fields)
 
 
 @transaction.atomic
-def build_course(*, seeds_dir: Path, log: Callable[[str], None] = lambda line: None) -> BuildSummary:
+def build_course(
+    *, seeds_dir: Path, log: Callable[[str], None] = lambda line: None
+) -> BuildSummary:
     """Load the course pack in `seeds_dir` into the database, idempotently.
 
     Rows are matched by their stable slugs and codes, so a rebuild updates in place and never
@@ -154,7 +170,9 @@ def build_course(*, seeds_dir: Path, log: Callable[[str], None] = lambda line: N
         try:
             _write_source(source, raw=raw, document=document, rules_data=spec.rules_data)
         except ValidationError as error:
-            raise PackError(SOURCES_FILE, f"source {spec.slug!r}", "; ".join(error.messages)) from error
+            raise PackError(
+                SOURCES_FILE, f"source {spec.slug!r}", "; ".join(error.messages)
+            ) from error
         documents[spec.slug] = (source, document)
         log(
             f"  source {spec.slug}: {len(document.blocks)} passages, "
@@ -228,7 +246,9 @@ def import_source(
     try:
         validate_slug(slug)
     except ValidationError:
-        errors["slug"] = ["Use only letters, numbers, hyphens and underscores, e.g. 'ap-guns-2026'."]
+        errors["slug"] = [
+            "Use only letters, numbers, hyphens and underscores, e.g. 'ap-guns-2026'."
+        ]
     if not errors and Source.objects.filter(slug=slug).exists():
         errors["slug"] = [f"A source with the slug {slug!r} already exists; choose another slug."]
     if not title.strip():

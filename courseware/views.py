@@ -68,7 +68,9 @@ def source_detail(request: HttpRequest, course_slug: str, source_slug: str) -> H
 
 @require_GET
 @login_required
-def cite(request: HttpRequest, course_slug: str, source_slug: str, start: int, end: int) -> HttpResponse:
+def cite(
+    request: HttpRequest, course_slug: str, source_slug: str, start: int, end: int
+) -> HttpResponse:
     """A citation's permanent link: open the course reading that shows the quote (or the whole
     source when no reading does) with the quoted words highlighted."""
     course = selectors.course_for(request.user, course_slug)

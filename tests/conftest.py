@@ -36,7 +36,9 @@ def course(db) -> Course:
 
 @pytest.fixture
 def student(course):
-    return EnrollmentFactory(course=course, user=UserFactory(username="stu"), role=Enrollment.Role.STUDENT).user
+    return EnrollmentFactory(
+        course=course, user=UserFactory(username="stu"), role=Enrollment.Role.STUDENT
+    ).user
 
 
 @pytest.fixture

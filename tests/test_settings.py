@@ -44,7 +44,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path, scratch_db):
 
 
 def test_concurrent_read_then_write_transactions_queue_instead_of_failing(tmp_path, scratch_db):
-    """With Django's defaults (deferred transactions, no WAL) this fails with 'database is locked'."""
+    """With Django's defaults (deferred transactions, no WAL) this fails: 'database is locked'."""
     path = tmp_path / "db.sqlite3"
     setup = sqlite_connection(path)
     with setup.cursor() as cursor:
@@ -65,7 +65,7 @@ def test_concurrent_read_then_write_transactions_queue_instead_of_failing(tmp_pa
                     cursor.execute("SELECT n FROM counter")
                     (n,) = cursor.fetchone()
                     cursor.execute("UPDATE counter SET n = %s", [n + 1])
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()

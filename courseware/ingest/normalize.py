@@ -14,11 +14,13 @@ INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u180e\u00ad"
 
 _INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 # Every Unicode space that is not a line break (NBSP, thin space, ideographic space…)
-# plus tab, vertical tab and form feed: all become one ordinary space.
+# plus tab: all become one ordinary space.
 _SPACES = re.compile(r"[^\S\n]+")
 # Control characters other than tab/newline carry no text and confuse later stages.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85]")
+# Exactly the line boundaries of str.splitlines(), so that reported line numbers agree
+# with it.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -88,9 +90,10 @@ def decode(data: bytes) -> str:
 def normalize_text(raw: str) -> str:
     """Normalise text line by line, keeping the number of lines unchanged.
 
-    NFC; CRLF, CR and Unicode line separators become LF; invisible characters and
-    control characters are removed; every run of spaces, tabs and Unicode spaces
-    becomes one space; each line is stripped. Typographic quotes are kept.
+    NFC; every line boundary of str.splitlines() (CRLF, CR, Unicode line separators…)
+    becomes LF; invisible and control characters are removed; every run of spaces, tabs
+    and Unicode spaces becomes one space; each line is stripped. Typographic quotes are
+    kept.
     """
     text = _LINE_BREAKS.sub("\n", raw)
     text = _INVISIBLE.sub("", text)

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from courseware.models import Course, Enrollment, Objective, Passage, Reading, ReadingPassage, Source
+from courseware.models import (
+    Course,
+    Enrollment,
+    Objective,
+    Passage,
+    Reading,
+    ReadingPassage,
+    Source,
+)
 from courseware.pack import PackError, load_pack
 from courseware.services import build_course
 from tests.conftest import SEEDS
@@ -96,13 +104,17 @@ def test_a_second_build_changes_nothing_and_keeps_students(course):
     enrollment = EnrollmentFactory(course=course)
     before = {
         "passages": list(Passage.objects.order_by("pk").values_list("pk", "text")),
-        "reading_passages": list(ReadingPassage.objects.order_by("pk").values_list("pk", "passage_id")),
+        "reading_passages": list(
+            ReadingPassage.objects.order_by("pk").values_list("pk", "passage_id")
+        ),
         "readings": list(Reading.objects.order_by("pk").values_list("pk", "slug")),
     }
     summary = build_course(seeds_dir=SEEDS)
     after = {
         "passages": list(Passage.objects.order_by("pk").values_list("pk", "text")),
-        "reading_passages": list(ReadingPassage.objects.order_by("pk").values_list("pk", "passage_id")),
+        "reading_passages": list(
+            ReadingPassage.objects.order_by("pk").values_list("pk", "passage_id")
+        ),
         "readings": list(Reading.objects.order_by("pk").values_list("pk", "slug")),
     }
     assert after == before
@@ -116,7 +128,9 @@ def test_the_command_prints_progress_and_a_summary():
     call_command("build_course", stdout=out)
     text = out.getvalue()
     assert "source ellis-organized-crime:" in text
-    assert re.search(r"Built: 5 sources, \d+ passages, \d+ removed lines, 8 objectives, \d+ readings", text)
+    assert re.search(
+        r"Built: 5 sources, \d+ passages, \d+ removed lines, 8 objectives, \d+ readings", text
+    )
 
 
 def test_a_changed_source_file_stops_the_build_with_its_sha256(seeds_copy):
@@ -132,7 +146,11 @@ def test_a_changed_source_file_stops_the_build_with_its_sha256(seeds_copy):
 
 def test_a_reading_quote_that_does_not_anchor_names_file_item_and_nearest_text(seeds_copy):
     readings = seeds_copy / "course" / "readings.toml"
-    readings.write_text(readings.read_text().replace("These capabilities, while formidable", "These capabilites, while formidable"))
+    readings.write_text(
+        readings.read_text().replace(
+            "These capabilities, while formidable", "These capabilites, while formidable"
+        )
+    )
     with pytest.raises(PackError) as error:
         build_course(seeds_dir=seeds_copy)
     assert error.value.file == "course/readings.toml"

@@ -32,11 +32,27 @@ def run_import(path, *extra):
 def test_import_source_runs_the_pipeline_and_shows_what_it_did(tmp_path):
     path = tmp_path / "article.txt"
     path.write_text(ARTICLE, encoding="utf-8")
-    out = run_import(path, "--slug", "border-news", "--title", "Border news", "--kind", "news", "--published", "2026-01")
+    out = run_import(
+        path,
+        "--slug",
+        "border-news",
+        "--title",
+        "Border news",
+        "--kind",
+        "news",
+        "--published",
+        "2026-01",
+    )
     source = Source.objects.get(slug="border-news")
     assert source.kind == "news" and source.published == "2026-01"
     assert "Scroll to Top" not in source.text and "Keep Example News independent" not in source.text
-    assert [p.kind for p in source.passages.all()] == ["paragraph", "heading", "paragraph", "list_item", "list_item"]
+    assert [p.kind for p in source.passages.all()] == [
+        "paragraph",
+        "heading",
+        "paragraph",
+        "list_item",
+        "list_item",
+    ]
     assert "Removed lines: 2" in out
     assert "line 9: 'Scroll to Top'" in out
     assert "[heading] What changed in 2026" in out
@@ -82,22 +98,39 @@ def admin_client(client):
 
 
 def add_form(**extra):
-    return {"slug": "pasted", "title": "Pasted", "kind": "news", "author": "", "publisher": "", "published": "", "note": "", **extra}
+    return {
+        "slug": "pasted",
+        "title": "Pasted",
+        "kind": "news",
+        "author": "",
+        "publisher": "",
+        "published": "",
+        "note": "",
+        **extra,
+    }
 
 
-def test_a_teacher_can_add_a_source_by_pasting_and_then_sees_passages_and_removed_lines(admin_client):
-    response = admin_client.post(reverse("admin:courseware_source_add"), add_form(paste=ARTICLE), follow=True)
+def test_a_teacher_can_add_a_source_by_pasting_and_then_sees_passages_and_removed_lines(
+    admin_client,
+):
+    response = admin_client.post(
+        reverse("admin:courseware_source_add"), add_form(paste=ARTICLE), follow=True
+    )
     assert response.status_code == 200
     source = Source.objects.get(slug="pasted")
     assert source.passages.count() == 5
-    page = admin_client.get(reverse("admin:courseware_source_change", args=[source.pk])).content.decode()
+    page = admin_client.get(
+        reverse("admin:courseware_source_change", args=[source.pk])
+    ).content.decode()
     assert "Scroll to Top" in page  # listed among removed lines
     assert "What changed in 2026" in page
 
 
 def test_a_teacher_can_add_a_source_by_upload(admin_client):
     upload = SimpleUploadedFile("a.txt", ARTICLE.encode(), content_type="text/plain")
-    admin_client.post(reverse("admin:courseware_source_add"), add_form(slug="uploaded", upload=upload))
+    admin_client.post(
+        reverse("admin:courseware_source_add"), add_form(slug="uploaded", upload=upload)
+    )
     assert Source.objects.get(slug="uploaded").passages.count() == 5
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from courseware.ingest import CleanRules, RemovedLine, SourceFileError, decode, ingest
 
@@ -15,7 +17,10 @@ ARTICLE = (
 )
 
 
-def _blocks(raw: str, rules: CleanRules = CleanRules()) -> list[str]:  # noqa: B008
+NO_RULES = CleanRules()
+
+
+def _blocks(raw: str, rules: CleanRules = NO_RULES) -> list[str]:
     return [block.text for block in ingest(raw, rules).blocks]
 
 
@@ -63,7 +68,7 @@ def test_latin1_bytes_are_refused_naming_the_byte_offset_and_utf8() -> None:
 
 
 def test_utf16_text_is_refused_with_advice_to_save_as_utf8() -> None:
-    with pytest.raises(SourceFileError, match="UTF-16.*UTF-8"):
+    with pytest.raises(SourceFileError, match=r"UTF-16.*UTF-8"):
         decode("Hello".encode("utf-16"))
 
 
@@ -88,6 +93,25 @@ def test_a_crlf_counts_as_one_line_for_removed_line_numbers() -> None:
     assert document.removed == (RemovedLine(4, "Scroll to Top", "boilerplate: Scroll to Top"),)
 
 
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["Scroll to Top", " Body\ttext. ", "", "Read more >", "Post a Comment"]
+            ),
+            st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\x0c", "\x85"]),
+        ),
+        max_size=12,
+    )
+)
+def test_removed_line_numbers_agree_with_str_splitlines(lines: list[tuple[str, str]]) -> None:
+    raw = "".join(line + end for line, end in lines)
+    raw_lines = raw.splitlines()
+
+    for removed in ingest(raw).removed:
+        assert " ".join(raw_lines[removed.line_no - 1].split()) == removed.text
+
+
 def test_decomposed_accents_are_composed() -> None:
     nfd = unicodedata.normalize("NFD", "Michoacán and Benítez.")
 
@@ -95,7 +119,9 @@ def test_decomposed_accents_are_composed() -> None:
 
 
 def test_zero_width_characters_and_byte_order_marks_are_removed() -> None:
-    assert _blocks("\ufeffNo\u200bw the car\u00adtel\u200d sp\u2060oke.") == ["Now the cartel spoke."]
+    assert _blocks("\ufeffNo\u200bw the car\u00adtel\u200d sp\u2060oke.") == [
+        "Now the cartel spoke."
+    ]
 
 
 def test_unicode_spaces_and_tabs_become_one_space_and_lines_are_stripped() -> None:
@@ -227,9 +253,7 @@ def test_rules_are_read_from_a_toml_like_mapping() -> None:
         {"drop_lines": ["Author", "Image: .*"], "unwrap": True, "headings": ["Intro"]}
     )
 
-    assert rules == CleanRules(
-        drop_lines=("Author", "Image: .*"), unwrap=True, headings=("Intro",)
-    )
+    assert rules == CleanRules(drop_lines=("Author", "Image: .*"), unwrap=True, headings=("Intro",))
 
 
 def test_an_empty_mapping_gives_the_default_rules() -> None:
@@ -310,7 +334,9 @@ def test_a_line_removed_by_a_general_rule_is_reported_once_with_the_general_reas
 
 
 def test_source_rules_see_lines_after_normalisation() -> None:
-    document = ingest("Image:\u00a0\u00a0a  caption\n\nBody.", CleanRules(drop_lines=("Image: .*",)))
+    document = ingest(
+        "Image:\u00a0\u00a0a  caption\n\nBody.", CleanRules(drop_lines=("Image: .*",))
+    )
 
     assert document.removed == (
         RemovedLine(1, "Image: a caption", "source rule: drop_lines 'Image: .*'"),

@@ -8,8 +8,10 @@ from hypothesis import strategies as st
 
 from courseware.ingest import Block, CleanRules, Document, ingest
 
+NO_RULES = CleanRules()
 
-def _kinds(raw: str, rules: CleanRules = CleanRules()) -> list[tuple[str, str]]:  # noqa: B008
+
+def _kinds(raw: str, rules: CleanRules = NO_RULES) -> list[tuple[str, str]]:
     return [(block.kind, block.text) for block in ingest(raw, rules).blocks]
 
 

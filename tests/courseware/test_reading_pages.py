@@ -53,7 +53,9 @@ def test_a_reading_that_is_not_in_the_course_is_not_found(client, course, studen
 
 
 def test_login_page_logs_a_demo_student_in_and_lands_on_their_courses(client, course, student):
-    response = client.post(reverse("login"), {"username": "stu", "password": "pass-for-tests"}, follow=True)
+    response = client.post(
+        reverse("login"), {"username": "stu", "password": "pass-for-tests"}, follow=True
+    )
     assert response.status_code == 200
     assert escape(course.title) in response.content.decode()
 
@@ -64,7 +66,9 @@ def test_wrong_password_shows_an_error_not_a_crash(client, student):
     assert "Please enter a correct username and password" in response.content.decode()
 
 
-def test_course_home_lists_every_reading_with_time_level_and_objectives(client, course, student, django_assert_max_num_queries):
+def test_course_home_lists_every_reading_with_time_level_and_objectives(
+    client, course, student, django_assert_max_num_queries
+):
     client.force_login(student)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("course_detail", args=[course.slug]))
@@ -81,7 +85,9 @@ def test_course_home_lists_every_reading_with_time_level_and_objectives(client, 
         assert reverse("source_detail", args=[course.slug, source.slug]) in html
 
 
-def test_reading_page_shows_passages_with_stable_anchors_headings_and_source_cards(client, course, student, django_assert_max_num_queries):
+def test_reading_page_shows_passages_with_stable_anchors_headings_and_source_cards(
+    client, course, student, django_assert_max_num_queries
+):
     reading = Reading.objects.get(slug="weapons-flow")
     client.force_login(student)
     with django_assert_max_num_queries(8):
@@ -99,7 +105,7 @@ def test_reading_page_shows_passages_with_stable_anchors_headings_and_source_car
 def test_citation_link_opens_the_reading_at_the_highlighted_words(client, course, student):
     client.force_login(student)
     quote = "200,000 to 500,000 firearms are trafficked from the US into Mexico each year"
-    url, found = cite_url(course, "al-jazeera-guns", quote)
+    url, _found = cite_url(course, "al-jazeera-guns", quote)
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("reading_detail", args=[course.slug, "weapons-flow"]))
@@ -111,8 +117,11 @@ def test_citation_link_opens_the_reading_at_the_highlighted_words(client, course
 
 def test_a_quote_spanning_a_paragraph_break_is_marked_in_both_passages(client, course, student):
     client.force_login(student)
-    quote = "Some weapons are obtained through theft or corruption within Mexican security forces, but US-sourced trafficking is central. Smith said strict controls"
-    url, found = cite_url(course, "al-jazeera-guns", quote)
+    quote = (
+        "Some weapons are obtained through theft or corruption within Mexican security forces, "
+        "but US-sourced trafficking is central. Smith said strict controls"
+    )
+    url, _found = cite_url(course, "al-jazeera-guns", quote)
     page = client.get(client.get(url).url).content.decode()
     assert page.count("<mark") == 2
     assert '<mark id="hl" tabindex="-1">Some weapons are obtained' in page
@@ -124,17 +133,36 @@ def test_citation_of_a_passage_in_no_reading_opens_the_source_page(client, cours
     source = Source.objects.get(slug="al-jazeera-guns")
     passage = source.passages.get(text__startswith="Authorities estimated")
     course.readings.remove(*Reading.objects.filter(reading_passages__passage=passage))
-    course.readings.add(Reading.objects.get(slug="weighing-the-sources"))  # still reads from the source
+    course.readings.add(
+        Reading.objects.get(slug="weighing-the-sources")
+    )  # still reads from the source
     client.force_login(student)
-    response = client.get(reverse("cite", args=[course.slug, source.slug, passage.start, passage.end]))
-    assert response.url == reverse("source_detail", args=[course.slug, source.slug]) + f"?hl={passage.start}-{passage.end}#hl"
+    response = client.get(
+        reverse("cite", args=[course.slug, source.slug, passage.start, passage.end])
+    )
+    assert (
+        response.url
+        == reverse("source_detail", args=[course.slug, source.slug])
+        + f"?hl={passage.start}-{passage.end}#hl"
+    )
     page = client.get(response.url).content.decode()
     assert f'<mark id="hl" tabindex="-1">{passage.text}</mark>' in page
     assert reading.slug not in response.url
 
 
-@pytest.mark.parametrize("hl", ["junk", "al-jazeera-guns:9-3", "al-jazeera-guns:", "no-such-source:1-5", "al-jazeera-guns:99999999999-5"])
-def test_a_malformed_highlight_shows_the_reading_with_a_notice_not_an_error(client, course, student, hl):
+@pytest.mark.parametrize(
+    "hl",
+    [
+        "junk",
+        "al-jazeera-guns:9-3",
+        "al-jazeera-guns:",
+        "no-such-source:1-5",
+        "al-jazeera-guns:99999999999-5",
+    ],
+)
+def test_a_malformed_highlight_shows_the_reading_with_a_notice_not_an_error(
+    client, course, student, hl
+):
     client.force_login(student)
     response = client.get(reverse("reading_detail", args=[course.slug, "weapons-flow"]), {"hl": hl})
     assert response.status_code == 200
@@ -143,13 +171,22 @@ def test_a_malformed_highlight_shows_the_reading_with_a_notice_not_an_error(clie
     assert "<mark" not in html
 
 
-def test_source_page_shows_the_whole_cleaned_text_without_leftovers(client, course, student, django_assert_max_num_queries):
+def test_source_page_shows_the_whole_cleaned_text_without_leftovers(
+    client, course, student, django_assert_max_num_queries
+):
     source = Source.objects.get(slug="ellis-organized-crime")
     client.force_login(student)
     with django_assert_max_num_queries(8):
-        html = client.get(reverse("source_detail", args=[course.slug, source.slug])).content.decode()
+        html = client.get(
+            reverse("source_detail", args=[course.slug, source.slug])
+        ).content.decode()
     assert html.count('class="passage"') == source.passages.count()
-    for leftover in ("Scroll to Top", "Read more", "More Commentary", "The Leftist Experiment in Bolivia"):
+    for leftover in (
+        "Scroll to Top",
+        "Read more",
+        "More Commentary",
+        "The Leftist Experiment in Bolivia",
+    ):
         assert leftover not in html
     assert "Evan Ellis" in html
 
@@ -167,6 +204,8 @@ def test_every_passage_of_every_source_is_in_some_reading(course):
 def test_html_ids_are_unique_on_a_reading_page(client, course, student):
     client.force_login(student)
     for reading in course.readings.all():
-        html = client.get(reverse("reading_detail", args=[course.slug, reading.slug])).content.decode()
+        html = client.get(
+            reverse("reading_detail", args=[course.slug, reading.slug])
+        ).content.decode()
         ids = re.findall(r'\sid="([^"]+)"', html)
         assert len(ids) == len(set(ids)), reading.slug

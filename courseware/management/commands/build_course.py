@@ -18,7 +18,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--seeds", type=Path, default=settings.SEEDS_DIR, help="The pack's folder (default: seeds/)."
+            "--seeds",
+            type=Path,
+            default=settings.SEEDS_DIR,
+            help="The pack's folder (default: seeds/).",
         )
 
     def handle(self, *args: Any, seeds: Path, **options: Any) -> None:
@@ -26,5 +29,7 @@ class Command(BaseCommand):
         try:
             summary = build_course(seeds_dir=seeds, log=self.stdout.write)
         except PackError as error:
-            raise CommandError(f"{error}\nNothing was changed; fix the pack and run build_course again.") from error
+            raise CommandError(
+                f"{error}\nNothing was changed; fix the pack and run build_course again."
+            ) from error
         self.stdout.write(self.style.SUCCESS(f"Built: {summary}"))

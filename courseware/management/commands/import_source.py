@@ -39,10 +39,16 @@ class Command(BaseCommand):
                 kind=options["kind"],
             )
         except ValidationError as error:
-            lines = [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
+            lines = [
+                f"{field}: {message}"
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
             raise CommandError("Not imported.\n" + "\n".join(lines)) from error
         passages = source.passages.all()
-        self.stdout.write(f"Cleaned text: {len(source.text)} characters, {source.word_count} words.")
+        self.stdout.write(
+            f"Cleaned text: {len(source.text)} characters, {source.word_count} words."
+        )
         self.stdout.write(f"Removed lines: {len(source.removed_lines)}")
         for line in source.removed_lines:
             self.stdout.write(f"  line {line['line_no']}: {line['text']!r} ({line['reason']})")
