@@ -11,9 +11,11 @@ from django.core.management import CommandError, call_command
 from courseware.models import (
     Course,
     Enrollment,
+    NoteCitation,
     Objective,
     Passage,
     Reading,
+    ReadingNote,
     ReadingPassage,
     Source,
 )
@@ -198,3 +200,19 @@ def test_sources_toml_records_the_sha256_of_every_file_byte_for_byte():
 
     for spec in load_pack(SEEDS).sources:
         assert hashlib.sha256((SEEDS / spec.file).read_bytes()).hexdigest() == spec.sha256
+
+
+def test_every_note_citation_anchors_exactly_in_its_source():
+    citations = NoteCitation.objects.select_related("source")
+    assert citations.count() >= 10
+    for citation in citations:
+        assert citation.source.text[citation.start : citation.end] == citation.exact
+        citation.full_clean()
+
+
+def test_a_disagreement_note_cites_both_sides():
+    note = ReadingNote.objects.get(title__startswith="The sources disagree: how many gun stores")
+    assert {c.source.slug for c in note.citations.all()} == {
+        "new-lines-militarization",
+        "al-jazeera-guns",
+    }

@@ -209,3 +209,25 @@ def test_html_ids_are_unique_on_a_reading_page(client, course, student):
         ).content.decode()
         ids = re.findall(r'\sid="([^"]+)"', html)
         assert len(ids) == len(set(ids)), reading.slug
+
+
+def test_log_out_is_a_post_and_ends_the_session(client, course, student):
+    client.force_login(student)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("course_detail", args=[course.slug])).status_code == 302
+
+
+def test_reading_notes_link_each_citation_to_its_highlighted_words(client, course, student):
+    client.force_login(student)
+    reading = Reading.objects.get(slug="weapons-flow")
+    html = client.get(reverse("reading_detail", args=[course.slug, reading.slug])).content.decode()
+    for note in reading.notes.all():
+        assert escape(note.title) in html
+        for citation in note.citations.all():
+            url = reverse(
+                "cite", args=[course.slug, citation.source.slug, citation.start, citation.end]
+            )
+            assert f'href="{url}?reading={reading.slug}"' in html
+            target = client.get(f"{url}?reading={reading.slug}").url
+            assert target.startswith(reverse("reading_detail", args=[course.slug, reading.slug]))
