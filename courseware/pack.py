@@ -116,7 +116,7 @@ class Pack:
         return data
 
 
-class _Table:
+class Table:
     """Typed access to one TOML table, with errors that say where."""
 
     def __init__(self, data: object, file: str, item: str, allowed: set[str]) -> None:
@@ -127,7 +127,7 @@ class _Table:
             raise PackError(file, item, f"unknown key(s) {', '.join(unknown)}.")
         self.data, self.file, self.item = data, file, item
 
-    def str(self, key: str, default: str | None = None) -> str:
+    def text(self, key: str, default: str | None = None) -> str:
         value = self.data.get(key, default)
         if value is None:
             raise PackError(self.file, self.item, f"missing {key!r}.")
@@ -135,20 +135,28 @@ class _Table:
             raise PackError(self.file, self.item, f"{key!r} must be a string.")
         return value.strip()
 
-    def bool(self, key: str, default: bool) -> bool:
+    def flag(self, key: str, default: bool) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
             raise PackError(self.file, self.item, f"{key!r} must be true or false.")
         return value
 
-    def list(self, key: str) -> list[Any]:
+    def number(self, key: str, default: int | None = None) -> int:
+        value = self.data.get(key, default)
+        if value is None:
+            raise PackError(self.file, self.item, f"missing {key!r}.")
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise PackError(self.file, self.item, f"{key!r} must be a whole number.")
+        return value
+
+    def items(self, key: str) -> list[Any]:
         value = self.data.get(key, [])
         if not isinstance(value, list):
             raise PackError(self.file, self.item, f"{key!r} must be a list.")
         return value
 
 
-def _read_toml(path: Path, root: Path) -> dict[str, Any]:
+def read_toml(path: Path, root: Path) -> dict[str, Any]:
     name = str(path.relative_to(root))
     if not path.is_file():
         raise PackError(name, "file", "does not exist.")
@@ -158,7 +166,7 @@ def _read_toml(path: Path, root: Path) -> dict[str, Any]:
         raise PackError(name, "file", f"is not valid TOML: {error}.") from error
 
 
-def _unique(file: str, kind: str, keys: list[str]) -> None:
+def check_unique(file: str, kind: str, keys: list[str]) -> None:
     seen: set[str] = set()
     for key in keys:
         if key in seen:
@@ -167,11 +175,11 @@ def _unique(file: str, kind: str, keys: list[str]) -> None:
 
 
 def load_sources(root: Path) -> tuple[SourceSpec, ...]:
-    data = _read_toml(root / SOURCES_FILE, root)
+    data = read_toml(root / SOURCES_FILE, root)
     specs = []
     for index, raw in enumerate(data.get("source", []), start=1):
         item = f"source #{index}"
-        table = _Table(
+        table = Table(
             raw,
             SOURCES_FILE,
             item,
@@ -180,9 +188,9 @@ def load_sources(root: Path) -> tuple[SourceSpec, ...]:
                 *("publisher", "published", "kind", "url", "copied_from", "note", "clean"),
             },
         )
-        slug = table.str("slug")
+        slug = table.text("slug")
         item = f"source {slug!r}"
-        kind = table.str("kind")
+        kind = table.text("kind")
         if kind not in KINDS:
             raise PackError(SOURCES_FILE, item, f"kind {kind!r} is not one of {', '.join(KINDS)}.")
         rules_data = raw.get("clean", {})
@@ -193,22 +201,22 @@ def load_sources(root: Path) -> tuple[SourceSpec, ...]:
         specs.append(
             SourceSpec(
                 slug=slug,
-                file=table.str("file"),
-                sha256=table.str("sha256").lower(),
-                title=table.str("title"),
-                title_is_editorial=table.bool("title_is_editorial", False),
-                author=table.str("author", ""),
-                publisher=table.str("publisher", ""),
-                published=table.str("published", ""),
+                file=table.text("file"),
+                sha256=table.text("sha256").lower(),
+                title=table.text("title"),
+                title_is_editorial=table.flag("title_is_editorial", False),
+                author=table.text("author", ""),
+                publisher=table.text("publisher", ""),
+                published=table.text("published", ""),
                 kind=kind,
-                url=table.str("url", ""),
-                copied_from=table.str("copied_from", ""),
-                note=" ".join(table.str("note", "").split()),
+                url=table.text("url", ""),
+                copied_from=table.text("copied_from", ""),
+                note=" ".join(table.text("note", "").split()),
                 rules=rules,
                 rules_data=dict(rules_data),
             )
         )
-    _unique(SOURCES_FILE, "source", [s.slug for s in specs])
+    check_unique(SOURCES_FILE, "source", [s.slug for s in specs])
     return tuple(specs)
 
 
@@ -223,15 +231,15 @@ def parse_citations(
     citations = []
     for number, raw in enumerate(value, start=1):
         where = f"{item}, citation {number}"
-        table = _Table(raw, file, where, {"source", "quote", "prefix", "suffix"})
-        source = table.str("source")
+        table = Table(raw, file, where, {"source", "quote", "prefix", "suffix"})
+        source = table.text("source")
         if source not in known_sources:
             raise PackError(file, where, f"source {source!r} is not in {SOURCES_FILE}.")
-        quote = table.str("quote")
+        quote = table.text("quote")
         if not quote:
             raise PackError(file, where, "the quote is empty.")
         citations.append(
-            CitationSpec(source, quote, table.str("prefix", ""), table.str("suffix", ""))
+            CitationSpec(source, quote, table.text("prefix", ""), table.text("suffix", ""))
         )
     return tuple(citations)
 
@@ -241,47 +249,47 @@ def load_pack(root: Path) -> Pack:
     sources = load_sources(root)
     objectives_file = f"{COURSE_DIR}/objectives.toml"
     objectives = []
-    for index, raw in enumerate(_read_toml(root / objectives_file, root).get("objective", []), 1):
-        table = _Table(raw, objectives_file, f"objective #{index}", {"code", "title"})
-        objectives.append(ObjectiveSpec(code=table.str("code"), title=table.str("title")))
-    _unique(objectives_file, "objective", [o.code for o in objectives])
+    for index, raw in enumerate(read_toml(root / objectives_file, root).get("objective", []), 1):
+        table = Table(raw, objectives_file, f"objective #{index}", {"code", "title"})
+        objectives.append(ObjectiveSpec(code=table.text("code"), title=table.text("title")))
+    check_unique(objectives_file, "objective", [o.code for o in objectives])
     known_objectives = {o.code for o in objectives}
     known_sources = {s.slug for s in sources}
 
     course_file = f"{COURSE_DIR}/course.toml"
-    course_data = _read_toml(root / course_file, root)
-    course_table = _Table(
+    course_data = read_toml(root / course_file, root)
+    course_table = Table(
         course_data.get("course"), course_file, "[course]", {"slug", "title", "description"}
     )
     course = CourseSpec(
-        slug=course_table.str("slug"),
-        title=course_table.str("title"),
-        description=" ".join(course_table.str("description", "").split()),
+        slug=course_table.text("slug"),
+        title=course_table.text("title"),
+        description=" ".join(course_table.text("description", "").split()),
     )
 
     readings_file = READINGS_FILE
     readings = []
-    for index, raw in enumerate(_read_toml(root / readings_file, root).get("reading", []), 1):
-        table = _Table(
+    for index, raw in enumerate(read_toml(root / readings_file, root).get("reading", []), 1):
+        table = Table(
             raw,
             readings_file,
             f"reading #{index}",
             {"slug", "title", "summary", "objectives", "part", "note"},
         )
-        slug = table.str("slug")
+        slug = table.text("slug")
         item = f"reading {slug!r}"
-        codes = tuple(table.list("objectives"))
+        codes = tuple(table.items("objectives"))
         for code in codes:
             if code not in known_objectives:
                 raise PackError(
                     readings_file, item, f"objective {code!r} is not in {objectives_file}."
                 )
         parts = []
-        for number, raw_part in enumerate(table.list("part"), start=1):
-            part = _Table(
+        for number, raw_part in enumerate(table.items("part"), start=1):
+            part = Table(
                 raw_part, readings_file, f"{item}, part {number}", {"source", "first", "last"}
             )
-            source = part.str("source")
+            source = part.text("source")
             if source not in known_sources:
                 raise PackError(
                     readings_file,
@@ -289,20 +297,20 @@ def load_pack(root: Path) -> Pack:
                     f"source {source!r} is not in {SOURCES_FILE}.",
                 )
             parts.append(
-                PartSpec(source=source, first=part.str("first"), last=part.str("last", ""))
+                PartSpec(source=source, first=part.text("first"), last=part.text("last", ""))
             )
         if not parts:
             raise PackError(
                 readings_file, item, "has no [[reading.part]]; a reading needs passages."
             )
         notes = []
-        for number, raw_note in enumerate(table.list("note"), start=1):
+        for number, raw_note in enumerate(table.items("note"), start=1):
             where = f"{item}, note {number}"
-            note = _Table(raw_note, readings_file, where, {"title", "text", "citations"})
+            note = Table(raw_note, readings_file, where, {"title", "text", "citations"})
             notes.append(
                 NoteSpec(
-                    title=note.str("title"),
-                    text=" ".join(note.str("text").split()),
+                    title=note.text("title"),
+                    text=" ".join(note.text("text").split()),
                     citations=parse_citations(
                         note.data.get("citations"), readings_file, where, known_sources
                     ),
@@ -311,14 +319,14 @@ def load_pack(root: Path) -> Pack:
         readings.append(
             ReadingSpec(
                 slug=slug,
-                title=table.str("title"),
-                summary=" ".join(table.str("summary", "").split()),
+                title=table.text("title"),
+                summary=" ".join(table.text("summary", "").split()),
                 objectives=codes,
                 parts=tuple(parts),
                 notes=tuple(notes),
             )
         )
-    _unique(readings_file, "reading", [r.slug for r in readings])
+    check_unique(readings_file, "reading", [r.slug for r in readings])
     return Pack(
         root=root,
         sources=sources,

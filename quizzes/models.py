@@ -1,2 +1,292 @@
-"""Questions, quizzes and attempts arrive with the Quizzes issue; the app exists so that the
-dependency direction (quizzes → courseware → courseware.ingest) is fixed from the start."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from courseware.models import Course, Objective, Quote, Reading
+
+
+class Question(models.Model):
+    """A question's identity; what it asks lives in its versions."""
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple response"
+        TRUE_FALSE = "true_false", "True or false"
+        NUMERIC = "numeric", "Numeric"
+        SHORT = "short", "Short answer"
+        ORDERING = "ordering", "Ordering"
+        MATCHING = "matching", "Matching"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    class Origin(models.TextChoices):
+        PACK = "pack", "Course pack"
+        TEACHER = "teacher", "Teacher"
+        GENERATED = "generated", "Generated"
+
+    key = models.SlugField(max_length=120, unique=True, help_text="Stable id from the course pack.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.TEACHER)
+    difficulty = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="questions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(difficulty__gte=1, difficulty__lte=3), name="question_difficulty_1_to_3"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def current_version(self) -> QuestionVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class QuestionVersion(models.Model):
+    """What a question asks, frozen once answered: edits after that make a new version."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(default=1)
+    stem = models.TextField()
+    data = models.JSONField(help_text="Type-specific answer data; see quizzes/grading.py.")
+    explanation = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["question", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="question_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.key} v{self.number}"
+
+
+class QuestionCitation(Quote):
+    version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="citations")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="question_citation_span"),
+        ]
+
+
+class Quiz(models.Model):
+    class GradingMethod(models.TextChoices):
+        HIGHEST = "highest", "Highest attempt"
+        LAST = "last", "Last attempt"
+        FIRST = "first", "First attempt"
+        AVERAGE = "average", "Average of attempts"
+
+    class MultipleScoring(models.TextChoices):
+        PROPORTIONAL = "proportional", "Partial credit, minus wrong picks (never below zero)"
+        ALL_OR_NOTHING = "all_or_nothing", "All or nothing"
+
+    class Layout(models.TextChoices):
+        ONE_PER_PAGE = "one_per_page", "One question per page"
+        ALL_ON_ONE = "all_on_one", "All questions on one page"
+
+    class Review(models.TextChoices):
+        IMMEDIATELY = "immediately", "Immediately after each answer"
+        AFTER_SUBMIT = "after_submit", "After submitting"
+        AFTER_CLOSE = "after_close", "After the quiz closes"
+        NEVER = "never", "Never"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quizzes")
+    reading = models.ForeignKey(
+        Reading, on_delete=models.SET_NULL, null=True, blank=True, related_name="quizzes"
+    )
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    is_published = models.BooleanField(default=True)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0 means unlimited.")
+    time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    grading_method = models.CharField(max_length=20, choices=GradingMethod.choices, default=GradingMethod.HIGHEST)
+    multiple_scoring = models.CharField(
+        max_length=20, choices=MultipleScoring.choices, default=MultipleScoring.PROPORTIONAL
+    )
+    shuffle_questions = models.BooleanField(default=False)
+    shuffle_choices = models.BooleanField(default=True)
+    layout = models.CharField(max_length=20, choices=Layout.choices, default=Layout.ALL_ON_ONE)
+    review_correctness = models.CharField(max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT)
+    review_points = models.CharField(max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT)
+    review_feedback = models.CharField(max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT)
+    review_answer = models.CharField(max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT)
+    review_citations = models.CharField(max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT)
+    questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
+
+    class Meta:
+        ordering = ["course", "position", "slug"]
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="quiz_slug_per_course"),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=F("opens_at")),
+                name="quiz_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quiz_detail", args=[self.course.slug, self.slug])
+
+    def is_open_at(self, when: timezone.datetime) -> bool:
+        return (self.opens_at is None or when >= self.opens_at) and (
+            self.closes_at is None or when < self.closes_at
+        )
+
+    def is_closed_at(self, when: timezone.datetime) -> bool:
+        return self.closes_at is not None and when >= self.closes_at
+
+    @property
+    def has_immediate_review(self) -> bool:
+        return self.Review.IMMEDIATELY in {
+            self.review_correctness,
+            self.review_points,
+            self.review_feedback,
+            self.review_answer,
+            self.review_citations,
+        }
+
+
+class QuizQuestion(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="slots")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="slots")
+    position = models.PositiveIntegerField()
+    points = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal(1))
+
+    class Meta:
+        ordering = ["quiz", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "question"], name="quiz_question_once"),
+            models.UniqueConstraint(fields=["quiz", "position"], name="quiz_question_position"),
+            models.CheckConstraint(condition=Q(points__gt=0), name="quiz_question_points_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz.slug} #{self.position}: {self.question.key}"
+
+
+class Attempt(models.Model):
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=20, choices=State.choices, default=State.IN_PROGRESS)
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    is_auto_submitted = models.BooleanField(default=False)
+    points = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    max_points = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal(0))
+
+    class Meta:
+        ordering = ["quiz", "student", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "student", "number"], name="attempt_number_once"),
+            models.UniqueConstraint(
+                fields=["quiz", "student"],
+                condition=Q(state="in_progress"),
+                name="attempt_one_open_per_student",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} — {self.student} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("attempt_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.IN_PROGRESS
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.points is None or not self.max_points:
+            return None
+        return (self.points * 100 / self.max_points).quantize(Decimal("0.1"))
+
+
+class Response(models.Model):
+    """A student's answer to one question of an attempt, graded against the version shown."""
+
+    class Outcome(models.TextChoices):
+        CORRECT = "correct", "Correct"
+        PARTIAL = "partial", "Partly correct"
+        INCORRECT = "incorrect", "Incorrect"
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    slot = models.ForeignKey(QuizQuestion, on_delete=models.PROTECT, related_name="responses")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="responses")
+    position = models.PositiveIntegerField(help_text="Display order within the attempt.")
+    max_points = models.DecimalField(max_digits=6, decimal_places=2)
+    answer = models.JSONField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(default=0, help_text="Bumped on every save; stale saves are refused.")
+    is_flagged = models.BooleanField(default=False)
+    is_checked = models.BooleanField(default=False, help_text="Checked for immediate feedback; locked.")
+    saved_at = models.DateTimeField(null=True, blank=True)
+    points = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    parts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "slot"], name="response_once_per_slot"),
+            models.UniqueConstraint(fields=["attempt", "position"], name="response_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} · Q{self.position + 1}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answer is not None
+
+
+class QuestionReport(models.Model):
+    """A student's report of a problem with a question; teachers see it on the question."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="reports")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_reports")
+    attempt = models.ForeignKey(Attempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
+    text = models.TextField(max_length=2000)
+    is_resolved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Report on {self.question.key} by {self.student}"

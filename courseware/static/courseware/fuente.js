@@ -1,9 +1,38 @@
 // Progressive enhancement only: every page works without this file.
-// When a citation link opens a page at #hl, move keyboard and screen-reader focus to the
-// highlighted words (the browser already scrolls there on its own).
+// Forms marked data-inline-errors show a refused save's message next to the question. In DEBUG,
+// django-htmx replaces the whole page with any 400 response (to show Django's error pages);
+// stopping the event at <body> keeps that for real errors and not for these messages.
 document.addEventListener("DOMContentLoaded", () => {
+  document.body.addEventListener("htmx:beforeOnLoad", (event) => {
+    if (event.target.closest && event.target.closest("[data-inline-errors]")) {
+      event.stopPropagation();
+    }
+  });
+
+  // A citation link opens a page at #hl: move keyboard and screen-reader focus to the
+  // highlighted words (the browser already scrolls there on its own).
   const mark = document.getElementById("hl");
   if (mark && window.location.hash === "#hl") {
     mark.focus({ preventScroll: false });
+  }
+
+  // A timed attempt's countdown. The server enforces the deadline; this only shows it, and
+  // reloads once the grace period is over so the student sees the submitted attempt.
+  const countdown = document.querySelector(".countdown[data-deadline]");
+  if (countdown) {
+    const deadline = Date.parse(countdown.dataset.deadline);
+    const tick = () => {
+      const left = Math.round((deadline - Date.now()) / 1000);
+      if (left <= 0) {
+        countdown.textContent = "time is up; your saved answers are being submitted";
+        if (left < -35) window.location.reload();
+        return;
+      }
+      const minutes = Math.floor(left / 60);
+      const seconds = String(left % 60).padStart(2, "0");
+      countdown.textContent = `${minutes}:${seconds}`;
+    };
+    tick();
+    setInterval(tick, 1000);
   }
 });

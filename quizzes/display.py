@@ -1,0 +1,133 @@
+"""What a template may show of a question: built from a response, with the answer key only
+where the review policy allows it. Templates never receive a question's raw data, so nothing a
+student may not yet see can leak into the page, a fragment or an attribute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from quizzes.grading import correct_answer_text, feedback_for, shuffled
+from quizzes.models import Quiz, Response
+from quizzes.review import Visibility, visibility
+
+
+@dataclass
+class Option:
+    id: str
+    text: str
+    selected: bool = False
+    is_correct: bool | None = None  # filled only when correctness or the answer may be seen
+    selected_value: str = ""  # ordering: the chosen position; matching: the chosen option id
+
+
+@dataclass
+class Review:
+    visible: Visibility
+    outcome: str = ""
+    points: Decimal | None = None
+    max_points: Decimal | None = None
+    feedback: list[str] = field(default_factory=list)
+    correct_answer: str = ""
+    explanation: str = ""
+    citations: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class QuestionView:
+    response: Response
+    number: int
+    kind: str
+    stem: str
+    unit: str = ""
+    options: list[Option] = field(default_factory=list)  # choices, ordering items, matching lefts
+    targets: list[Option] = field(default_factory=list)  # matching: the options to choose from
+    text: str = ""  # numeric / short
+    truth: bool | None = None  # true_false
+    review: Review | None = None
+
+    @property
+    def position(self) -> int:
+        return self.response.position
+
+    @property
+    def positions(self) -> range:
+        return range(1, len(self.options) + 1)
+
+
+def policy(quiz: Quiz) -> dict[str, str]:
+    return {
+        "correctness": quiz.review_correctness,
+        "points": quiz.review_points,
+        "feedback": quiz.review_feedback,
+        "answer": quiz.review_answer,
+        "citations": quiz.review_citations,
+    }
+
+
+def question_view(
+    response: Response, quiz: Quiz, *, submitted: bool, closed: bool, draft_text: str | None = None
+) -> QuestionView:
+    """The question as the student may see it now. `draft_text` is what they typed when a save
+    was refused, shown back so that nothing they wrote is lost."""
+    version = response.version
+    data: dict[str, Any] = version.data if isinstance(version.data, dict) else {}
+    kind = version.question.kind
+    answer = response.answer
+    seen = visibility(policy(quiz), checked=response.is_checked, submitted=submitted, closed=closed)
+    reveal = seen.correctness or seen.answer
+    view = QuestionView(response=response, number=response.position + 1, kind=kind, stem=version.stem)
+    seed = f"{response.attempt_id}:{response.slot_id}"
+
+    if kind in ("single", "multiple"):
+        choices = {c["id"]: c for c in data.get("choices", [])}
+        order = list(choices)
+        if quiz.shuffle_choices:
+            order = shuffled(order, seed)
+        picked = set(answer) if isinstance(answer, list) else {answer}
+        view.options = [
+            Option(
+                id=cid,
+                text=choices[cid]["text"],
+                selected=cid in picked,
+                is_correct=bool(choices[cid].get("correct")) if reveal else None,
+            )
+            for cid in order
+        ]
+    elif kind == "true_false":
+        view.truth = answer if isinstance(answer, bool) else None
+    elif kind in ("numeric", "short"):
+        view.text = draft_text if draft_text is not None else (answer if isinstance(answer, str) else "")
+        view.unit = str(data.get("unit", ""))
+    elif kind == "ordering":
+        # Items are always shown shuffled: their listed order is the answer.
+        items = {i["id"]: i["text"] for i in data.get("items", [])}
+        chosen = answer if isinstance(answer, dict) else {}
+        view.options = [
+            Option(id=iid, text=items[iid], selected_value=str(chosen.get(iid, "")))
+            for iid in shuffled(list(items), seed)
+        ]
+    elif kind == "matching":
+        pairs = data.get("pairs", [])
+        chosen = answer if isinstance(answer, dict) else {}
+        view.options = [
+            Option(id=p["id"], text=p["left"], selected_value=str(chosen.get(p["id"], ""))) for p in pairs
+        ]
+        targets = {p["id"]: p["right"] for p in pairs} | {d["id"]: d["text"] for d in data.get("distractors", [])}
+        view.targets = [Option(id=tid, text=targets[tid]) for tid in shuffled(list(targets), seed + ":targets")]
+
+    if seen.anything:
+        view.review = Review(visible=seen)
+        if seen.correctness:
+            view.review.outcome = response.outcome
+        if seen.points:
+            view.review.points, view.review.max_points = response.points, response.max_points
+        if seen.feedback:
+            view.review.feedback = feedback_for(kind, data, answer)
+            view.review.explanation = version.explanation
+        if seen.answer:
+            view.review.correct_answer = correct_answer_text(kind, data)
+        if seen.citations:
+            view.review.citations = list(version.citations.all())
+    return view

@@ -1,0 +1,887 @@
+"""Checking question data, reading students' answers and grading them: plain data in and out.
+
+A question version stores its kind (one of KINDS) and a JSON-able ``data`` dict, checked by
+validate_spec. parse_answer turns a POSTed form into the answer that is stored; grade,
+feedback_for and correct_answer_text read stored answers back. No Django here: the quizzes
+views and models call in with plain values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+__all__ = [
+    "KINDS",
+    "MAX_TEXT",
+    "SCORINGS",
+    "AnswerError",
+    "Result",
+    "SpecError",
+    "correct_answer_text",
+    "feedback_for",
+    "grade",
+    "parse_answer",
+    "shuffled",
+    "validate_spec",
+]
+
+KINDS: tuple[str, ...] = (
+    "single",
+    "multiple",
+    "true_false",
+    "numeric",
+    "short",
+    "ordering",
+    "matching",
+)
+MAX_TEXT = 500
+SCORINGS: tuple[str, ...] = ("proportional", "all_or_nothing")
+
+_LABELS = {
+    "single": "A single-answer question",
+    "multiple": "A multiple-response question",
+    "true_false": "A true/false question",
+    "numeric": "A numeric question",
+    "short": "A short-answer question",
+    "ordering": "An ordering question",
+    "matching": "A matching question",
+}
+_DATA = "The question data"
+
+
+class SpecError(ValueError):
+    """A question's data is malformed; str(error) tells the teacher what to fix."""
+
+
+class AnswerError(ValueError):
+    """A submitted answer cannot be read; str(error) is a sentence the student can act on."""
+
+
+# Spec: the question data once checked, so that nothing past _load reads the raw dict.
+
+
+@dataclass(frozen=True)
+class _Choice:
+    id: str
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class _ChoiceSpec:
+    multiple: bool
+    choices: tuple[_Choice, ...]
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(choice.id for choice in self.choices)
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(choice.id for choice in self.choices if choice.correct)
+
+
+@dataclass(frozen=True)
+class _TrueFalseSpec:
+    answer: bool
+    feedback_true: str
+    feedback_false: str
+
+
+@dataclass(frozen=True)
+class _NumericSpec:
+    answer: Decimal | None
+    tolerance: Decimal
+    minimum: Decimal | None
+    maximum: Decimal | None
+    # Inclusive bounds as exact fractions, so that answer ± tolerance is never rounded.
+    low: Fraction
+    high: Fraction
+    unit: str
+
+
+@dataclass(frozen=True)
+class _ShortSpec:
+    accepted: tuple[str, ...]
+    normalised: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Item:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class _OrderingSpec:
+    items: tuple[_Item, ...]
+
+
+@dataclass(frozen=True)
+class _Pair:
+    id: str
+    left: str
+    right: str
+
+
+@dataclass(frozen=True)
+class _MatchingSpec:
+    pairs: tuple[_Pair, ...]
+    distractors: tuple[_Item, ...]
+
+    @property
+    def option_ids(self) -> frozenset[str]:
+        return frozenset(
+            [pair.id for pair in self.pairs] + [option.id for option in self.distractors]
+        )
+
+
+_Spec = _ChoiceSpec | _TrueFalseSpec | _NumericSpec | _ShortSpec | _OrderingSpec | _MatchingSpec
+
+
+def validate_spec(kind: str, data: Mapping[str, Any]) -> None:
+    """Check a question's data for its kind; raise SpecError naming the first problem.
+
+    Refused: an unknown kind; missing keys, keys of the wrong type and unknown keys (the
+    optional ones are "feedback" on choices, "feedback_true"/"feedback_false" on true/false,
+    "tolerance" and "unit" on numeric, "distractors" on matching); empty or duplicate ids
+    (pair and distractor ids share one namespace; ordering ids cannot contain "<"); fewer
+    than 2 choices, items or pairs; choice, item, left or right-option texts that students
+    could not tell apart; a single-answer question without exactly one correct choice; a
+    multiple-response question without at least one correct and one incorrect choice; a
+    numeric question with neither "answer" nor "min"/"max", with both, with min > max or a
+    negative tolerance; a short-answer question with no accepted answers or an accepted
+    answer that is empty once normalised.
+    """
+    _load(kind, data)
+
+
+def _load(kind: str, data: Mapping[str, Any]) -> _Spec:
+    if kind not in KINDS:
+        raise SpecError(f"Unknown question type {kind!r}; expected one of {', '.join(KINDS)}.")
+    data = _mapping(data, _DATA)
+    if kind in ("single", "multiple"):
+        return _load_choices(kind, data)
+    if kind == "true_false":
+        return _load_true_false(data)
+    if kind == "numeric":
+        return _load_numeric(data)
+    if kind == "short":
+        return _load_short(data)
+    if kind == "ordering":
+        return _load_ordering(data)
+    return _load_matching(data)
+
+
+def _load_choices(kind: str, data: Mapping[str, Any]) -> _ChoiceSpec:
+    _check_keys(data, _DATA, required=("choices",))
+    raw = _list(data, "choices", _DATA)
+    _at_least_two(raw, kind, "choices")
+    ids: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    choices = []
+    for number, value in enumerate(raw, start=1):
+        where = f"Choice {number}"
+        obj = _mapping(value, where)
+        _check_keys(obj, where, required=("id", "text", "correct"), optional=("feedback",))
+        correct = obj["correct"]
+        if not isinstance(correct, bool):
+            raise SpecError(f"{where}: 'correct' must be true or false, not {_json_type(correct)}.")
+        choices.append(
+            _Choice(
+                id=_new_id(obj, where, ids),
+                text=_new_text(obj, "text", where, texts),
+                correct=correct,
+                feedback=_optional_string(obj, "feedback", where),
+            )
+        )
+    spec = _ChoiceSpec(multiple=kind == "multiple", choices=tuple(choices))
+    n_correct = len(spec.correct_ids)
+    if kind == "single" and n_correct != 1:
+        raise SpecError(
+            f"A single-answer question needs exactly one correct choice; this one has {n_correct}."
+        )
+    if kind == "multiple" and n_correct == 0:
+        raise SpecError("A multiple-response question needs at least one correct choice.")
+    if kind == "multiple" and n_correct == len(choices):
+        raise SpecError(
+            "A multiple-response question needs at least one incorrect choice; "
+            "otherwise choosing everything is always right."
+        )
+    return spec
+
+
+def _load_true_false(data: Mapping[str, Any]) -> _TrueFalseSpec:
+    _check_keys(data, _DATA, required=("answer",), optional=("feedback_true", "feedback_false"))
+    answer = data["answer"]
+    if not isinstance(answer, bool):
+        raise SpecError(f"'answer' must be true or false, not {_json_type(answer)}.")
+    return _TrueFalseSpec(
+        answer=answer,
+        feedback_true=_optional_string(data, "feedback_true", _DATA),
+        feedback_false=_optional_string(data, "feedback_false", _DATA),
+    )
+
+
+def _load_numeric(data: Mapping[str, Any]) -> _NumericSpec:
+    _check_keys(data, _DATA, optional=("answer", "tolerance", "min", "max", "unit"))
+    has_answer = "answer" in data
+    has_range = "min" in data or "max" in data
+    if not has_answer and not has_range:
+        raise SpecError(
+            "A numeric question needs either 'answer' (with an optional 'tolerance') "
+            "or both 'min' and 'max'."
+        )
+    if has_answer and has_range:
+        raise SpecError(
+            "A numeric question takes either 'answer' (with an optional 'tolerance') "
+            "or 'min' and 'max', not both."
+        )
+    unit = _optional_string(data, "unit", _DATA).strip()
+    if has_answer:
+        answer = _number(data, "answer")
+        tolerance = _number(data, "tolerance") if "tolerance" in data else Decimal(0)
+        if tolerance < 0:
+            raise SpecError(f"'tolerance' cannot be negative (it is {tolerance}).")
+        return _NumericSpec(
+            answer=answer,
+            tolerance=tolerance,
+            minimum=None,
+            maximum=None,
+            low=Fraction(answer) - Fraction(tolerance),
+            high=Fraction(answer) + Fraction(tolerance),
+            unit=unit,
+        )
+    if "tolerance" in data:
+        raise SpecError("'tolerance' goes with 'answer'; with 'min' and 'max', leave it out.")
+    for key in ("min", "max"):
+        if key not in data:
+            raise SpecError(
+                f"A numeric question with a range needs both 'min' and 'max'; {key!r} is missing."
+            )
+    low, high = _number(data, "min"), _number(data, "max")
+    if low > high:
+        raise SpecError(f"'min' ({low}) is greater than 'max' ({high}).")
+    return _NumericSpec(
+        answer=None,
+        tolerance=Decimal(0),
+        minimum=low,
+        maximum=high,
+        low=Fraction(low),
+        high=Fraction(high),
+        unit=unit,
+    )
+
+
+def _load_short(data: Mapping[str, Any]) -> _ShortSpec:
+    _check_keys(data, _DATA, required=("accepted",))
+    raw = _list(data, "accepted", _DATA)
+    if not raw:
+        raise SpecError("A short-answer question needs at least one accepted answer.")
+    accepted = []
+    for number, value in enumerate(raw, start=1):
+        if not isinstance(value, str):
+            raise SpecError(f"Accepted answer {number} must be a string, not {_json_type(value)}.")
+        if not _normalise(value):
+            raise SpecError(
+                f"Accepted answer {number} ({value!r}) is empty once case, accents and "
+                "punctuation are ignored, so no student's answer could ever match it."
+            )
+        accepted.append(value)
+    return _ShortSpec(
+        accepted=tuple(accepted), normalised=frozenset(_normalise(text) for text in accepted)
+    )
+
+
+def _load_ordering(data: Mapping[str, Any]) -> _OrderingSpec:
+    _check_keys(data, _DATA, required=("items",))
+    raw = _list(data, "items", _DATA)
+    _at_least_two(raw, "ordering", "items")
+    ids: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    items = []
+    for number, value in enumerate(raw, start=1):
+        where = f"Item {number}"
+        obj = _mapping(value, where)
+        _check_keys(obj, where, required=("id", "text"))
+        item_id = _new_id(obj, where, ids)
+        # Result.parts names each pair of items "a<b"; a "<" inside an id would make two
+        # different pairs share a name.
+        if "<" in item_id:
+            raise SpecError(f"{where}: the id {item_id!r} cannot contain '<'.")
+        items.append(_Item(id=item_id, text=_new_text(obj, "text", where, texts)))
+    return _OrderingSpec(items=tuple(items))
+
+
+def _load_matching(data: Mapping[str, Any]) -> _MatchingSpec:
+    _check_keys(data, _DATA, required=("pairs",), optional=("distractors",))
+    raw_pairs = _list(data, "pairs", _DATA)
+    _at_least_two(raw_pairs, "matching", "pairs")
+    # Students pick right-hand options by id and see only their texts, so pairs and
+    # distractors share one namespace for ids and one for option texts.
+    ids: dict[str, str] = {}
+    lefts: dict[str, str] = {}
+    rights: dict[str, str] = {}
+    pairs = []
+    for number, value in enumerate(raw_pairs, start=1):
+        where = f"Pair {number}"
+        obj = _mapping(value, where)
+        _check_keys(obj, where, required=("id", "left", "right"))
+        pairs.append(
+            _Pair(
+                id=_new_id(obj, where, ids),
+                left=_new_text(obj, "left", where, lefts),
+                right=_new_text(obj, "right", where, rights),
+            )
+        )
+    raw_distractors = _list(data, "distractors", _DATA) if "distractors" in data else []
+    distractors = []
+    for number, value in enumerate(raw_distractors, start=1):
+        where = f"Distractor {number}"
+        obj = _mapping(value, where)
+        _check_keys(obj, where, required=("id", "text"))
+        distractors.append(
+            _Item(id=_new_id(obj, where, ids), text=_new_text(obj, "text", where, rights))
+        )
+    return _MatchingSpec(pairs=tuple(pairs), distractors=tuple(distractors))
+
+
+def _json_type(value: object) -> str:
+    # Teachers see question data as JSON, so problems are described in JSON's terms.
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    if isinstance(value, str):
+        return f"the string {value!r}" if len(value) <= 40 else "a string"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
+def _mapping(value: object, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise SpecError(f"{where} must be an object with named fields, not {_json_type(value)}.")
+    return value
+
+
+def _check_keys(
+    obj: Mapping[str, Any],
+    where: str,
+    *,
+    required: tuple[str, ...] = (),
+    optional: tuple[str, ...] = (),
+) -> None:
+    for key in obj:
+        if key not in required and key not in optional:
+            allowed = ", ".join(repr(name) for name in (*required, *optional))
+            raise SpecError(f"{where} has an unknown key {key!r}; the keys allowed are {allowed}.")
+    for key in required:
+        if key not in obj:
+            raise SpecError(f"{where} is missing {key!r}.")
+
+
+def _list(obj: Mapping[str, Any], key: str, where: str) -> list[Any]:
+    value = obj[key]
+    if not isinstance(value, list | tuple):
+        raise SpecError(f"{where}: {key!r} must be a list, not {_json_type(value)}.")
+    return list(value)
+
+
+def _at_least_two(values: list[Any], kind: str, what: str) -> None:
+    if len(values) < 2:
+        raise SpecError(f"{_LABELS[kind]} needs at least 2 {what}; this one has {len(values)}.")
+
+
+def _new_id(obj: Mapping[str, Any], where: str, seen: dict[str, str]) -> str:
+    value = obj["id"]
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(f"{where}: 'id' must be a non-empty string, not {_json_type(value)}.")
+    if value in seen:
+        raise SpecError(
+            f"{where} has the id {value!r}, already used by {seen[value]}; ids must be unique."
+        )
+    seen[value] = where.lower()
+    return value
+
+
+def _new_text(obj: Mapping[str, Any], key: str, where: str, seen: dict[str, str]) -> str:
+    value = obj[key]
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(f"{where}: {key!r} must be a non-empty string, not {_json_type(value)}.")
+    # Texts that differ only in case or spacing look the same on the page.
+    folded = " ".join(value.split()).casefold()
+    if folded in seen:
+        raise SpecError(
+            f"{where} has the same {key} as {seen[folded]} ({value!r}); "
+            "students could not tell them apart."
+        )
+    seen[folded] = where.lower()
+    return value
+
+
+def _optional_string(obj: Mapping[str, Any], key: str, where: str) -> str:
+    value = obj.get(key, "")
+    if not isinstance(value, str):
+        raise SpecError(f"{where}: {key!r} must be a string, not {_json_type(value)}.")
+    return value
+
+
+def _number(obj: Mapping[str, Any], key: str) -> Decimal:
+    value = obj[key]
+    if isinstance(value, str):
+        raise SpecError(f"{key!r} must be a number written without quotes, not {value!r}.")
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise SpecError(f"{key!r} must be a number, not {_json_type(value)}.")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise SpecError(f"{key!r} must be a finite number, not {value}.")
+        # repr gives the shortest decimal that reads back as this float: the number the
+        # teacher wrote (0.1), not its binary approximation (0.1000000000000000055...).
+        return Decimal(repr(value))
+    number = Decimal(value)
+    if not number.is_finite():
+        raise SpecError(f"{key!r} must be a finite number, not {value}.")
+    return number
+
+
+# Reading answers
+
+
+_CHOOSE_SHOWN = "Choose one of the options shown."
+_NOT_IN_QUESTION = (
+    "Your answer mentions an item that is not in this question; reload the page and answer again."
+)
+_UNREADABLE = "Your answer could not be read; reload the page and answer again."
+_TOO_LONG = f"Your answer is longer than {MAX_TEXT} characters."
+_NUMBER_HINT = "Enter a number, such as 137000 or 137,000."
+
+
+def parse_answer(kind: str, data: Mapping[str, Any], form: Mapping[str, list[str]]) -> Any:
+    """Turn a submitted form into the answer to store, or None when the student left it blank.
+
+    form maps field names to lists of strings, like dict(request.POST.lists()); fields this
+    question does not own (the CSRF token and so on) are ignored. The answer, by kind:
+    single "a"; multiple ["a", "c"] (sorted, unique); true_false True or False; numeric and
+    short the stripped text as typed; ordering {"a": 1, "b": 3} from "position-<id>" fields
+    (blank positions left out; repeated positions allowed, so that a student part-way
+    through reordering loses nothing); matching {"a": "x1"} from "match-<pair id>" fields.
+
+    Raises AnswerError, whose message the student can act on, for an id that is not in this
+    question, more values than the question allows, a value over MAX_TEXT characters, a
+    number that does not read as one, a position outside 1..n, or an unknown kind; raises
+    SpecError if the question data itself is malformed.
+    """
+    if kind not in KINDS:
+        raise AnswerError(
+            "This question cannot be answered because its type is not recognised; "
+            "please tell your teacher."
+        )
+    spec = _load(kind, data)
+    if isinstance(spec, _ChoiceSpec):
+        return _parse_choices(spec, form)
+    if isinstance(spec, _TrueFalseSpec):
+        value = _one_value(form, "answer", "Choose either True or False, not both.")
+        if value is None:
+            return None
+        if value.strip().lower() not in ("true", "false"):
+            raise AnswerError("Choose True or False.")
+        return value.strip().lower() == "true"
+    if isinstance(spec, _NumericSpec):
+        value = _one_value(form, "answer", "Enter one number only.")
+        if value is None:
+            return None
+        if _parse_number(value) is None:
+            raise AnswerError(_NUMBER_HINT)
+        return value.strip()
+    if isinstance(spec, _ShortSpec):
+        value = _one_value(form, "answer", "Enter one answer only.")
+        if value is None:
+            return None
+        # PostgreSQL cannot store NUL in text or JSON, and no keyboard types one on purpose.
+        if "\x00" in value:
+            raise AnswerError("Your answer contains a character that cannot be saved; retype it.")
+        return value.strip()
+    if isinstance(spec, _OrderingSpec):
+        return _parse_ordering(spec, form)
+    return _parse_matching(spec, form)
+
+
+def _parse_choices(spec: _ChoiceSpec, form: Mapping[str, list[str]]) -> Any:
+    if not spec.multiple:
+        value = _one_value(form, "answer", "Choose only one option.")
+        if value is None:
+            return None
+        if value not in spec.ids:
+            raise AnswerError(_CHOOSE_SHOWN)
+        return value
+    values = _values(form, "answer")
+    if len(values) > len(spec.choices):
+        raise AnswerError("Choose each option at most once.")
+    picked = {value for value in values if value.strip()}
+    if not picked <= spec.ids:
+        raise AnswerError(_CHOOSE_SHOWN)
+    return sorted(picked) or None
+
+
+def _parse_ordering(spec: _OrderingSpec, form: Mapping[str, list[str]]) -> Any:
+    _refuse_unknown_fields(form, "position-", {item.id for item in spec.items})
+    count = len(spec.items)
+    positions: dict[str, int] = {}
+    for item in spec.items:
+        value = _one_value(form, f"position-{item.id}", "Choose one position for each item.")
+        if value is None:
+            continue
+        text = value.strip()
+        # Only ASCII digits: int() would also take "+1", "1_0" and other scripts' digits.
+        if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= count:
+            raise AnswerError(f"Choose a position from 1 to {count} for each item.")
+        positions[item.id] = int(text)
+    return positions or None
+
+
+def _parse_matching(spec: _MatchingSpec, form: Mapping[str, list[str]]) -> Any:
+    _refuse_unknown_fields(form, "match-", {pair.id for pair in spec.pairs})
+    options = spec.option_ids
+    matches: dict[str, str] = {}
+    for pair in spec.pairs:
+        value = _one_value(form, f"match-{pair.id}", "Choose one match for each item.")
+        if value is None:
+            continue
+        if value not in options:
+            raise AnswerError(_CHOOSE_SHOWN)
+        matches[pair.id] = value
+    return matches or None
+
+
+def _refuse_unknown_fields(form: Mapping[str, list[str]], prefix: str, ids: set[str]) -> None:
+    # A field named for an item this question lacks means a stale page or another
+    # question's form; saving the rest silently would drop part of what the student did.
+    for name in form:
+        if isinstance(name, str) and name.startswith(prefix) and name[len(prefix) :] not in ids:
+            raise AnswerError(_NOT_IN_QUESTION)
+
+
+def _values(form: Mapping[str, list[str]], name: str) -> list[str]:
+    raw: object = form.get(name)
+    if raw is None:
+        return []
+    # Tolerate dict(request.POST) (one string per name) as well as .lists().
+    values = [raw] if isinstance(raw, str) else raw
+    if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
+        raise AnswerError(_UNREADABLE)
+    if any(len(value) > MAX_TEXT for value in values):
+        raise AnswerError(_TOO_LONG)
+    return list(values)
+
+
+def _one_value(form: Mapping[str, list[str]], name: str, too_many: str) -> str | None:
+    values = _values(form, name)
+    if len(values) > 1:
+        raise AnswerError(too_many)
+    if not values or not values[0].strip():
+        return None
+    return values[0]
+
+
+_NUMBER = re.compile(
+    r"""
+    [+-]?
+    (?:
+        (?:
+            [0-9]{1,3} (?: ,[0-9]{3} )+       # 137,000
+          | [0-9]{1,3} (?: \ [0-9]{3} )+      # 137 000
+          | [0-9]+                            # 137000
+        )
+        (?: \.[0-9]* )?
+      | \.[0-9]+                              # .5
+    )
+    """,
+    re.VERBOSE,
+)
+# No-break and thin spaces are what some keyboards and copy-pastes put between thousands;
+# U+2212 is the typographic minus sign.
+_NUMBER_CHARS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": "-"})
+
+
+def _parse_number(text: str) -> Decimal | None:
+    # Exponents, NaN and infinity never match, and grouping must be standard thousands
+    # (one separator, groups of three) so that "12,34,5" is refused rather than guessed at.
+    if len(text) > MAX_TEXT:
+        return None
+    cleaned = text.strip().translate(_NUMBER_CHARS)
+    if not _NUMBER.fullmatch(cleaned):
+        return None
+    return Decimal(cleaned.replace(",", "").replace(" ", ""))
+
+
+def _normalise(text: str) -> str:
+    """Fold a short answer so that case, accents, punctuation, spacing and "the" do not count."""
+    # NFKD splits accented letters into letter + combining mark (dropped below) and
+    # ligatures into letters; casefold can produce new decomposable characters, so twice.
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    chars = []
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        category = unicodedata.category(char)
+        if category == "Pd" or char.isspace():
+            chars.append(" ")
+        elif category[0] != "P" and category not in ("Cc", "Cf"):
+            chars.append(char)
+    words = "".join(chars).split()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+# Grading
+
+
+@dataclass(frozen=True)
+class Result:
+    """The grade of one answer.
+
+    points is in [0, max_points] with two decimal places; outcome is "correct" (full marks),
+    "partial" or "incorrect" (no marks, including no answer); parts says which parts were
+    right: per choice id for single/multiple (was picking, or not picking, it right), per
+    pair id for matching, per "a<b" pair of items for ordering, {"answer": ...} otherwise.
+    """
+
+    points: Decimal
+    max_points: Decimal
+    outcome: str
+    parts: dict[str, bool]
+
+
+def grade(
+    kind: str,
+    data: Mapping[str, Any],
+    answer: Any,
+    *,
+    max_points: Decimal = Decimal(1),
+    multiple_scoring: str = "proportional",
+) -> Result:
+    """Grade a stored answer; any answer value at all grades without raising.
+
+    None, values of the wrong type and ids that are not in the question earn nothing (ids
+    not in the question are ignored, so the rest of an answer still counts). Raises
+    SpecError if the question data is malformed and ValueError if max_points is not a
+    positive amount with at most two decimal places or multiple_scoring is unknown.
+
+    single, true_false, numeric, short: full marks or none. Numeric answers are read like
+    parse_answer reads them and compared exactly: within answer ± tolerance, or between min
+    and max, both ends included. Short answers match when they equal an accepted answer
+    once case, accents, punctuation, hyphens, spacing and a leading "the" are ignored.
+
+    multiple, all_or_nothing: full marks only for exactly the correct choices.
+    multiple, proportional: each correct choice picked earns 1/(number of correct choices)
+    of the marks, each incorrect choice picked takes the same amount away, and the total
+    never goes below zero; choices left unpicked neither earn nor cost anything.
+
+    ordering: every pair of items (i before j in the right order) is a part; it is right
+    when both have positions and i's is strictly smaller. Marks are the share of right pairs.
+
+    matching: marks are the share of left-hand items matched to their own right-hand option.
+
+    Points are rounded half-up to 0.01, except that an answer partly right never rounds to
+    full marks or to zero (unless max_points is 0.01, which leaves no room in between).
+    """
+    if multiple_scoring not in SCORINGS:
+        raise ValueError(
+            f"multiple_scoring must be one of {', '.join(SCORINGS)}, not {multiple_scoring!r}."
+        )
+    max_cents = _cents(max_points)
+    spec = _load(kind, data)
+    fraction, parts = _score(spec, answer, multiple_scoring)
+    return _result(fraction, max_cents, parts)
+
+
+def _cents(max_points: Decimal) -> int:
+    try:
+        value = Decimal(max_points)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"max_points must be a Decimal, not {max_points!r}.") from error
+    if not value.is_finite() or value <= 0:
+        raise ValueError(f"max_points must be greater than zero, not {max_points}.")
+    cents = Fraction(value) * 100
+    if cents.denominator != 1:
+        # Off the 0.01 grid, full marks would round to more than max_points.
+        raise ValueError(f"max_points can have at most two decimal places, not {max_points}.")
+    return cents.numerator
+
+
+def _from_cents(cents: int) -> Decimal:
+    # Built from text so that no decimal context (28 digits) can round it.
+    return Decimal(f"{cents // 100}.{cents % 100:02d}")
+
+
+def _result(fraction: Fraction, max_cents: int, parts: dict[str, bool]) -> Result:
+    if fraction >= 1:
+        cents = max_cents
+    elif fraction <= 0:
+        cents = 0
+    else:
+        cents = math.floor(fraction * max_cents + Fraction(1, 2))
+        # "correct" and "incorrect" must mean what they say: 0.999 is not full marks.
+        if max_cents > 1:
+            cents = min(max(cents, 1), max_cents - 1)
+    if cents == max_cents:
+        outcome = "correct"
+    elif cents == 0:
+        outcome = "incorrect"
+    else:
+        outcome = "partial"
+    return Result(
+        points=_from_cents(cents),
+        max_points=_from_cents(max_cents),
+        outcome=outcome,
+        parts=parts,
+    )
+
+
+def _score(spec: _Spec, answer: Any, scoring: str) -> tuple[Fraction, dict[str, bool]]:
+    if isinstance(spec, _ChoiceSpec):
+        return _score_choices(spec, answer, scoring)
+    if isinstance(spec, _TrueFalseSpec):
+        return _all_or_none(isinstance(answer, bool) and answer == spec.answer)
+    if isinstance(spec, _NumericSpec):
+        number = _parse_number(answer) if isinstance(answer, str) else None
+        return _all_or_none(number is not None and spec.low <= Fraction(number) <= spec.high)
+    if isinstance(spec, _ShortSpec):
+        return _all_or_none(isinstance(answer, str) and _normalise(answer) in spec.normalised)
+    if isinstance(spec, _OrderingSpec):
+        return _score_ordering(spec, answer)
+    return _score_matching(spec, answer)
+
+
+def _all_or_none(right: bool) -> tuple[Fraction, dict[str, bool]]:
+    return Fraction(int(right)), {"answer": right}
+
+
+def _picked(spec: _ChoiceSpec, answer: Any) -> frozenset[str]:
+    values: Iterable[Any]
+    if spec.multiple:
+        values = answer if isinstance(answer, list | tuple | set | frozenset) else ()
+    else:
+        values = (answer,)
+    # Checked for str before the set lookup: junk may be unhashable.
+    return frozenset(value for value in values if isinstance(value, str) and value in spec.ids)
+
+
+def _score_choices(
+    spec: _ChoiceSpec, answer: Any, scoring: str
+) -> tuple[Fraction, dict[str, bool]]:
+    picked = _picked(spec, answer)
+    correct = spec.correct_ids
+    parts = {choice.id: (choice.id in picked) == choice.correct for choice in spec.choices}
+    if not spec.multiple or scoring == "all_or_nothing":
+        return Fraction(int(picked == correct)), parts
+    right, wrong = len(picked & correct), len(picked - correct)
+    return max(Fraction(0), Fraction(right - wrong, len(correct))), parts
+
+
+def _score_ordering(spec: _OrderingSpec, answer: Any) -> tuple[Fraction, dict[str, bool]]:
+    positions: dict[str, int] = {}
+    if isinstance(answer, Mapping):
+        for item in spec.items:
+            position = answer.get(item.id)
+            if isinstance(position, int) and not isinstance(position, bool):
+                positions[item.id] = position
+    parts = {}
+    for index, first in enumerate(spec.items):
+        for second in spec.items[index + 1 :]:
+            parts[f"{first.id}<{second.id}"] = (
+                first.id in positions
+                and second.id in positions
+                and positions[first.id] < positions[second.id]
+            )
+    return Fraction(sum(parts.values()), len(parts)), parts
+
+
+def _score_matching(spec: _MatchingSpec, answer: Any) -> tuple[Fraction, dict[str, bool]]:
+    matches = answer if isinstance(answer, Mapping) else {}
+    parts = {}
+    for pair in spec.pairs:
+        chosen = matches.get(pair.id)
+        parts[pair.id] = isinstance(chosen, str) and chosen == pair.id
+    return Fraction(sum(parts.values()), len(parts)), parts
+
+
+def feedback_for(kind: str, data: Mapping[str, Any], answer: Any) -> list[str]:
+    """The teacher's feedback texts that apply to this answer, in choice order.
+
+    single: the picked choice's feedback; multiple: the feedback of every picked choice;
+    true_false: feedback_true or feedback_false for the value picked. Empty feedback is
+    left out, and other kinds, blank and unreadable answers give [].
+    """
+    spec = _load(kind, data)
+    if isinstance(spec, _ChoiceSpec):
+        picked = _picked(spec, answer)
+        return [c.feedback for c in spec.choices if c.id in picked and c.feedback.strip()]
+    if isinstance(spec, _TrueFalseSpec) and isinstance(answer, bool):
+        text = spec.feedback_true if answer else spec.feedback_false
+        return [text] if text.strip() else []
+    return []
+
+
+def correct_answer_text(kind: str, data: Mapping[str, Any]) -> str:
+    """The right answer, stated for people.
+
+    single/multiple: the correct choices' texts joined with "; "; true_false "True" or
+    "False"; numeric "137,000", "137,000 ± 500" or "200,000 to 500,000", followed by the
+    unit if any; short: the first accepted answer; ordering: the item texts joined with
+    " → "; matching: "left → right" for each pair, joined with "; ".
+    """
+    spec = _load(kind, data)
+    if isinstance(spec, _ChoiceSpec):
+        return "; ".join(choice.text for choice in spec.choices if choice.correct)
+    if isinstance(spec, _TrueFalseSpec):
+        return "True" if spec.answer else "False"
+    if isinstance(spec, _NumericSpec):
+        if spec.minimum is not None and spec.maximum is not None:
+            text = f"{_display_number(spec.minimum)} to {_display_number(spec.maximum)}"
+        elif spec.answer is not None and spec.tolerance:
+            text = f"{_display_number(spec.answer)} ± {_display_number(spec.tolerance)}"
+        else:
+            text = _display_number(spec.answer or Decimal(0))
+        return f"{text} {spec.unit}" if spec.unit else text
+    if isinstance(spec, _ShortSpec):
+        return spec.accepted[0]
+    if isinstance(spec, _OrderingSpec):
+        return " → ".join(item.text for item in spec.items)
+    return "; ".join(f"{pair.left} → {pair.right}" for pair in spec.pairs)
+
+
+def _display_number(number: Decimal) -> str:
+    text = format(number, ",f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def shuffled(ids: Sequence[str], seed: str) -> list[str]:
+    """The ids in an order fixed by seed (such as f"{attempt_id}:{question_id}").
+
+    The same seed gives the same order on every call, in every process and on every
+    machine; different seeds give (usually) different orders.
+    """
+    # hash() is salted per process, so it would reshuffle a student's quiz on each request.
+    digest = hashlib.sha256(seed.encode("utf-8", "surrogatepass")).digest()
+    order = list(ids)
+    random.Random(int.from_bytes(digest, "big")).shuffle(order)
+    return order

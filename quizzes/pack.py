@@ -1,0 +1,171 @@
+"""Reading a course pack's questions and quizzes (TOML in, dataclasses out; no database)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from courseware.pack import (
+    COURSE_DIR,
+    CitationSpec,
+    PackError,
+    Table,
+    check_unique,
+    load_sources,
+    parse_citations,
+    read_toml,
+)
+from quizzes.grading import KINDS, SpecError, validate_spec
+
+QUESTIONS_FILE = f"{COURSE_DIR}/questions.toml"
+QUIZZES_FILE = f"{COURSE_DIR}/quizzes.toml"
+# Keys of a [[question]] table that are not its type-specific answer data.
+QUESTION_KEYS = {"id", "reading", "type", "stem", "objectives", "difficulty", "explanation", "citations"}
+DATA_KEYS = {
+    *("choices", "answer", "feedback_true", "feedback_false", "tolerance", "min", "max", "unit"),
+    *("accepted", "items", "pairs", "distractors"),
+}
+REVIEW_MOMENTS = ("immediately", "after_submit", "after_close", "never")
+REVIEW_ASPECTS = ("correctness", "points", "feedback", "answer", "citations")
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    key: str
+    kind: str
+    stem: str
+    objectives: tuple[str, ...]
+    difficulty: int
+    explanation: str
+    citations: tuple[CitationSpec, ...]
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SlotSpec:
+    question: str
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class QuizSpec:
+    slug: str
+    title: str
+    reading: str
+    description: str
+    settings: dict[str, Any]
+    slots: tuple[SlotSpec, ...]
+
+
+def load_questions(root: Path, objectives: set[str]) -> tuple[QuestionSpec, ...]:
+    """Read questions.toml (absent: no questions), checking each question's shape and data."""
+    if not (root / QUESTIONS_FILE).exists():
+        return ()
+    sources = {s.slug for s in load_sources(root)}
+    specs = []
+    for index, raw in enumerate(read_toml(root / QUESTIONS_FILE, root).get("question", []), 1):
+        table = Table(raw, QUESTIONS_FILE, f"question #{index}", QUESTION_KEYS | DATA_KEYS)
+        key = table.text("id")
+        item = f"question {key!r}"
+        kind = table.text("type")
+        if kind not in KINDS:
+            raise PackError(QUESTIONS_FILE, item, f"type {kind!r} is not one of {', '.join(KINDS)}.")
+        codes = tuple(table.items("objectives"))
+        unknown = [code for code in codes if code not in objectives]
+        if unknown:
+            raise PackError(QUESTIONS_FILE, item, f"objective(s) {', '.join(unknown)} not in objectives.toml.")
+        difficulty = table.number("difficulty", 2)
+        if difficulty not in (1, 2, 3):
+            raise PackError(QUESTIONS_FILE, item, "difficulty must be 1 (easy), 2 or 3 (hard).")
+        data = {k: v for k, v in raw.items() if k in DATA_KEYS}
+        try:
+            validate_spec(kind, data)
+        except SpecError as error:
+            raise PackError(QUESTIONS_FILE, item, str(error)) from error
+        specs.append(
+            QuestionSpec(
+                key=key,
+                kind=kind,
+                stem=" ".join(table.text("stem").split()),
+                objectives=codes,
+                difficulty=difficulty,
+                explanation=" ".join(table.text("explanation", "").split()),
+                citations=parse_citations(raw.get("citations"), QUESTIONS_FILE, item, sources),
+                data=data,
+            )
+        )
+    check_unique(QUESTIONS_FILE, "question", [q.key for q in specs])
+    return tuple(specs)
+
+
+def load_quizzes(root: Path, questions: set[str], readings: set[str]) -> tuple[QuizSpec, ...]:
+    if not (root / QUIZZES_FILE).exists():
+        return ()
+    specs = []
+    for index, raw in enumerate(read_toml(root / QUIZZES_FILE, root).get("quiz", []), 1):
+        table = Table(
+            raw,
+            QUIZZES_FILE,
+            f"quiz #{index}",
+            {
+                *("slug", "title", "reading", "description", "attempts_allowed", "time_limit_minutes"),
+                *("grading_method", "multiple_scoring", "shuffle_questions", "shuffle_choices"),
+                *("layout", "review", "questions"),
+            },
+        )
+        slug = table.text("slug")
+        item = f"quiz {slug!r}"
+        reading = table.text("reading", "")
+        if reading and reading not in readings:
+            raise PackError(QUIZZES_FILE, item, f"reading {reading!r} is not in readings.toml.")
+        settings: dict[str, Any] = {
+            "attempts_allowed": table.number("attempts_allowed", 0),
+            "time_limit_minutes": table.data.get("time_limit_minutes"),
+            "grading_method": table.text("grading_method", "highest"),
+            "multiple_scoring": table.text("multiple_scoring", "proportional"),
+            "shuffle_questions": table.flag("shuffle_questions", False),
+            "shuffle_choices": table.flag("shuffle_choices", True),
+            "layout": table.text("layout", "all_on_one"),
+        }
+        if settings["time_limit_minutes"] is not None:
+            settings["time_limit_minutes"] = table.number("time_limit_minutes")
+        review = Table(raw.get("review", {}), QUIZZES_FILE, f"{item} review", set(REVIEW_ASPECTS))
+        for aspect in REVIEW_ASPECTS:
+            moment = review.text(aspect, "after_submit")
+            if moment not in REVIEW_MOMENTS:
+                raise PackError(
+                    QUIZZES_FILE, f"{item} review", f"{aspect} must be one of {', '.join(REVIEW_MOMENTS)}."
+                )
+            settings[f"review_{aspect}"] = moment
+        slots = []
+        for raw_slot in table.items("questions"):
+            if isinstance(raw_slot, str):
+                raw_slot = {"id": raw_slot}
+            slot = Table(raw_slot, QUIZZES_FILE, f"{item} question", {"id", "points"})
+            key = slot.text("id")
+            if key not in questions:
+                raise PackError(QUIZZES_FILE, item, f"question {key!r} is not in questions.toml.")
+            try:
+                points = Decimal(str(slot.data.get("points", 1)))
+            except InvalidOperation as error:
+                raise PackError(QUIZZES_FILE, item, f"points of {key!r} must be a number.") from error
+            if not points > 0:
+                raise PackError(QUIZZES_FILE, item, f"points of {key!r} must be more than zero.")
+            slots.append(SlotSpec(question=key, points=points))
+        if not slots:
+            raise PackError(QUIZZES_FILE, item, "lists no questions.")
+        check_unique(QUIZZES_FILE, f"{item} question", [s.question for s in slots])
+        specs.append(
+            QuizSpec(
+                slug=slug,
+                title=table.text("title"),
+                reading=reading,
+                description=" ".join(table.text("description", "").split()),
+                settings=settings,
+                slots=tuple(slots),
+            )
+        )
+    check_unique(QUIZZES_FILE, "quiz", [q.slug for q in specs])
+    return tuple(specs)

@@ -1,0 +1,61 @@
+"""Reads shared by the quiz views; every one checks who is asking."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from courseware.models import Course
+from quizzes.models import Attempt, QuestionCitation, Quiz, Response
+from quizzes.scores import kept_score
+
+
+def quizzes_of(course: Course) -> QuerySet[Quiz]:
+    return course.quizzes.filter(is_published=True).select_related("reading")
+
+
+def quiz_for(course: Course, slug: str) -> Quiz:
+    return get_object_or_404(quizzes_of(course).select_related("course"), slug=slug)
+
+
+def attempt_for(user: AbstractBaseUser | AnonymousUser, attempt_id: int) -> Attempt:
+    """The attempt, if it is the user's own; 404 for anyone else's."""
+    return get_object_or_404(
+        Attempt.objects.select_related("quiz__course"), pk=attempt_id, student_id=user.pk
+    )
+
+
+def responses_of(attempt: Attempt, *, with_citations: bool = False) -> list[Response]:
+    responses = attempt.responses.select_related("version__question").order_by("position")
+    if with_citations:
+        responses = responses.prefetch_related(
+            Prefetch("version__citations", queryset=QuestionCitation.objects.select_related("source"))
+        )
+    return list(responses)
+
+
+def attempts_by_quiz(course: Course, student: AbstractBaseUser) -> dict[int, list[Attempt]]:
+    grouped: dict[int, list[Attempt]] = defaultdict(list)
+    for attempt in Attempt.objects.filter(quiz__course=course, student=student).order_by("number"):
+        grouped[attempt.quiz_id].append(attempt)
+    return grouped
+
+
+def quiz_standing(quiz: Quiz, attempts: list[Attempt]) -> dict[str, Any]:
+    """What a student needs to know about one quiz: attempts used and left, the open attempt,
+    and the kept score (points are shown only if the quiz's review policy lets them be seen)."""
+    submitted = [a for a in attempts if not a.is_open]
+    left = None if not quiz.attempts_allowed else max(quiz.attempts_allowed - len(attempts), 0)
+    return {
+        "quiz": quiz,
+        "attempts": attempts,
+        "open_attempt": next((a for a in attempts if a.is_open), None),
+        "used": len(attempts),
+        "left": left,
+        "kept": kept_score([a.points for a in submitted if a.points is not None], quiz.grading_method),
+        "max_points": submitted[-1].max_points if submitted else None,
+    }

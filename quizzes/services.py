@@ -1,0 +1,390 @@
+"""Writes that touch several rows: loading the pack's questions, and the attempt life cycle."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from courseware.ingest import QuoteError
+from courseware.models import Course, Enrollment, Objective, Reading, Source
+from courseware.pack import CitationSpec, PackError, load_pack
+from courseware.services import BuildSummary, build_course, quote_fields
+from quizzes.grading import grade, parse_answer, shuffled
+from quizzes.models import (
+    Attempt,
+    Question,
+    QuestionCitation,
+    QuestionReport,
+    QuestionVersion,
+    Quiz,
+    QuizQuestion,
+    Response,
+)
+from quizzes.pack import QUESTIONS_FILE, QUIZZES_FILE, QuestionSpec, QuizSpec, load_questions, load_quizzes
+
+# Saves that arrive this long after the deadline still count: the request was on its way.
+GRACE = timedelta(seconds=30)
+
+
+class QuizUnavailable(Exception):
+    """The student may not start this quiz now; the message says why."""
+
+
+class AttemptClosed(Exception):
+    """The attempt no longer takes answers; the message says why."""
+
+
+class StaleAnswer(Exception):
+    """A save based on an older state of the response (another tab or device saved since)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Questions
+
+
+@transaction.atomic
+def save_question_version(
+    question: Question,
+    *,
+    stem: str,
+    data: dict[str, Any],
+    explanation: str,
+    citations: list[dict[str, Any]],
+) -> QuestionVersion:
+    """Store what a question asks. Unchanged content changes nothing; a version nobody has
+    answered is edited in place; a version with responses is kept as it is (its responses stay
+    graded against it) and a new version is made."""
+    version = question.current_version()
+    if version is not None:
+        same = (
+            version.stem == stem
+            and version.data == json.loads(json.dumps(data))
+            and version.explanation == explanation
+            and [(c.source_id, c.exact, c.start, c.end) for c in version.citations.all()]
+            == [(c["source"].pk, c["exact"], c["start"], c["end"]) for c in citations]
+        )
+        if same:
+            return version
+        if version.responses.exists():
+            version = None
+    if version is None:
+        number = (question.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = QuestionVersion.objects.create(
+            question=question, number=number, stem=stem, data=data, explanation=explanation
+        )
+    else:
+        version.stem, version.data, version.explanation = stem, data, explanation
+        version.save(update_fields=["stem", "data", "explanation"])
+        version.citations.all().delete()
+    QuestionCitation.objects.bulk_create(
+        QuestionCitation(version=version, position=i, **fields) for i, fields in enumerate(citations)
+    )
+    return version
+
+
+def set_question_status(question: Question, status: str) -> None:
+    """Change a question's status; publishing needs at least one citation that anchors."""
+    if status == Question.Status.PUBLISHED:
+        version = question.current_version()
+        citations = list(version.citations.select_related("source")) if version else []
+        if not citations:
+            raise ValidationError(f"{question.key} cannot be published: it has no citation.")
+        for citation in citations:
+            citation.full_clean()
+    question.status = status
+    question.save(update_fields=["status", "updated_at"])
+
+
+def _resolve_citations(specs: tuple[CitationSpec, ...], sources: Mapping[str, Source], item: str) -> list[dict[str, Any]]:
+    resolved = []
+    for number, spec in enumerate(specs, start=1):
+        try:
+            resolved.append(quote_fields(sources[spec.source], spec.quote, spec.prefix, spec.suffix))
+        except QuoteError as error:
+            raise PackError(QUESTIONS_FILE, f"{item}, citation {number}", str(error)) from error
+    return resolved
+
+
+def _sync_question(spec: QuestionSpec, sources: Mapping[str, Source], objectives: Mapping[str, Objective]) -> Question:
+    item = f"question {spec.key!r}"
+    citations = _resolve_citations(spec.citations, sources, item)
+    question, _ = Question.objects.get_or_create(
+        key=spec.key, defaults={"kind": spec.kind, "origin": Question.Origin.PACK}
+    )
+    if question.kind != spec.kind:
+        if Response.objects.filter(version__question=question).exists():
+            raise PackError(
+                QUESTIONS_FILE, item, "students have answered it as another type; give the new question a new id."
+            )
+        question.kind = spec.kind
+    question.difficulty = spec.difficulty
+    question.save(update_fields=["kind", "difficulty", "updated_at"])
+    question.objectives.set([objectives[code] for code in spec.objectives])
+    save_question_version(
+        question, stem=spec.stem, data=spec.data, explanation=spec.explanation, citations=citations
+    )
+    if question.status != Question.Status.RETIRED:
+        set_question_status(question, Question.Status.PUBLISHED)
+    return question
+
+
+def _sync_quiz(spec: QuizSpec, course: Course, questions: Mapping[str, Question]) -> Quiz:
+    item = f"quiz {spec.slug!r}"
+    quiz = Quiz.objects.filter(course=course, slug=spec.slug).first() or Quiz(course=course, slug=spec.slug)
+    quiz.title, quiz.description = spec.title, spec.description
+    quiz.reading = Reading.objects.get(slug=spec.reading) if spec.reading else None
+    for field, value in spec.settings.items():
+        setattr(quiz, field, value)
+    try:
+        quiz.full_clean(exclude=["position"])
+    except ValidationError as error:
+        raise PackError(QUIZZES_FILE, item, "; ".join(error.messages)) from error
+    quiz.save()
+
+    wanted = [questions[slot.question].pk for slot in spec.slots]
+    current = {slot.question_id: slot for slot in quiz.slots.all()}
+    for question_id, slot in current.items():
+        if question_id not in wanted:
+            if slot.responses.exists():
+                raise PackError(
+                    QUIZZES_FILE,
+                    item,
+                    f"question {slot.question.key!r} has answers in this quiz and cannot be removed; "
+                    "retire the question instead.",
+                )
+            slot.delete()
+    # Positions are unique per quiz: move the kept slots out of the way before renumbering.
+    QuizQuestion.objects.filter(quiz=quiz).update(position=F("position") + 10_000)
+    for position, slot_spec in enumerate(spec.slots):
+        question_id = questions[slot_spec.question].pk
+        QuizQuestion.objects.update_or_create(
+            quiz=quiz, question_id=question_id, defaults={"position": position, "points": slot_spec.points}
+        )
+    return quiz
+
+
+@transaction.atomic
+def build_pack(*, seeds_dir: Path, log: Callable[[str], None] = lambda line: None) -> tuple[BuildSummary, int, int]:
+    """Build the course (sources, readings…) then its questions and quizzes, all or nothing."""
+    summary = build_course(seeds_dir=seeds_dir, log=log)
+    pack = load_pack(seeds_dir)
+    objectives = {o.code: o for o in Objective.objects.all()}
+    sources = {s.slug: s for s in Source.objects.all()}
+    specs = load_questions(seeds_dir, set(objectives))
+    questions = {spec.key: _sync_question(spec, sources, objectives) for spec in specs}
+    log(f"  questions: {len(questions)}")
+    course = Course.objects.get(slug=pack.course.slug)
+    quizzes = load_quizzes(seeds_dir, set(questions), {r.slug for r in pack.readings})
+    for position, spec in enumerate(quizzes):
+        quiz = _sync_quiz(spec, course, questions)
+        Quiz.objects.filter(pk=quiz.pk).update(position=position)
+        log(f"  quiz {spec.slug}: {len(spec.slots)} questions")
+    return summary, len(questions), len(quizzes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Attempts
+
+
+def _deadline(quiz: Quiz, started_at: datetime) -> datetime | None:
+    ends = [started_at + timedelta(minutes=quiz.time_limit_minutes)] if quiz.time_limit_minutes else []
+    if quiz.closes_at:
+        ends.append(quiz.closes_at)
+    return min(ends) if ends else None
+
+
+def start_attempt(*, quiz: Quiz, student: AbstractBaseUser, now: datetime | None = None) -> Attempt:
+    """Resume the student's open attempt, or start a new one if the quiz allows it.
+
+    Raises QuizUnavailable (closed, not open yet, attempts used up, no questions).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # One lock per student and course: simultaneous starts queue here, so the count of
+        # attempts below cannot be read twice before either is created.
+        Enrollment.objects.select_for_update().get(course_id=quiz.course_id, user=student)
+        current = Attempt.objects.filter(quiz=quiz, student=student, state=Attempt.State.IN_PROGRESS).first()
+        if current is not None and not _is_overdue(current, now):
+            return current
+    if current is not None:
+        submit_attempt(attempt=current, now=now, auto=True)
+
+    with transaction.atomic():
+        Enrollment.objects.select_for_update().get(course_id=quiz.course_id, user=student)
+        if not quiz.is_published or (quiz.opens_at and now < quiz.opens_at):
+            opens = f" It opens {timezone.localtime(quiz.opens_at):%B %-d at %H:%M}." if quiz.opens_at else ""
+            raise QuizUnavailable(f"This quiz is not open yet.{opens}")
+        if quiz.is_closed_at(now):
+            raise QuizUnavailable("This quiz has closed; you can no longer start an attempt.")
+        used = Attempt.objects.filter(quiz=quiz, student=student).count()
+        if quiz.attempts_allowed and used >= quiz.attempts_allowed:
+            raise QuizUnavailable(f"You have used all {quiz.attempts_allowed} attempts at this quiz.")
+        slots = list(
+            quiz.slots.filter(question__status=Question.Status.PUBLISHED)
+            .select_related("question")
+            .prefetch_related("question__versions")
+        )
+        if not slots:
+            raise QuizUnavailable("This quiz has no questions yet.")
+        attempt = Attempt.objects.create(
+            quiz=quiz,
+            student=student,
+            number=used + 1,
+            started_at=now,
+            deadline_at=_deadline(quiz, now),
+            max_points=sum((slot.points for slot in slots), Decimal(0)),
+        )
+        if quiz.shuffle_questions:
+            order = shuffled([str(slot.pk) for slot in slots], f"{attempt.pk}:questions")
+            slots.sort(key=lambda slot: order.index(str(slot.pk)))
+        Response.objects.bulk_create(
+            Response(
+                attempt=attempt,
+                slot=slot,
+                version=max(slot.question.versions.all(), key=lambda v: v.number),
+                position=position,
+                max_points=slot.points,
+            )
+            for position, slot in enumerate(slots)
+        )
+    return attempt
+
+
+def _is_overdue(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline_at is not None and now > attempt.deadline_at + GRACE
+
+
+def _locked_open_attempt(attempt_id: int, now: datetime) -> Attempt:
+    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
+    if not attempt.is_open:
+        raise AttemptClosed("This attempt has been submitted; its answers can no longer change.")
+    return attempt
+
+
+def record_answer(
+    *,
+    attempt: Attempt,
+    position: int,
+    form: Mapping[str, list[str]],
+    sequence: int,
+    is_flagged: bool,
+    now: datetime | None = None,
+) -> Response:
+    """Save a student's answer (and flag) to one question of an open attempt.
+
+    `sequence` is the response's sequence number the student's page was showing; if another
+    tab or device has saved since, the save is refused (StaleAnswer) rather than overwrite a
+    newer answer. Raises AnswerError (malformed value), AttemptClosed, StaleAnswer,
+    Response.DoesNotExist (no such question in the attempt).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_open_attempt(attempt.pk, now)
+        if _is_overdue(locked, now):
+            overdue = True
+        else:
+            overdue = False
+            response = Response.objects.select_related("version__question").select_for_update().get(
+                attempt=locked, position=position
+            )
+            if response.is_checked:
+                raise AttemptClosed("You have checked this answer, so it can no longer change.")
+            if sequence != response.sequence:
+                raise StaleAnswer(
+                    "This answer was changed in another tab or on another device. "
+                    "Reload the page to see the latest answer before changing it."
+                )
+            response.answer = parse_answer(response.version.question.kind, response.version.data, form)
+            response.is_flagged = is_flagged
+            response.sequence += 1
+            response.saved_at = now
+            response.save(update_fields=["answer", "is_flagged", "sequence", "saved_at"])
+    if overdue:
+        submit_attempt(attempt=attempt, now=now, auto=True)
+        raise AttemptClosed(
+            "Time is up: your attempt was submitted with the answers you had saved before the deadline."
+        )
+    return response
+
+
+def _grade(response: Response, quiz: Quiz) -> None:
+    result = grade(
+        response.version.question.kind,
+        response.version.data,
+        response.answer,
+        max_points=response.max_points,
+        multiple_scoring=quiz.multiple_scoring,
+    )
+    response.points, response.outcome, response.parts = result.points, result.outcome, result.parts
+
+
+def check_response(*, attempt: Attempt, position: int, now: datetime | None = None) -> Response:
+    """Lock one answered question and grade it now, for quizzes with immediate feedback."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_open_attempt(attempt.pk, now)
+        if not locked.quiz.has_immediate_review:
+            raise AttemptClosed("This quiz gives feedback after you submit, not question by question.")
+        response = Response.objects.select_related("version__question").select_for_update().get(
+            attempt=locked, position=position
+        )
+        if response.answer is None:
+            raise AttemptClosed("Answer the question before checking it.")
+        if not response.is_checked:
+            _grade(response, locked.quiz)
+            response.is_checked = True
+            response.save(update_fields=["points", "outcome", "parts", "is_checked"])
+    return response
+
+
+def submit_attempt(*, attempt: Attempt, now: datetime | None = None, auto: bool = False) -> Attempt:
+    """Grade every response and close the attempt. Submitting twice grades once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if not locked.is_open:
+            return locked
+        responses = list(locked.responses.select_related("version__question"))
+        for response in responses:
+            _grade(response, locked.quiz)
+        Response.objects.bulk_update(responses, ["points", "outcome", "parts"])
+        locked.points = sum((r.points or Decimal(0) for r in responses), Decimal(0))
+        locked.state = Attempt.State.SUBMITTED
+        locked.submitted_at = now
+        locked.is_auto_submitted = auto
+        locked.save(update_fields=["points", "state", "submitted_at", "is_auto_submitted"])
+    return locked
+
+
+def submit_if_overdue(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """An attempt whose time ran out is submitted with the answers saved so far."""
+    now = now or timezone.now()
+    if attempt.is_open and _is_overdue(attempt, now):
+        return submit_attempt(attempt=attempt, now=now, auto=True)
+    return attempt
+
+
+def report_problem(*, response: Response, student: AbstractBaseUser, text: str) -> QuestionReport:
+    text = text.strip()
+    if not text:
+        raise ValidationError("Describe the problem in a few words.")
+    if len(text) > 2000:
+        raise ValidationError("Keep the report under 2,000 characters.")
+    return QuestionReport.objects.create(
+        question=response.version.question,
+        version=response.version,
+        student=student,
+        attempt=response.attempt,
+        text=text,
+    )
