@@ -427,10 +427,10 @@ def _new_text(obj: Mapping[str, Any], key: str, where: str, seen: dict[str, str]
     folded = " ".join(value.split()).casefold()
     if folded in seen:
         raise SpecError(
-            f"{where} has the same {key} as {seen[folded]} ({value!r}); "
+            f"{where}'s {key} is the same as {seen[folded]} ({value!r}); "
             "students could not tell them apart."
         )
-    seen[folded] = where.lower()
+    seen[folded] = f"{where.lower()}'s {key}"
     return value
 
 

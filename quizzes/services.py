@@ -210,18 +210,16 @@ def start_attempt(*, quiz: Quiz, student: AbstractBaseUser, now: datetime | None
     Raises QuizUnavailable (closed, not open yet, attempts used up, no questions).
     """
     now = now or timezone.now()
+    open_attempts = Attempt.objects.filter(quiz=quiz, student=student, state=Attempt.State.IN_PROGRESS)
+    for overdue in open_attempts.all():
+        submit_if_overdue(overdue, now)  # committed on its own, whatever happens next
     with transaction.atomic():
-        # One lock per student and course: simultaneous starts queue here, so the count of
-        # attempts below cannot be read twice before either is created.
+        # One lock per student and course: simultaneous starts queue here, so each sees the
+        # attempt the previous one made (and resumes it) instead of making another.
         Enrollment.objects.select_for_update().get(course_id=quiz.course_id, user=student)
-        current = Attempt.objects.filter(quiz=quiz, student=student, state=Attempt.State.IN_PROGRESS).first()
-        if current is not None and not _is_overdue(current, now):
+        current = open_attempts.all().first()  # a fresh query, read after taking the lock
+        if current is not None:
             return current
-    if current is not None:
-        submit_attempt(attempt=current, now=now, auto=True)
-
-    with transaction.atomic():
-        Enrollment.objects.select_for_update().get(course_id=quiz.course_id, user=student)
         if not quiz.is_published or (quiz.opens_at and now < quiz.opens_at):
             opens = f" It opens {timezone.localtime(quiz.opens_at):%B %-d at %H:%M}." if quiz.opens_at else ""
             raise QuizUnavailable(f"This quiz is not open yet.{opens}")

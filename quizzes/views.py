@@ -28,7 +28,9 @@ from quizzes.services import (
     submit_if_overdue,
 )
 
+# One question's form is a few fields and well under a kilobyte; far more is not an answer.
 MAX_FORM_FIELDS = 60
+MAX_BODY = 20_000
 
 
 def _points_visible(quiz: Quiz) -> bool:
@@ -144,7 +146,7 @@ def attempt_save(request: HttpRequest, attempt_id: int, position: int) -> HttpRe
     attempt = selectors.attempt_for(request.user, attempt_id)
     form = {key: values for key, values in request.POST.lists()}
     error, status = "", 200
-    if len(form) > MAX_FORM_FIELDS or len(request.body) > 20_000:
+    if len(form) > MAX_FORM_FIELDS or _int(request.META.get("CONTENT_LENGTH"), default=0, low=0, high=10**9) > MAX_BODY:
         error, status = "That answer is too large to save.", 400
     else:
         sequence = _int(request.POST.get("seq"), default=-1, low=-1, high=10**9)

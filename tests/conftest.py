@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from courseware.models import Course, Enrollment
-from courseware.services import build_course
+from quizzes.services import build_pack
 from tests.factories import EnrollmentFactory, UserFactory
 
 SEEDS = Path(django_settings.BASE_DIR) / "seeds"
@@ -26,7 +26,7 @@ def _plain_static_files(settings):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Build the real course pack once; each test runs inside a transaction on top of it."""
     with django_db_blocker.unblock():
-        build_course(seeds_dir=SEEDS)
+        build_pack(seeds_dir=SEEDS)
 
 
 @pytest.fixture

@@ -33,3 +33,40 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     course = factory.SubFactory(CourseFactory)
     user = factory.SubFactory(UserFactory)
     role = Enrollment.Role.STUDENT
+
+
+SINGLE = {
+    "choices": [
+        {"id": "a", "text": "One store", "correct": False, "feedback": "New Lines says one; Al Jazeera two."},
+        {"id": "b", "text": "Two stores", "correct": True, "feedback": "Right: DCAM and OTCA."},
+        {"id": "c", "text": "Three stores", "correct": False, "feedback": "Al Jazeera names two."},
+    ]
+}
+
+
+def make_question(key: str, kind: str = "single", data: dict | None = None, quote: str | None = None):
+    """A published question citing the Al Jazeera source (built by the session fixture)."""
+    from courseware.models import Source
+    from courseware.services import quote_fields
+    from quizzes.models import Question
+    from quizzes.services import save_question_version
+
+    source = Source.objects.get(slug="al-jazeera-guns")
+    question = Question.objects.create(key=key, kind=kind, status=Question.Status.PUBLISHED)
+    save_question_version(
+        question,
+        stem=f"Stem of {key}?",
+        data=data or SINGLE,
+        explanation="Al Jazeera names two stores.",
+        citations=[quote_fields(source, quote or "only through two military-run stores")],
+    )
+    return question
+
+
+def make_quiz(course, questions, **settings):
+    from quizzes.models import Quiz, QuizQuestion
+
+    quiz = Quiz.objects.create(course=course, slug=settings.pop("slug", "test-quiz"), title="Test quiz", **settings)
+    for position, question in enumerate(questions):
+        QuizQuestion.objects.create(quiz=quiz, question=question, position=position)
+    return quiz

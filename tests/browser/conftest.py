@@ -5,7 +5,8 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
-from courseware.services import build_course, setup_demo
+from courseware.services import setup_demo
+from quizzes.services import build_pack
 from tests.conftest import SEEDS
 
 # Playwright's sync API keeps an event loop running in the test thread, which Django's async
@@ -42,7 +43,7 @@ def browser():
 @pytest.fixture
 def demo_site(live_server, transactional_db):
     """The real course pack and demo accounts, committed so the live server's thread sees them."""
-    build_course(seeds_dir=SEEDS)
+    build_pack(seeds_dir=SEEDS)
     setup_demo(seeds_dir=SEEDS)
     return live_server.url
 

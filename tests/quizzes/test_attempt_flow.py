@@ -1,0 +1,260 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from quizzes.models import Attempt, Question, QuestionReport, Quiz
+from quizzes.services import GRACE, start_attempt, submit_attempt
+from tests.factories import make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def quiz(course):
+    questions = [make_question(f"flow-q{i}") for i in range(3)]
+    return make_quiz(course, questions, attempts_allowed=2)
+
+
+def start(client, quiz) -> Attempt:
+    response = client.post(reverse("attempt_start", args=[quiz.course.slug, quiz.slug]))
+    assert response.status_code == 302
+    return Attempt.objects.filter(quiz=quiz).latest("pk")
+
+
+def save(client, attempt, position, htmx=True, **data):
+    response = attempt.responses.get(position=position)
+    payload = {"seq": response.sequence, **data}
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(reverse("attempt_save", args=[attempt.pk, position]), payload, **headers)
+
+
+def test_student_takes_submits_and_reviews_a_quiz(client, student, quiz):
+    client.force_login(student)
+    page = client.get(reverse("quiz_detail", args=[quiz.course.slug, quiz.slug])).content.decode()
+    assert "Start the quiz" in page and "Attempts allowed: 2" in page
+    attempt = start(client, quiz)
+    assert client.get(reverse("attempt_detail", args=[attempt.pk])).status_code == 200
+
+    assert save(client, attempt, 0, answer="b").status_code == 200
+    assert save(client, attempt, 1, answer="a").status_code == 200
+    summary = client.get(reverse("attempt_summary", args=[attempt.pk])).content.decode()
+    assert "1 question not answered" in summary
+
+    response = client.post(reverse("attempt_submit", args=[attempt.pk]))
+    assert response.url == reverse("attempt_result", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.SUBMITTED
+    assert (attempt.points, attempt.max_points) == (Decimal("1.00"), Decimal("3.00"))
+    result = client.get(response.url).content.decode()
+    assert "1.00 / 3.00" in result
+    assert "Right: DCAM and OTCA." in result  # per-choice feedback, after submitting
+    assert "Review what you missed" in result
+    assert f"/courses/{quiz.course.slug}/cite/al-jazeera-guns/" in result
+
+
+def test_a_plain_form_post_saves_and_returns_to_the_question(client, student, quiz):
+    client.force_login(student)
+    attempt = start(client, quiz)
+    response = save(client, attempt, 2, htmx=False, answer="c", flag="on")
+    assert response.status_code == 302
+    assert response.url.endswith("#q3")
+    saved = attempt.responses.get(position=2)
+    assert (saved.answer, saved.is_flagged, saved.sequence) == ("c", True, 1)
+    page = client.get(response.url).content.decode()
+    assert "Saved your answer to question 3." in page
+    assert "flagged" in page
+
+
+def test_the_htmx_save_returns_the_status_new_sequence_and_nav_item_only(client, student, quiz):
+    client.force_login(student)
+    attempt = start(client, quiz)
+    response = save(client, attempt, 0, answer="a")
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'id="status-0"' in html
+    assert 'name="seq" value="1"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="nav-0"' in html and "answered" in html
+
+
+def test_starting_again_resumes_the_open_attempt_even_from_another_device(client, student, quiz):
+    client.force_login(student)
+    first = start(client, quiz)
+    save(client, first, 0, answer="b")
+    other_device = type(client)()
+    other_device.force_login(student)
+    second = start(other_device, quiz)
+    assert second.pk == first.pk
+    page = other_device.get(reverse("attempt_detail", args=[first.pk])).content.decode()
+    assert 'value="b" id="q0-b" checked' in page
+
+
+def test_attempts_allowed_is_enforced(client, student, quiz):
+    client.force_login(student)
+    for _ in range(2):
+        submit_attempt(attempt=start(client, quiz))
+    response = client.post(reverse("attempt_start", args=[quiz.course.slug, quiz.slug]), follow=True)
+    assert "You have used all 2 attempts" in response.content.decode()
+    assert Attempt.objects.filter(quiz=quiz, student=student).count() == 2
+
+
+def test_a_quiz_cannot_be_started_before_it_opens_or_after_it_closes(client, student, quiz):
+    client.force_login(student)
+    quiz.opens_at = timezone.now() + timedelta(days=1)
+    quiz.save()
+    response = client.post(reverse("attempt_start", args=[quiz.course.slug, quiz.slug]), follow=True)
+    assert "This quiz is not open yet." in response.content.decode()
+    quiz.opens_at, quiz.closes_at = None, timezone.now() - timedelta(minutes=1)
+    quiz.save()
+    response = client.post(reverse("attempt_start", args=[quiz.course.slug, quiz.slug]), follow=True)
+    assert "This quiz has closed" in response.content.decode()
+    assert not Attempt.objects.filter(quiz=quiz).exists()
+
+
+def test_draft_and_retired_questions_are_left_out_of_new_attempts(student, quiz):
+    draft = quiz.questions.order_by("key").first()
+    draft.status = Question.Status.DRAFT
+    draft.save()
+    attempt = start_attempt(quiz=quiz, student=student)
+    assert attempt.responses.count() == 2
+    assert attempt.max_points == Decimal("2.00")
+
+
+def test_time_runs_out_and_the_attempt_is_submitted_with_what_was_saved(client, student, quiz):
+    quiz.time_limit_minutes = 10
+    quiz.save()
+    client.force_login(student)
+    attempt = start(client, quiz)
+    assert attempt.deadline_at == attempt.started_at + timedelta(minutes=10)
+    save(client, attempt, 0, answer="b")
+    Attempt.objects.filter(pk=attempt.pk).update(
+        started_at=timezone.now() - timedelta(minutes=20), deadline_at=timezone.now() - GRACE - timedelta(seconds=1)
+    )
+    late = save(client, attempt, 1, answer="b")
+    assert late.status_code == 409
+    assert "Time is up" in late.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.SUBMITTED and attempt.is_auto_submitted
+    assert attempt.points == Decimal("1.00")  # only the answer saved in time counts
+    assert attempt.responses.get(position=1).answer is None
+
+
+def test_a_save_within_the_grace_period_still_counts(client, student, quiz):
+    quiz.time_limit_minutes = 5
+    quiz.save()
+    client.force_login(student)
+    attempt = start(client, quiz)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline_at=timezone.now() - GRACE / 2)
+    assert save(client, attempt, 0, answer="b").status_code == 200
+
+
+def test_an_overdue_attempt_is_submitted_when_it_is_next_opened(client, student, quiz):
+    quiz.time_limit_minutes = 5
+    quiz.save()
+    client.force_login(student)
+    attempt = start(client, quiz)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline_at=timezone.now() - timedelta(hours=1))
+    response = client.get(reverse("attempt_detail", args=[attempt.pk]))
+    assert response.url == reverse("attempt_result", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert attempt.is_auto_submitted
+
+
+def test_a_quiz_closing_cuts_an_attempt_short(student, quiz):
+    quiz.time_limit_minutes = 60
+    quiz.closes_at = timezone.now() + timedelta(minutes=5)
+    quiz.save()
+    attempt = start_attempt(quiz=quiz, student=student)
+    assert attempt.deadline_at == quiz.closes_at
+
+
+def test_one_question_per_page_pages_through_the_questions(client, student, quiz):
+    quiz.layout = Quiz.Layout.ONE_PER_PAGE
+    quiz.save()
+    client.force_login(student)
+    attempt = start(client, quiz)
+    url = reverse("attempt_detail", args=[attempt.pk])
+    first = client.get(url).content.decode()
+    assert first.count("<fieldset") == 1 and "Question 1" in first and "Next →" in first
+    last = client.get(url, {"page": 3}).content.decode()
+    assert "Question 3" in last and "Finish attempt" in last and "Next →" not in last
+    assert client.get(url, {"page": "junk"}).status_code == 200
+    assert client.get(url, {"page": 99}).status_code == 200
+
+
+def test_immediate_feedback_locks_a_checked_answer_and_shows_its_feedback(client, student, quiz):
+    quiz.review_correctness = quiz.review_feedback = quiz.review_answer = Quiz.Review.IMMEDIATELY
+    quiz.save()
+    client.force_login(student)
+    attempt = start(client, quiz)
+    page = client.get(reverse("attempt_detail", args=[attempt.pk])).content.decode()
+    assert "Check this answer" in page and "Right: DCAM and OTCA." not in page
+    save(client, attempt, 0, answer="b")
+    client.post(reverse("attempt_check", args=[attempt.pk, 0]))
+    page = client.get(reverse("attempt_detail", args=[attempt.pk])).content.decode()
+    assert "Right: DCAM and OTCA." in page
+    assert "Correct" in page
+    locked = save(client, attempt, 0, answer="a")
+    assert locked.status_code == 409
+    assert attempt.responses.get(position=0).answer == "b"
+
+
+def test_a_review_policy_of_never_shows_no_score_or_key_after_submitting(client, student, quiz):
+    for aspect in ("correctness", "points", "feedback", "answer", "citations"):
+        setattr(quiz, f"review_{aspect}", Quiz.Review.NEVER)
+    quiz.save()
+    client.force_login(student)
+    attempt = start(client, quiz)
+    save(client, attempt, 0, answer="b")
+    client.post(reverse("attempt_submit", args=[attempt.pk]))
+    result = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
+    assert "Score:" not in result and "Right answer" not in result and "Right: DCAM" not in result
+    assert "show scores and feedback later" in result
+    listing = client.get(reverse("quiz_detail", args=[quiz.course.slug, quiz.slug])).content.decode()
+    assert "Kept score" not in listing
+
+
+def test_after_close_shows_the_answer_only_once_the_quiz_has_closed(client, student, quiz):
+    quiz.review_answer = Quiz.Review.AFTER_CLOSE
+    quiz.closes_at = timezone.now() + timedelta(days=1)
+    quiz.save()
+    client.force_login(student)
+    attempt = start(client, quiz)
+    client.post(reverse("attempt_submit", args=[attempt.pk]))
+    url = reverse("attempt_result", args=[attempt.pk])
+    assert "Right answer" not in client.get(url).content.decode()
+    Quiz.objects.filter(pk=quiz.pk).update(
+        opens_at=timezone.now() - timedelta(days=2), closes_at=timezone.now() - timedelta(days=1)
+    )
+    assert "Right answer:</strong> Two stores" in client.get(url).content.decode()
+
+
+def test_a_student_can_report_a_problem_and_the_report_reaches_the_question(client, student, quiz):
+    client.force_login(student)
+    attempt = start(client, quiz)
+    url = reverse("question_report", args=[attempt.pk, 1])
+    response = client.post(url, {"text": "Two choices look the same to me."}, follow=True)
+    assert "your teacher will see your report" in response.content.decode()
+    report = QuestionReport.objects.get()
+    assert report.question == attempt.responses.get(position=1).version.question
+    assert report.student == student and report.attempt == attempt
+    empty = client.post(url, {"text": "  "}, follow=True)
+    assert "Describe the problem" in empty.content.decode()
+    assert QuestionReport.objects.count() == 1
+
+
+def test_the_course_pack_quizzes_can_be_taken_on_every_reading_with_questions(client, course, student):
+    client.force_login(student)
+    quizzes = list(course.quizzes.all())
+    assert len(quizzes) >= 9
+    for quiz in quizzes:
+        attempt = start(client, quiz)
+        assert client.get(reverse("attempt_detail", args=[attempt.pk])).status_code == 200
+        client.post(reverse("attempt_submit", args=[attempt.pk]))
+        result = client.get(reverse("attempt_result", args=[attempt.pk]))
+        assert result.status_code == 200, quiz.slug
+        assert "open at these words" in result.content.decode()
