@@ -100,14 +100,11 @@ class _TrueFalseSpec:
 
 @dataclass(frozen=True)
 class _NumericSpec:
-    answer: Decimal | None
-    tolerance: Decimal
-    minimum: Decimal | None
-    maximum: Decimal | None
     # Inclusive bounds as exact fractions, so that answer ± tolerance is never rounded.
     low: Fraction
     high: Fraction
-    unit: str
+    # For people: "137,000", "60 ± 5" or "200,000 to 500,000", then the unit if any.
+    statement: str
 
 
 @dataclass(frozen=True)
@@ -248,19 +245,19 @@ def _load_numeric(data: Mapping[str, Any]) -> _NumericSpec:
             "or 'min' and 'max', not both."
         )
     unit = _optional_string(data, "unit", _DATA).strip()
+    suffix = f" {unit}" if unit else ""
     if has_answer:
         answer = _number(data, "answer")
         tolerance = _number(data, "tolerance") if "tolerance" in data else Decimal(0)
         if tolerance < 0:
             raise SpecError(f"'tolerance' cannot be negative (it is {tolerance}).")
+        statement = _display_number(answer)
+        if tolerance:
+            statement += f" ± {_display_number(tolerance)}"
         return _NumericSpec(
-            answer=answer,
-            tolerance=tolerance,
-            minimum=None,
-            maximum=None,
             low=Fraction(answer) - Fraction(tolerance),
             high=Fraction(answer) + Fraction(tolerance),
-            unit=unit,
+            statement=statement + suffix,
         )
     if "tolerance" in data:
         raise SpecError("'tolerance' goes with 'answer'; with 'min' and 'max', leave it out.")
@@ -273,13 +270,9 @@ def _load_numeric(data: Mapping[str, Any]) -> _NumericSpec:
     if low > high:
         raise SpecError(f"'min' ({low}) is greater than 'max' ({high}).")
     return _NumericSpec(
-        answer=None,
-        tolerance=Decimal(0),
-        minimum=low,
-        maximum=high,
         low=Fraction(low),
         high=Fraction(high),
-        unit=unit,
+        statement=f"{_display_number(low)} to {_display_number(high)}{suffix}",
     )
 
 
@@ -459,6 +452,13 @@ def _number(obj: Mapping[str, Any], key: str) -> Decimal:
     return number
 
 
+def _display_number(number: Decimal) -> str:
+    text = format(number, ",f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 # Reading answers
 
 
@@ -468,7 +468,8 @@ _NOT_IN_QUESTION = (
 )
 _UNREADABLE = "Your answer could not be read; reload the page and answer again."
 _TOO_LONG = f"Your answer is longer than {MAX_TEXT} characters."
-_NUMBER_HINT = "Enter a number, such as 137000 or 137,000."
+# Example numbers for the "enter a number" hint, far apart so that no range holds them all.
+_EXAMPLE_NUMBERS = (1234, 98765, 4321000)
 
 
 def parse_answer(kind: str, data: Mapping[str, Any], form: Mapping[str, list[str]]) -> Any:
@@ -506,19 +507,24 @@ def parse_answer(kind: str, data: Mapping[str, Any], form: Mapping[str, list[str
         if value is None:
             return None
         if _parse_number(value) is None:
-            raise AnswerError(_NUMBER_HINT)
+            raise AnswerError(_number_hint(spec))
         return value.strip()
     if isinstance(spec, _ShortSpec):
         value = _one_value(form, "answer", "Enter one answer only.")
-        if value is None:
-            return None
-        # PostgreSQL cannot store NUL in text or JSON, and no keyboard types one on purpose.
-        if "\x00" in value:
-            raise AnswerError("Your answer contains a character that cannot be saved; retype it.")
-        return value.strip()
+        # PostgreSQL cannot store NUL in text or JSON; it is invisible, and grading ignores it.
+        text = value.replace("\x00", "").strip() if value is not None else ""
+        return text or None
     if isinstance(spec, _OrderingSpec):
         return _parse_ordering(spec, form)
     return _parse_matching(spec, form)
+
+
+def _number_hint(spec: _NumericSpec) -> str:
+    # An example that happened to be a right answer would give it away.
+    for example in _EXAMPLE_NUMBERS:
+        if not spec.low <= example <= spec.high:
+            return f"Enter a number, such as {example} or {example:,}."
+    return "Enter a number in digits, with commas or spaces between thousands if you like."
 
 
 def _parse_choices(spec: _ChoiceSpec, form: Mapping[str, list[str]]) -> Any:
@@ -853,25 +859,12 @@ def correct_answer_text(kind: str, data: Mapping[str, Any]) -> str:
     if isinstance(spec, _TrueFalseSpec):
         return "True" if spec.answer else "False"
     if isinstance(spec, _NumericSpec):
-        if spec.minimum is not None and spec.maximum is not None:
-            text = f"{_display_number(spec.minimum)} to {_display_number(spec.maximum)}"
-        elif spec.answer is not None and spec.tolerance:
-            text = f"{_display_number(spec.answer)} ± {_display_number(spec.tolerance)}"
-        else:
-            text = _display_number(spec.answer or Decimal(0))
-        return f"{text} {spec.unit}" if spec.unit else text
+        return spec.statement
     if isinstance(spec, _ShortSpec):
         return spec.accepted[0]
     if isinstance(spec, _OrderingSpec):
         return " → ".join(item.text for item in spec.items)
     return "; ".join(f"{pair.left} → {pair.right}" for pair in spec.pairs)
-
-
-def _display_number(number: Decimal) -> str:
-    text = format(number, ",f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 def shuffled(ids: Sequence[str], seed: str) -> list[str]:

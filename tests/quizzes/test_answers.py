@@ -199,7 +199,25 @@ def test_a_numeric_answer_that_is_not_a_plain_number_is_refused_with_an_example(
     typed: str,
 ) -> None:
     message = _refused("numeric", NUMERIC, {"answer": [typed]})
-    assert message == "Enter a number, such as 137000 or 137,000."
+    assert message == "Enter a number, such as 1234 or 1,234."
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"answer": 1234}, "Enter a number, such as 98765 or 98,765."),
+        ({"answer": 1000, "tolerance": 500}, "Enter a number, such as 98765 or 98,765."),
+        ({"min": 0, "max": 100000}, "Enter a number, such as 4321000 or 4,321,000."),
+        (
+            {"min": 0, "max": 10**7},
+            "Enter a number in digits, with commas or spaces between thousands if you like.",
+        ),
+    ],
+)
+def test_the_example_in_the_number_hint_is_never_a_right_answer(
+    data: dict[str, Any], message: str
+) -> None:
+    assert _refused("numeric", data, {"answer": ["abc"]}) == message
 
 
 def test_a_blank_numeric_answer_is_no_answer() -> None:
@@ -232,9 +250,10 @@ def test_a_short_answer_of_exactly_the_limit_is_accepted_and_one_more_is_refused
     )
 
 
-def test_a_short_answer_with_a_null_character_is_refused() -> None:
-    # PostgreSQL cannot store it; the student can retype.
-    assert "retype" in _refused("short", SHORT, {"answer": ["CJ\x00NG"]})
+def test_null_characters_are_dropped_from_a_short_answer() -> None:
+    # PostgreSQL cannot store them, and nobody types one on purpose.
+    assert _parse("short", SHORT, answer=["CJ\x00NG\x00"]) == "CJNG"
+    assert _parse("short", SHORT, answer=["\x00"]) is None
 
 
 def test_a_blank_short_answer_is_no_answer() -> None:
@@ -250,7 +269,12 @@ def test_two_short_answers_are_refused() -> None:
 
 def test_it_reads_ordering_positions_by_item_id() -> None:
     answer = _parse(
-        "ordering", ORDERING, position_a=["2"], position_b=["1"], position_c=[" 4 "], position_d=["3"]
+        "ordering",
+        ORDERING,
+        position_a=["2"],
+        position_b=["1"],
+        position_c=[" 4 "],
+        position_d=["3"],
     )
     assert answer == {"a": 2, "b": 1, "c": 4, "d": 3}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal as D
 from typing import Any
 
@@ -574,18 +575,17 @@ def test_none_and_junk_answers_grade_as_incorrect_without_raising(
 
 
 def test_parts_for_all_or_nothing_kinds_have_one_answer_part() -> None:
-    for kind, data, answer in [
+    cases: list[tuple[str, dict[str, Any], Any]] = [
         ("true_false", TRUE_FALSE, True),
         ("numeric", NUMERIC, "137000"),
         ("short", SHORT, "CJNG"),
-    ]:
+    ]
+    for kind, data, answer in cases:
         assert grade(kind, data, answer).parts == {"answer": True}
         assert grade(kind, data, None).parts == {"answer": False}
 
 
 def test_grading_does_not_change_the_question_data_or_the_answer() -> None:
-    import copy
-
     data, answer = copy.deepcopy(MULTIPLE), ["c1", "w1"]
     grade("multiple", data, answer)
     assert (data, answer) == (MULTIPLE, ["c1", "w1"])
@@ -634,7 +634,7 @@ def test_spec_errors_are_value_errors() -> None:
 # validate_spec: refusing malformed data, with a message that names the problem
 
 
-def _choices(*specs: tuple[str, str, Any]) -> dict[str, Any]:
+def _choices(*specs: tuple[Any, Any, Any]) -> dict[str, Any]:
     return {"choices": [{"id": i, "text": t, "correct": c} for i, t, c in specs]}
 
 
@@ -735,13 +735,29 @@ ITEM_B = {"id": "b", "text": "Second"}
         ),
         ("numeric", {"unit": "km"}, r"needs either 'answer'"),
         ("numeric", {"tolerance": 3}, r"needs either 'answer'"),
-        ("numeric", {"answer": 5, "min": 1, "max": 9}, r"either 'answer'.* or 'min' and 'max', not both"),
-        ("numeric", {"min": 1}, r"^A numeric question with a range needs both 'min' and 'max'; 'max' is missing"),
+        (
+            "numeric",
+            {"answer": 5, "min": 1, "max": 9},
+            r"either 'answer'.* or 'min' and 'max', not both",
+        ),
+        (
+            "numeric",
+            {"min": 1},
+            r"^A numeric question with a range needs both 'min' and 'max'; 'max' is missing",
+        ),
         ("numeric", {"max": 1}, r"'min' is missing\.$"),
         ("numeric", {"min": 5, "max": 3}, r"^'min' \(5\) is greater than 'max' \(3\)\.$"),
-        ("numeric", {"answer": 5, "tolerance": -1}, r"^'tolerance' cannot be negative \(it is -1\)\.$"),
+        (
+            "numeric",
+            {"answer": 5, "tolerance": -1},
+            r"^'tolerance' cannot be negative \(it is -1\)\.$",
+        ),
         ("numeric", {"min": 1, "max": 2, "tolerance": 1}, r"^'tolerance' goes with 'answer'"),
-        ("numeric", {"answer": "137,000"}, r"^'answer' must be a number written without quotes, not '137,000'\.$"),
+        (
+            "numeric",
+            {"answer": "137,000"},
+            r"^'answer' must be a number written without quotes, not '137,000'\.$",
+        ),
         ("numeric", {"answer": True}, r"^'answer' must be a number, not true/false\.$"),
         ("numeric", {"answer": None}, r"^'answer' must be a number, not null\.$"),
         ("numeric", {"answer": float("nan")}, r"^'answer' must be a finite number"),
@@ -752,8 +768,16 @@ ITEM_B = {"id": "b", "text": "Second"}
         # short
         ("short", {}, r"^The question data is missing 'accepted'\.$"),
         ("short", {"accepted": "CJNG"}, r"'accepted' must be a list, not the string 'CJNG'\.$"),
-        ("short", {"accepted": []}, r"^A short-answer question needs at least one accepted answer\.$"),
-        ("short", {"accepted": ["CJNG", 7]}, r"^Accepted answer 2 must be a string, not a number\.$"),
+        (
+            "short",
+            {"accepted": []},
+            r"^A short-answer question needs at least one accepted answer\.$",
+        ),
+        (
+            "short",
+            {"accepted": ["CJNG", 7]},
+            r"^Accepted answer 2 must be a string, not a number\.$",
+        ),
         (
             "short",
             {"accepted": ["CJNG", ""]},
@@ -762,16 +786,48 @@ ITEM_B = {"id": "b", "text": "Second"}
         ("short", {"accepted": ["...", "CJNG"]}, r"^Accepted answer 1 \('\.\.\.'\) is empty"),
         ("short", {"accepted": [" - "]}, r"is empty once"),
         # ordering
-        ("ordering", {"items": [ITEM_A]}, r"^An ordering question needs at least 2 items; this one has 1\.$"),
-        ("ordering", {"items": [ITEM_A, {**ITEM_B, "id": "a"}]}, r"^Item 2 has the id 'a', already used by item 1"),
-        ("ordering", {"items": [ITEM_A, {**ITEM_B, "id": "b<c"}]}, r"^Item 2: the id 'b<c' cannot contain '<'\.$"),
+        (
+            "ordering",
+            {"items": [ITEM_A]},
+            r"^An ordering question needs at least 2 items; this one has 1\.$",
+        ),
+        (
+            "ordering",
+            {"items": [ITEM_A, {**ITEM_B, "id": "a"}]},
+            r"^Item 2 has the id 'a', already used by item 1",
+        ),
+        (
+            "ordering",
+            {"items": [ITEM_A, {**ITEM_B, "id": "b<c"}]},
+            r"^Item 2: the id 'b<c' cannot contain '<'\.$",
+        ),
         ("ordering", {"items": [ITEM_A, {"id": "b"}]}, r"^Item 2 is missing 'text'\.$"),
-        ("ordering", {"items": [ITEM_A, {**ITEM_B, "text": "FIRST"}]}, r"^Item 2's text is the same as item 1's text"),
-        ("ordering", {"items": [ITEM_A, {**ITEM_B, "year": 1989}]}, r"^Item 2 has an unknown key 'year'"),
-        ("ordering", {"items": {"a": "First", "b": "Second"}}, r"'items' must be a list, not an object"),
+        (
+            "ordering",
+            {"items": [ITEM_A, {**ITEM_B, "text": "FIRST"}]},
+            r"^Item 2's text is the same as item 1's text",
+        ),
+        (
+            "ordering",
+            {"items": [ITEM_A, {**ITEM_B, "year": 1989}]},
+            r"^Item 2 has an unknown key 'year'",
+        ),
+        (
+            "ordering",
+            {"items": {"a": "First", "b": "Second"}},
+            r"'items' must be a list, not an object",
+        ),
         # matching
-        ("matching", {"pairs": [PAIR_A]}, r"^A matching question needs at least 2 pairs; this one has 1\.$"),
-        ("matching", {"pairs": [PAIR_A, {**PAIR_B, "id": "a"}]}, r"^Pair 2 has the id 'a', already used by pair 1"),
+        (
+            "matching",
+            {"pairs": [PAIR_A]},
+            r"^A matching question needs at least 2 pairs; this one has 1\.$",
+        ),
+        (
+            "matching",
+            {"pairs": [PAIR_A, {**PAIR_B, "id": "a"}]},
+            r"^Pair 2 has the id 'a', already used by pair 1",
+        ),
         (
             "matching",
             {"pairs": [PAIR_A, PAIR_B], "distractors": [{"id": "b", "text": "Mérida"}]},
@@ -782,14 +838,46 @@ ITEM_B = {"id": "b", "text": "Second"}
             {"pairs": [PAIR_A, PAIR_B], "distractors": [{"id": "x", "text": "culiacán"}]},
             r"^Distractor 1's text is the same as pair 1's right \('culiacán'\); students could",
         ),
-        ("matching", {"pairs": [PAIR_A, {**PAIR_B, "right": "Culiacán"}]}, r"^Pair 2's right is the same as pair 1's right"),
-        ("matching", {"pairs": [PAIR_A, {**PAIR_B, "left": "Sinaloa cartel"}]}, r"^Pair 2's left is the same as pair 1's left"),
-        ("matching", {"pairs": [PAIR_A, {"id": "b", "left": "Gulf"}]}, r"^Pair 2 is missing 'right'\.$"),
-        ("matching", {"pairs": [PAIR_A, {**PAIR_B, "left": 3}]}, r"^Pair 2: 'left' must be a non-empty string"),
-        ("matching", {"pairs": [PAIR_A, PAIR_B], "distractors": "Mérida"}, r"'distractors' must be a list"),
-        ("matching", {"pairs": [PAIR_A, PAIR_B], "distractors": [{"id": "x"}]}, r"^Distractor 1 is missing 'text'\.$"),
-        ("matching", {"pairs": [PAIR_A, PAIR_B], "distractors": ["Mérida"]}, r"^Distractor 1 must be an object"),
-        ("matching", {"pairs": [PAIR_A, PAIR_B], "choices": []}, r"unknown key 'choices'; the keys allowed are 'pairs', 'distractors'"),
+        (
+            "matching",
+            {"pairs": [PAIR_A, {**PAIR_B, "right": "Culiacán"}]},
+            r"^Pair 2's right is the same as pair 1's right",
+        ),
+        (
+            "matching",
+            {"pairs": [PAIR_A, {**PAIR_B, "left": "Sinaloa cartel"}]},
+            r"^Pair 2's left is the same as pair 1's left",
+        ),
+        (
+            "matching",
+            {"pairs": [PAIR_A, {"id": "b", "left": "Gulf"}]},
+            r"^Pair 2 is missing 'right'\.$",
+        ),
+        (
+            "matching",
+            {"pairs": [PAIR_A, {**PAIR_B, "left": 3}]},
+            r"^Pair 2: 'left' must be a non-empty string",
+        ),
+        (
+            "matching",
+            {"pairs": [PAIR_A, PAIR_B], "distractors": "Mérida"},
+            r"'distractors' must be a list",
+        ),
+        (
+            "matching",
+            {"pairs": [PAIR_A, PAIR_B], "distractors": [{"id": "x"}]},
+            r"^Distractor 1 is missing 'text'\.$",
+        ),
+        (
+            "matching",
+            {"pairs": [PAIR_A, PAIR_B], "distractors": ["Mérida"]},
+            r"^Distractor 1 must be an object",
+        ),
+        (
+            "matching",
+            {"pairs": [PAIR_A, PAIR_B], "choices": []},
+            r"unknown key 'choices'; the keys allowed are 'pairs', 'distractors'",
+        ),
     ],
 )
 def test_it_refuses_malformed_question_data_naming_the_problem(

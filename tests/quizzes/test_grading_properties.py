@@ -108,7 +108,9 @@ def ordering_specs(draw: st.DrawFn) -> Spec:
     count = draw(st.integers(2, 8))
     item_ids = draw(st.lists(ids, min_size=count, max_size=count, unique=True))
     texts = draw(_texts(count))
-    return "ordering", {"items": [{"id": i, "text": t} for i, t in zip(item_ids, texts, strict=True)]}
+    return "ordering", {
+        "items": [{"id": i, "text": t} for i, t in zip(item_ids, texts, strict=True)]
+    }
 
 
 @st.composite
@@ -118,9 +120,7 @@ def matching_specs(draw: st.DrawFn) -> Spec:
     all_ids = draw(st.lists(ids, min_size=count + extra, max_size=count + extra, unique=True))
     lefts, rights = draw(_texts(count)), draw(_texts(count + extra))
     data: dict[str, Any] = {
-        "pairs": [
-            {"id": all_ids[n], "left": lefts[n], "right": rights[n]} for n in range(count)
-        ]
+        "pairs": [{"id": all_ids[n], "left": lefts[n], "right": rights[n]} for n in range(count)]
     }
     if extra or draw(st.booleans()):
         data["distractors"] = [
@@ -148,9 +148,11 @@ junk = st.recursive(
     | st.decimals()
     | st.text(max_size=20)
     | st.sampled_from(["", "true", "a", "0", "NaN", "1e3", "137,000"]),
-    lambda children: st.lists(children, max_size=4)
-    | st.tuples(children, children)
-    | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.tuples(children, children)
+        | st.dictionaries(st.text(max_size=5), children, max_size=4)
+    ),
     max_leaves=12,
 )
 max_points = st.decimals(D("0.01"), D("1000"), places=2)
@@ -384,7 +386,11 @@ def test_grading_is_deterministic_and_changes_nothing(
     before = (copy.deepcopy(question), copy.deepcopy(answer))
     first = grade(kind, question, answer, max_points=limit, multiple_scoring=scoring)
     second = grade(
-        kind, copy.deepcopy(question), copy.deepcopy(answer), max_points=limit, multiple_scoring=scoring
+        kind,
+        copy.deepcopy(question),
+        copy.deepcopy(answer),
+        max_points=limit,
+        multiple_scoring=scoring,
     )
     assert first == second
     assert (question, repr(answer)) == (before[0], repr(before[1]))
