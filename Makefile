@@ -39,6 +39,12 @@ run: setup
 test: setup browser
 	$(BIN)/pytest
 
+# Not part of `make test`: answer saves under classroom load behind gunicorn, on SQLite and
+# PostgreSQL (see docs/performance.md). Needs the local PostgreSQL; BENCH_ARGS="--students 100".
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt --group bench
+	DEBUG=false $(BIN)/python bench/run.py $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

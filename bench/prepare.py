@@ -36,7 +36,12 @@ for n in range(students):
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     questions = [
-        {"position": r.position, "kind": r.version.question.kind, "data": r.version.data, "seq": r.sequence}
+        {
+            "position": r.position,
+            "kind": r.version.question.kind,
+            "data": r.version.data,
+            "seq": r.sequence,
+        }
         for r in attempt.responses.select_related("version__question")
     ]
     people.append({"session": session.session_key, "attempt": attempt.pk, "questions": questions})

@@ -56,7 +56,7 @@ class Stats:
         ordered = sorted(self.latencies)
         if not ordered:
             return float("nan")
-        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
 
 
 def answer_for(question: dict) -> dict[str, str]:
@@ -96,14 +96,16 @@ class Student:
                     stats.latencies.append(time.perf_counter() - begun)
                 else:
                     stats.add_error(f"HTTP {response.status}")
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        except (TimeoutError, aiohttp.ClientError) as error:
             stats.add_error(type(error).__name__)
 
 
 async def classroom(students: list[Student], seconds: float) -> Stats:
     stats = Stats()
     connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as http:
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=30)
+    ) as http:
         stop = time.monotonic() + seconds
 
         async def work(student: Student) -> None:
@@ -118,7 +120,9 @@ async def classroom(students: list[Student], seconds: float) -> Stats:
     return stats
 
 
-async def saturate(base: str, students: list[Student] | None, concurrency: int, seconds: float) -> Stats:
+async def saturate(
+    base: str, students: list[Student] | None, concurrency: int, seconds: float
+) -> Stats:
     stats = Stats()
     async with aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=30)
@@ -135,7 +139,7 @@ async def saturate(base: str, students: list[Student] | None, concurrency: int, 
                             stats.latencies.append(time.perf_counter() - begun)
                         else:
                             stats.add_error(f"HTTP {response.status}")
-                except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+                except (TimeoutError, aiohttp.ClientError) as error:
                     stats.add_error(type(error).__name__)
 
         async def saves(worker: int) -> None:
@@ -176,12 +180,18 @@ def prepare(database: str, students: int, workdir: Path) -> tuple[dict[str, str]
         env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     else:
         name = "fuente_bench"
-        subprocess.run(["psql", f"{PG}/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {name}"], check=True)
-        subprocess.run(["psql", f"{PG}/postgres", "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+        subprocess.run(
+            ["psql", f"{PG}/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {name}"], check=True
+        )
+        subprocess.run(
+            ["psql", f"{PG}/postgres", "-q", "-c", f"CREATE DATABASE {name}"], check=True
+        )
         env["DATABASE_URL"] = f"{PG}/{name}"
     run([PYTHON, "manage.py", "migrate", "-v0"], env)
     run([PYTHON, "manage.py", "build_course"], env)
-    out = run([PYTHON, "manage.py", "shell", "-c", (ROOT / "bench" / "prepare.py").read_text()], env)
+    out = run(
+        [PYTHON, "manage.py", "shell", "-c", (ROOT / "bench" / "prepare.py").read_text()], env
+    )
     return env, json.loads(out.strip().splitlines()[-1])
 
 
@@ -215,12 +225,23 @@ def bench(database: str, args: argparse.Namespace) -> dict:
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
             [
-                PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-                "--workers", str(args.workers), "--threads", str(args.threads),
-                "--worker-class", "gthread", "--log-level", "warning",
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "-c",
+                "config/gunicorn.conf.py",
+                "config.wsgi",
+                "--log-level",
+                "warning",
             ],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
+            cwd=ROOT,
+            env={
+                **env,
+                "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "GUNICORN_WORKERS": str(args.workers),
+                "GUNICORN_THREADS": str(args.threads),
+            },
+        )
         try:
             for _ in range(100):
                 try:
@@ -232,7 +253,8 @@ def bench(database: str, args: argparse.Namespace) -> dict:
             print(f"   gunicorn: {args.workers} workers × {args.threads} threads on {base}")
             rows = {
                 "classroom": report(
-                    f"classroom: {args.students} students", asyncio.run(classroom(students, args.duration))
+                    f"classroom: {args.students} students",
+                    asyncio.run(classroom(students, args.duration)),
                 ),
                 "trivial": report(
                     f"saturation: /healthz/ ×{args.concurrency}",
@@ -255,12 +277,16 @@ def bench(database: str, args: argparse.Namespace) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--students", type=int, default=300)
     parser.add_argument("--duration", type=float, default=30, help="seconds of classroom load")
-    parser.add_argument("--saturation", type=float, default=10, help="seconds of each saturation run")
+    parser.add_argument(
+        "--saturation", type=float, default=10, help="seconds of each saturation run"
+    )
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -271,7 +297,10 @@ def main() -> None:
     failed = [
         db
         for db, rows in results.items()
-        if rows["classroom"]["errors"] or rows["saves"]["errors"] or rows["classroom"]["p95_ms"] > 150 or rows["ratio"] < 0.3
+        if rows["classroom"]["errors"]
+        or rows["saves"]["errors"]
+        or rows["classroom"]["p95_ms"] > 150
+        or rows["ratio"] < 0.3
     ]
     print("\nTargets: zero errors, classroom p95 < 150 ms, saves ≥ 0.3 × trivial view.")
     print("All met." if not failed else f"Missed on: {', '.join(failed)}")

@@ -65,8 +65,8 @@ def layout(
     """
     parts: list[Part] = []
     seen_mark = False
-    for _, run in groupby(passages, key=lambda p: p.source_id):
-        run = list(run)
+    for _, grouped in groupby(passages, key=lambda p: p.source_id):
+        run = list(grouped)
         blocks: list[Block] = []
         for passage in run:
             states = []

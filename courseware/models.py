@@ -81,7 +81,7 @@ class Passage(models.Model):
     end = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["source", "position"]
+        ordering = ["source_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["source", "position"], name="passage_unique_position"),
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="passage_end_after_start"),
@@ -177,7 +177,7 @@ class ReadingPassage(models.Model):
     position = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["reading", "position"]
+        ordering = ["reading_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["reading", "position"], name="reading_passage_position"
@@ -198,7 +198,7 @@ class ReadingNote(models.Model):
     text = models.TextField()
 
     class Meta:
-        ordering = ["reading", "position"]
+        ordering = ["reading_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["reading", "position"], name="reading_note_position"),
         ]
@@ -212,7 +212,7 @@ class NoteCitation(Quote):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["note", "position"]
+        ordering = ["note_id", "position"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")), name="note_citation_end_after_start"
@@ -252,7 +252,7 @@ class Enrollment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["course", "role", "user"]
+        ordering = ["course_id", "role", "user_id"]
         constraints = [
             models.UniqueConstraint(fields=["course", "user"], name="enrollment_once_per_course"),
         ]

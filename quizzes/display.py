@@ -77,7 +77,9 @@ def question_view(
     answer = response.answer
     seen = visibility(policy(quiz), checked=response.is_checked, submitted=submitted, closed=closed)
     reveal = seen.correctness or seen.answer
-    view = QuestionView(response=response, number=response.position + 1, kind=kind, stem=version.stem)
+    view = QuestionView(
+        response=response, number=response.position + 1, kind=kind, stem=version.stem
+    )
     seed = f"{response.attempt_id}:{response.slot_id}"
 
     if kind in ("single", "multiple"):
@@ -98,7 +100,9 @@ def question_view(
     elif kind == "true_false":
         view.truth = answer if isinstance(answer, bool) else None
     elif kind in ("numeric", "short"):
-        view.text = draft_text if draft_text is not None else (answer if isinstance(answer, str) else "")
+        view.text = (
+            draft_text if draft_text is not None else (answer if isinstance(answer, str) else "")
+        )
         view.unit = str(data.get("unit", ""))
     elif kind == "ordering":
         # Items are always shown shuffled: their listed order is the answer.
@@ -112,10 +116,15 @@ def question_view(
         pairs = data.get("pairs", [])
         chosen = answer if isinstance(answer, dict) else {}
         view.options = [
-            Option(id=p["id"], text=p["left"], selected_value=str(chosen.get(p["id"], ""))) for p in pairs
+            Option(id=p["id"], text=p["left"], selected_value=str(chosen.get(p["id"], "")))
+            for p in pairs
         ]
-        targets = {p["id"]: p["right"] for p in pairs} | {d["id"]: d["text"] for d in data.get("distractors", [])}
-        view.targets = [Option(id=tid, text=targets[tid]) for tid in shuffled(list(targets), seed + ":targets")]
+        targets = {p["id"]: p["right"] for p in pairs} | {
+            d["id"]: d["text"] for d in data.get("distractors", [])
+        }
+        view.targets = [
+            Option(id=tid, text=targets[tid]) for tid in shuffled(list(targets), seed + ":targets")
+        ]
 
     if seen.anything:
         view.review = Review(visible=seen)

@@ -71,7 +71,7 @@ class QuestionVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["question", "number"]
+        ordering = ["question_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["question", "number"], name="question_version_number"),
         ]
@@ -85,7 +85,7 @@ class QuestionCitation(Quote):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["version", "position"]
+        ordering = ["version_id", "position"]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="question_citation_span"),
         ]
@@ -125,27 +125,41 @@ class Quiz(models.Model):
     closes_at = models.DateTimeField(null=True, blank=True)
     attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0 means unlimited.")
     time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
-    grading_method = models.CharField(max_length=20, choices=GradingMethod.choices, default=GradingMethod.HIGHEST)
+    grading_method = models.CharField(
+        max_length=20, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
+    )
     multiple_scoring = models.CharField(
         max_length=20, choices=MultipleScoring.choices, default=MultipleScoring.PROPORTIONAL
     )
     shuffle_questions = models.BooleanField(default=False)
     shuffle_choices = models.BooleanField(default=True)
     layout = models.CharField(max_length=20, choices=Layout.choices, default=Layout.ALL_ON_ONE)
-    review_correctness = models.CharField(max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT)
-    review_points = models.CharField(max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT)
-    review_feedback = models.CharField(max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT)
-    review_answer = models.CharField(max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT)
-    review_citations = models.CharField(max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT)
+    review_correctness = models.CharField(
+        max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
+    )
+    review_points = models.CharField(
+        max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
+    )
+    review_feedback = models.CharField(
+        max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
+    )
+    review_answer = models.CharField(
+        max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
+    )
+    review_citations = models.CharField(
+        max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
+    )
     questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
 
     class Meta:
-        ordering = ["course", "position", "slug"]
+        ordering = ["course_id", "position", "slug"]
         verbose_name_plural = "quizzes"
         constraints = [
             models.UniqueConstraint(fields=["course", "slug"], name="quiz_slug_per_course"),
             models.CheckConstraint(
-                condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=F("opens_at")),
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=F("opens_at")),
                 name="quiz_closes_after_opening",
             ),
         ]
@@ -182,7 +196,7 @@ class QuizQuestion(models.Model):
     points = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal(1))
 
     class Meta:
-        ordering = ["quiz", "position"]
+        ordering = ["quiz_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["quiz", "question"], name="quiz_question_once"),
             models.UniqueConstraint(fields=["quiz", "position"], name="quiz_question_position"),
@@ -199,7 +213,9 @@ class Attempt(models.Model):
         SUBMITTED = "submitted", "Submitted"
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
     number = models.PositiveIntegerField()
     state = models.CharField(max_length=20, choices=State.choices, default=State.IN_PROGRESS)
     started_at = models.DateTimeField(default=timezone.now)
@@ -210,9 +226,11 @@ class Attempt(models.Model):
     max_points = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal(0))
 
     class Meta:
-        ordering = ["quiz", "student", "number"]
+        ordering = ["quiz_id", "student_id", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["quiz", "student", "number"], name="attempt_number_once"),
+            models.UniqueConstraint(
+                fields=["quiz", "student", "number"], name="attempt_number_once"
+            ),
             models.UniqueConstraint(
                 fields=["quiz", "student"],
                 condition=Q(state="in_progress"),
@@ -251,16 +269,20 @@ class Response(models.Model):
     position = models.PositiveIntegerField(help_text="Display order within the attempt.")
     max_points = models.DecimalField(max_digits=6, decimal_places=2)
     answer = models.JSONField(null=True, blank=True)
-    sequence = models.PositiveIntegerField(default=0, help_text="Bumped on every save; stale saves are refused.")
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="Bumped on every save; stale saves are refused."
+    )
     is_flagged = models.BooleanField(default=False)
-    is_checked = models.BooleanField(default=False, help_text="Checked for immediate feedback; locked.")
+    is_checked = models.BooleanField(
+        default=False, help_text="Checked for immediate feedback; locked."
+    )
     saved_at = models.DateTimeField(null=True, blank=True)
     points = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     parts = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        ordering = ["attempt", "position"]
+        ordering = ["attempt_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["attempt", "slot"], name="response_once_per_slot"),
             models.UniqueConstraint(fields=["attempt", "position"], name="response_position"),
@@ -279,8 +301,12 @@ class QuestionReport(models.Model):
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
     version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="reports")
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_reports")
-    attempt = models.ForeignKey(Attempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_reports"
+    )
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
     text = models.TextField(max_length=2000)
     is_resolved = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

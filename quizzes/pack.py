@@ -22,7 +22,16 @@ from quizzes.grading import KINDS, SpecError, validate_spec
 QUESTIONS_FILE = f"{COURSE_DIR}/questions.toml"
 QUIZZES_FILE = f"{COURSE_DIR}/quizzes.toml"
 # Keys of a [[question]] table that are not its type-specific answer data.
-QUESTION_KEYS = {"id", "reading", "type", "stem", "objectives", "difficulty", "explanation", "citations"}
+QUESTION_KEYS = {
+    "id",
+    "reading",
+    "type",
+    "stem",
+    "objectives",
+    "difficulty",
+    "explanation",
+    "citations",
+}
 DATA_KEYS = {
     *("choices", "answer", "feedback_true", "feedback_false", "tolerance", "min", "max", "unit"),
     *("accepted", "items", "pairs", "distractors"),
@@ -71,11 +80,15 @@ def load_questions(root: Path, objectives: set[str]) -> tuple[QuestionSpec, ...]
         item = f"question {key!r}"
         kind = table.text("type")
         if kind not in KINDS:
-            raise PackError(QUESTIONS_FILE, item, f"type {kind!r} is not one of {', '.join(KINDS)}.")
+            raise PackError(
+                QUESTIONS_FILE, item, f"type {kind!r} is not one of {', '.join(KINDS)}."
+            )
         codes = tuple(table.items("objectives"))
         unknown = [code for code in codes if code not in objectives]
         if unknown:
-            raise PackError(QUESTIONS_FILE, item, f"objective(s) {', '.join(unknown)} not in objectives.toml.")
+            raise PackError(
+                QUESTIONS_FILE, item, f"objective(s) {', '.join(unknown)} not in objectives.toml."
+            )
         difficulty = table.number("difficulty", 2)
         if difficulty not in (1, 2, 3):
             raise PackError(QUESTIONS_FILE, item, "difficulty must be 1 (easy), 2 or 3 (hard).")
@@ -110,7 +123,14 @@ def load_quizzes(root: Path, questions: set[str], readings: set[str]) -> tuple[Q
             QUIZZES_FILE,
             f"quiz #{index}",
             {
-                *("slug", "title", "reading", "description", "attempts_allowed", "time_limit_minutes"),
+                *(
+                    "slug",
+                    "title",
+                    "reading",
+                    "description",
+                    "attempts_allowed",
+                    "time_limit_minutes",
+                ),
                 *("grading_method", "multiple_scoring", "shuffle_questions", "shuffle_choices"),
                 *("layout", "review", "questions"),
             },
@@ -136,7 +156,9 @@ def load_quizzes(root: Path, questions: set[str], readings: set[str]) -> tuple[Q
             moment = review.text(aspect, "after_submit")
             if moment not in REVIEW_MOMENTS:
                 raise PackError(
-                    QUIZZES_FILE, f"{item} review", f"{aspect} must be one of {', '.join(REVIEW_MOMENTS)}."
+                    QUIZZES_FILE,
+                    f"{item} review",
+                    f"{aspect} must be one of {', '.join(REVIEW_MOMENTS)}.",
                 )
             settings[f"review_{aspect}"] = moment
         slots = []
@@ -150,7 +172,9 @@ def load_quizzes(root: Path, questions: set[str], readings: set[str]) -> tuple[Q
             try:
                 points = Decimal(str(slot.data.get("points", 1)))
             except InvalidOperation as error:
-                raise PackError(QUIZZES_FILE, item, f"points of {key!r} must be a number.") from error
+                raise PackError(
+                    QUIZZES_FILE, item, f"points of {key!r} must be a number."
+                ) from error
             if not points > 0:
                 raise PackError(QUIZZES_FILE, item, f"points of {key!r} must be more than zero.")
             slots.append(SlotSpec(question=key, points=points))

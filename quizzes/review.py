@@ -11,7 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-IMMEDIATELY, AFTER_SUBMIT, AFTER_CLOSE, NEVER = "immediately", "after_submit", "after_close", "never"
+IMMEDIATELY, AFTER_SUBMIT, AFTER_CLOSE, NEVER = (
+    "immediately",
+    "after_submit",
+    "after_close",
+    "never",
+)
 ASPECTS = ("correctness", "points", "feedback", "answer", "citations")
 
 
@@ -39,11 +44,15 @@ def can_see(moment: str, *, checked: bool, submitted: bool, closed: bool) -> boo
     return False
 
 
-def visibility(policy: Mapping[str, str], *, checked: bool, submitted: bool, closed: bool) -> Visibility:
+def visibility(
+    policy: Mapping[str, str], *, checked: bool, submitted: bool, closed: bool
+) -> Visibility:
     """`policy` maps each aspect in ASPECTS to its moment (a missing aspect is never shown)."""
     return Visibility(
         **{
-            aspect: can_see(policy.get(aspect, NEVER), checked=checked, submitted=submitted, closed=closed)
+            aspect: can_see(
+                policy.get(aspect, NEVER), checked=checked, submitted=submitted, closed=closed
+            )
             for aspect in ASPECTS
         }
     )

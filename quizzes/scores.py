@@ -19,5 +19,7 @@ def kept_score(points: Sequence[Decimal], method: str) -> Decimal | None:
     if method == FIRST:
         return points[0]
     if method == AVERAGE:
-        return (sum(points, Decimal(0)) / len(points)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return (sum(points, Decimal(0)) / len(points)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
     raise ValueError(f"Unknown grading method {method!r}.")

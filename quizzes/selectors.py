@@ -33,7 +33,9 @@ def responses_of(attempt: Attempt, *, with_citations: bool = False) -> list[Resp
     responses = attempt.responses.select_related("version__question").order_by("position")
     if with_citations:
         responses = responses.prefetch_related(
-            Prefetch("version__citations", queryset=QuestionCitation.objects.select_related("source"))
+            Prefetch(
+                "version__citations", queryset=QuestionCitation.objects.select_related("source")
+            )
         )
     return list(responses)
 
@@ -56,6 +58,8 @@ def quiz_standing(quiz: Quiz, attempts: list[Attempt]) -> dict[str, Any]:
         "open_attempt": next((a for a in attempts if a.is_open), None),
         "used": len(attempts),
         "left": left,
-        "kept": kept_score([a.points for a in submitted if a.points is not None], quiz.grading_method),
+        "kept": kept_score(
+            [a.points for a in submitted if a.points is not None], quiz.grading_method
+        ),
         "max_points": submitted[-1].max_points if submitted else None,
     }

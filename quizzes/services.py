@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +30,14 @@ from quizzes.models import (
     QuizQuestion,
     Response,
 )
-from quizzes.pack import QUESTIONS_FILE, QUIZZES_FILE, QuestionSpec, QuizSpec, load_questions, load_quizzes
+from quizzes.pack import (
+    QUESTIONS_FILE,
+    QUIZZES_FILE,
+    QuestionSpec,
+    QuizSpec,
+    load_questions,
+    load_quizzes,
+)
 
 # Saves that arrive this long after the deadline still count: the request was on its way.
 GRACE = timedelta(seconds=30)
@@ -88,7 +94,8 @@ def save_question_version(
         version.save(update_fields=["stem", "data", "explanation"])
         version.citations.all().delete()
     QuestionCitation.objects.bulk_create(
-        QuestionCitation(version=version, position=i, **fields) for i, fields in enumerate(citations)
+        QuestionCitation(version=version, position=i, **fields)
+        for i, fields in enumerate(citations)
     )
     return version
 
@@ -106,17 +113,23 @@ def set_question_status(question: Question, status: str) -> None:
     question.save(update_fields=["status", "updated_at"])
 
 
-def _resolve_citations(specs: tuple[CitationSpec, ...], sources: Mapping[str, Source], item: str) -> list[dict[str, Any]]:
+def _resolve_citations(
+    specs: tuple[CitationSpec, ...], sources: Mapping[str, Source], item: str
+) -> list[dict[str, Any]]:
     resolved = []
     for number, spec in enumerate(specs, start=1):
         try:
-            resolved.append(quote_fields(sources[spec.source], spec.quote, spec.prefix, spec.suffix))
+            resolved.append(
+                quote_fields(sources[spec.source], spec.quote, spec.prefix, spec.suffix)
+            )
         except QuoteError as error:
             raise PackError(QUESTIONS_FILE, f"{item}, citation {number}", str(error)) from error
     return resolved
 
 
-def _sync_question(spec: QuestionSpec, sources: Mapping[str, Source], objectives: Mapping[str, Objective]) -> Question:
+def _sync_question(
+    spec: QuestionSpec, sources: Mapping[str, Source], objectives: Mapping[str, Objective]
+) -> Question:
     item = f"question {spec.key!r}"
     citations = _resolve_citations(spec.citations, sources, item)
     question, _ = Question.objects.get_or_create(
@@ -125,7 +138,9 @@ def _sync_question(spec: QuestionSpec, sources: Mapping[str, Source], objectives
     if question.kind != spec.kind:
         if Response.objects.filter(version__question=question).exists():
             raise PackError(
-                QUESTIONS_FILE, item, "students have answered it as another type; give the new question a new id."
+                QUESTIONS_FILE,
+                item,
+                "students have answered it as another type; give the new question a new id.",
             )
         question.kind = spec.kind
     question.difficulty = spec.difficulty
@@ -141,7 +156,9 @@ def _sync_question(spec: QuestionSpec, sources: Mapping[str, Source], objectives
 
 def _sync_quiz(spec: QuizSpec, course: Course, questions: Mapping[str, Question]) -> Quiz:
     item = f"quiz {spec.slug!r}"
-    quiz = Quiz.objects.filter(course=course, slug=spec.slug).first() or Quiz(course=course, slug=spec.slug)
+    quiz = Quiz.objects.filter(course=course, slug=spec.slug).first() or Quiz(
+        course=course, slug=spec.slug
+    )
     quiz.title, quiz.description = spec.title, spec.description
     quiz.reading = Reading.objects.get(slug=spec.reading) if spec.reading else None
     for field, value in spec.settings.items():
@@ -160,8 +177,8 @@ def _sync_quiz(spec: QuizSpec, course: Course, questions: Mapping[str, Question]
                 raise PackError(
                     QUIZZES_FILE,
                     item,
-                    f"question {slot.question.key!r} has answers in this quiz and cannot be removed; "
-                    "retire the question instead.",
+                    f"question {slot.question.key!r} has answers in this quiz and cannot be "
+                    "removed; retire the question instead.",
                 )
             slot.delete()
     # Positions are unique per quiz: move the kept slots out of the way before renumbering.
@@ -169,13 +186,17 @@ def _sync_quiz(spec: QuizSpec, course: Course, questions: Mapping[str, Question]
     for position, slot_spec in enumerate(spec.slots):
         question_id = questions[slot_spec.question].pk
         QuizQuestion.objects.update_or_create(
-            quiz=quiz, question_id=question_id, defaults={"position": position, "points": slot_spec.points}
+            quiz=quiz,
+            question_id=question_id,
+            defaults={"position": position, "points": slot_spec.points},
         )
     return quiz
 
 
 @transaction.atomic
-def build_pack(*, seeds_dir: Path, log: Callable[[str], None] = lambda line: None) -> tuple[BuildSummary, int, int]:
+def build_pack(
+    *, seeds_dir: Path, log: Callable[[str], None] = lambda line: None
+) -> tuple[BuildSummary, int, int]:
     """Build the course (sources, readings…) then its questions and quizzes, all or nothing."""
     summary = build_course(seeds_dir=seeds_dir, log=log)
     pack = load_pack(seeds_dir)
@@ -198,7 +219,9 @@ def build_pack(*, seeds_dir: Path, log: Callable[[str], None] = lambda line: Non
 
 
 def _deadline(quiz: Quiz, started_at: datetime) -> datetime | None:
-    ends = [started_at + timedelta(minutes=quiz.time_limit_minutes)] if quiz.time_limit_minutes else []
+    ends = (
+        [started_at + timedelta(minutes=quiz.time_limit_minutes)] if quiz.time_limit_minutes else []
+    )
     if quiz.closes_at:
         ends.append(quiz.closes_at)
     return min(ends) if ends else None
@@ -210,7 +233,9 @@ def start_attempt(*, quiz: Quiz, student: AbstractBaseUser, now: datetime | None
     Raises QuizUnavailable (closed, not open yet, attempts used up, no questions).
     """
     now = now or timezone.now()
-    open_attempts = Attempt.objects.filter(quiz=quiz, student=student, state=Attempt.State.IN_PROGRESS)
+    open_attempts = Attempt.objects.filter(
+        quiz=quiz, student=student, state=Attempt.State.IN_PROGRESS
+    )
     for overdue in open_attempts.all():
         submit_if_overdue(overdue, now)  # committed on its own, whatever happens next
     with transaction.atomic():
@@ -221,13 +246,19 @@ def start_attempt(*, quiz: Quiz, student: AbstractBaseUser, now: datetime | None
         if current is not None:
             return current
         if not quiz.is_published or (quiz.opens_at and now < quiz.opens_at):
-            opens = f" It opens {timezone.localtime(quiz.opens_at):%B %-d at %H:%M}." if quiz.opens_at else ""
+            opens = (
+                f" It opens {timezone.localtime(quiz.opens_at):%B %-d at %H:%M}."
+                if quiz.opens_at
+                else ""
+            )
             raise QuizUnavailable(f"This quiz is not open yet.{opens}")
         if quiz.is_closed_at(now):
             raise QuizUnavailable("This quiz has closed; you can no longer start an attempt.")
         used = Attempt.objects.filter(quiz=quiz, student=student).count()
         if quiz.attempts_allowed and used >= quiz.attempts_allowed:
-            raise QuizUnavailable(f"You have used all {quiz.attempts_allowed} attempts at this quiz.")
+            raise QuizUnavailable(
+                f"You have used all {quiz.attempts_allowed} attempts at this quiz."
+            )
         slots = list(
             quiz.slots.filter(question__status=Question.Status.PUBLISHED)
             .select_related("question")
@@ -272,30 +303,38 @@ def _locked_open_attempt(attempt_id: int, now: datetime) -> Attempt:
 
 def record_answer(
     *,
-    attempt: Attempt,
+    student: AbstractBaseUser,
+    attempt_id: int,
     position: int,
     form: Mapping[str, list[str]],
     sequence: int,
     is_flagged: bool,
     now: datetime | None = None,
 ) -> Response:
-    """Save a student's answer (and flag) to one question of an open attempt.
+    """Save a student's answer (and flag) to one question of their own open attempt.
 
     `sequence` is the response's sequence number the student's page was showing; if another
     tab or device has saved since, the save is refused (StaleAnswer) rather than overwrite a
-    newer answer. Raises AnswerError (malformed value), AttemptClosed, StaleAnswer,
-    Response.DoesNotExist (no such question in the attempt).
+    newer answer. Raises AnswerError (malformed value), AttemptClosed, StaleAnswer, and
+    Response.DoesNotExist when the student has no such attempt or the attempt no such question.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _locked_open_attempt(attempt.pk, now)
-        if _is_overdue(locked, now):
-            overdue = True
-        else:
-            overdue = False
-            response = Response.objects.select_related("version__question").select_for_update().get(
-                attempt=locked, position=position
+        # The hot path of a class taking a quiz: one query finds the response through its
+        # owner, locks it and its attempt (so a submit cannot grade around this save), and
+        # brings what parsing needs.
+        response = (
+            Response.objects.select_related("attempt", "version__question")
+            .select_for_update(of=("self", "attempt"))
+            .get(attempt_id=attempt_id, attempt__student=student, position=position)
+        )
+        attempt = response.attempt
+        if not attempt.is_open:
+            raise AttemptClosed(
+                "This attempt has been submitted; its answers can no longer change."
             )
+        overdue = _is_overdue(attempt, now)
+        if not overdue:
             if response.is_checked:
                 raise AttemptClosed("You have checked this answer, so it can no longer change.")
             if sequence != response.sequence:
@@ -303,7 +342,9 @@ def record_answer(
                     "This answer was changed in another tab or on another device. "
                     "Reload the page to see the latest answer before changing it."
                 )
-            response.answer = parse_answer(response.version.question.kind, response.version.data, form)
+            response.answer = parse_answer(
+                response.version.question.kind, response.version.data, form
+            )
             response.is_flagged = is_flagged
             response.sequence += 1
             response.saved_at = now
@@ -311,7 +352,8 @@ def record_answer(
     if overdue:
         submit_attempt(attempt=attempt, now=now, auto=True)
         raise AttemptClosed(
-            "Time is up: your attempt was submitted with the answers you had saved before the deadline."
+            "Time is up: your attempt was submitted with the answers you had saved before "
+            "the deadline."
         )
     return response
 
@@ -333,9 +375,13 @@ def check_response(*, attempt: Attempt, position: int, now: datetime | None = No
     with transaction.atomic():
         locked = _locked_open_attempt(attempt.pk, now)
         if not locked.quiz.has_immediate_review:
-            raise AttemptClosed("This quiz gives feedback after you submit, not question by question.")
-        response = Response.objects.select_related("version__question").select_for_update().get(
-            attempt=locked, position=position
+            raise AttemptClosed(
+                "This quiz gives feedback after you submit, not question by question."
+            )
+        response = (
+            Response.objects.select_related("version__question")
+            .select_for_update()
+            .get(attempt=locked, position=position)
         )
         if response.answer is None:
             raise AttemptClosed("Answer the question before checking it.")

@@ -6,16 +6,30 @@ from quizzes import views
 
 urlpatterns = [
     path("courses/<slug:course_slug>/quizzes/", views.quiz_list, name="quiz_list"),
-    path("courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/", views.quiz_detail, name="quiz_detail"),
+    path(
+        "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/",
+        views.quiz_detail,
+        name="quiz_detail",
+    ),
     path(
         "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/start/",
         views.attempt_start,
         name="attempt_start",
     ),
     path("attempts/<int:attempt_id>/", views.attempt_detail, name="attempt_detail"),
-    path("attempts/<int:attempt_id>/q/<int:position>/save/", views.attempt_save, name="attempt_save"),
-    path("attempts/<int:attempt_id>/q/<int:position>/check/", views.attempt_check, name="attempt_check"),
-    path("attempts/<int:attempt_id>/q/<int:position>/report/", views.question_report, name="question_report"),
+    path(
+        "attempts/<int:attempt_id>/q/<int:position>/save/", views.attempt_save, name="attempt_save"
+    ),
+    path(
+        "attempts/<int:attempt_id>/q/<int:position>/check/",
+        views.attempt_check,
+        name="attempt_check",
+    ),
+    path(
+        "attempts/<int:attempt_id>/q/<int:position>/report/",
+        views.question_report,
+        name="question_report",
+    ),
     path("attempts/<int:attempt_id>/summary/", views.attempt_summary, name="attempt_summary"),
     path("attempts/<int:attempt_id>/submit/", views.attempt_submit, name="attempt_submit"),
     path("attempts/<int:attempt_id>/result/", views.attempt_result, name="attempt_result"),

@@ -34,7 +34,9 @@ MAX_BODY = 20_000
 
 
 def _points_visible(quiz: Quiz) -> bool:
-    return can_see(quiz.review_points, checked=False, submitted=True, closed=quiz.is_closed_at(timezone.now()))
+    return can_see(
+        quiz.review_points, checked=False, submitted=True, closed=quiz.is_closed_at(timezone.now())
+    )
 
 
 @require_GET
@@ -42,7 +44,9 @@ def _points_visible(quiz: Quiz) -> bool:
 def quiz_list(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = course_for(request.user, course_slug)
     attempts = selectors.attempts_by_quiz(course, request.user)
-    standings = [selectors.quiz_standing(q, attempts.get(q.pk, [])) for q in selectors.quizzes_of(course)]
+    standings = [
+        selectors.quiz_standing(q, attempts.get(q.pk, [])) for q in selectors.quizzes_of(course)
+    ]
     for standing in standings:
         standing["points_visible"] = _points_visible(standing["quiz"])
     return render(request, "quizzes/quiz_list.html", {"course": course, "standings": standings})
@@ -90,10 +94,14 @@ def _attempt_page(
     drafts: dict[int, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The attempt's questions; `errors` are refused saves by position (shown at the question,
+    or at the top when the attempt has no such question)."""
     quiz = attempt.quiz
     responses = selectors.responses_of(attempt, with_citations=quiz.has_immediate_review)
     views = [
-        question_view(r, quiz, submitted=False, closed=False, draft_text=(drafts or {}).get(r.position))
+        question_view(
+            r, quiz, submitted=False, closed=False, draft_text=(drafts or {}).get(r.position)
+        )
         for r in responses
     ]
     page = None
@@ -112,6 +120,7 @@ def _attempt_page(
             "shown": shown,
             "page": page,
             "errors": errors or {},
+            "stray_errors": [m for p, m in (errors or {}).items() if not 0 <= p < len(views)],
         },
         status=status,
     )
@@ -143,28 +152,29 @@ def _question_number(attempt: Attempt, position: int) -> str:
 @vary_on_headers("HX-Request")
 def attempt_save(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
     """Autosave of one question (htmx), or the plain form post of its Save button."""
-    attempt = selectors.attempt_for(request.user, attempt_id)
     form = {key: values for key, values in request.POST.lists()}
+    length = _int(request.META.get("CONTENT_LENGTH"), default=0, low=0, high=10**9)
     error, status = "", 200
-    if len(form) > MAX_FORM_FIELDS or _int(request.META.get("CONTENT_LENGTH"), default=0, low=0, high=10**9) > MAX_BODY:
+    if len(form) > MAX_FORM_FIELDS or length > MAX_BODY:
+        selectors.attempt_for(request.user, attempt_id)  # another student's attempt stays a 404
         error, status = "That answer is too large to save.", 400
     else:
-        sequence = _int(request.POST.get("seq"), default=-1, low=-1, high=10**9)
         try:
+            # Ownership is checked inside: the response is fetched through its attempt's student.
             response = record_answer(
-                attempt=attempt,
+                student=request.user,
+                attempt_id=attempt_id,
                 position=position,
                 form=form,
-                sequence=sequence,
+                sequence=_int(request.POST.get("seq"), default=-1, low=-1, high=10**9),
                 is_flagged=request.POST.get("flag") == "on",
             )
         except Response.DoesNotExist:
+            attempt = selectors.attempt_for(request.user, attempt_id)  # 404 if not theirs
             error, status = f"This attempt has no {_question_number(attempt, position)}.", 400
         except AnswerError as exc:
             error, status = str(exc), 400
-        except StaleAnswer as exc:
-            error, status = str(exc), 409
-        except AttemptClosed as exc:
+        except (StaleAnswer, AttemptClosed) as exc:
             error, status = str(exc), 409
     if request.htmx:
         if error:
@@ -179,13 +189,15 @@ def attempt_save(request: HttpRequest, attempt_id: int, position: int) -> HttpRe
             "quizzes/attempt_detail.html#saved",
             {"response": response, "position": position},
         )
+    attempt = selectors.attempt_for(request.user, attempt_id)
     if error:
-        attempt.refresh_from_db()
         if not attempt.is_open:
             messages.error(request, error)
             return redirect("attempt_result", attempt.pk)
         drafts = {position: request.POST.get("answer", "")[:2000]}
-        return _attempt_page(request, attempt, errors={position: error}, drafts=drafts, status=status)
+        return _attempt_page(
+            request, attempt, errors={position: error}, drafts=drafts, status=status
+        )
     messages.success(request, f"Saved your answer to {_question_number(attempt, position)}.")
     page = request.POST.get("page")
     url = reverse("attempt_detail", args=[attempt.pk]) + (f"?page={page}" if page else "")
@@ -199,7 +211,9 @@ def attempt_check(request: HttpRequest, attempt_id: int, position: int) -> HttpR
     try:
         check_response(attempt=attempt, position=position)
     except Response.DoesNotExist:
-        return HttpResponse(f"This attempt has no {_question_number(attempt, position)}.", status=400)
+        return HttpResponse(
+            f"This attempt has no {_question_number(attempt, position)}.", status=400
+        )
     except AttemptClosed as exc:
         messages.error(request, str(exc))
     page = request.POST.get("page")
@@ -247,7 +261,11 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         question_view(r, quiz, submitted=True, closed=closed)
         for r in selectors.responses_of(attempt, with_citations=True)
     ]
-    missed = [v for v in views if v.review and v.review.visible.correctness and v.review.outcome != "correct"]
+    missed = [
+        v
+        for v in views
+        if v.review and v.review.visible.correctness and v.review.outcome != "correct"
+    ]
     review_passages = {
         (c.source_id, c.start): c
         for v in missed
@@ -272,11 +290,17 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @login_required
 def question_report(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
     attempt = selectors.attempt_for(request.user, attempt_id)
-    response = attempt.responses.select_related("version__question").filter(position=position).first()
+    response = (
+        attempt.responses.select_related("version__question").filter(position=position).first()
+    )
     if response is None:
-        return HttpResponse(f"This attempt has no {_question_number(attempt, position)}.", status=400)
+        return HttpResponse(
+            f"This attempt has no {_question_number(attempt, position)}.", status=400
+        )
     try:
-        report_problem(response=response, student=request.user, text=request.POST.get("text", "")[:5000])
+        report_problem(
+            response=response, student=request.user, text=request.POST.get("text", "")[:5000]
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

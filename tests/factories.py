@@ -37,14 +37,21 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
 
 SINGLE = {
     "choices": [
-        {"id": "a", "text": "One store", "correct": False, "feedback": "New Lines says one; Al Jazeera two."},
+        {
+            "id": "a",
+            "text": "One store",
+            "correct": False,
+            "feedback": "New Lines says one; Al Jazeera two.",
+        },
         {"id": "b", "text": "Two stores", "correct": True, "feedback": "Right: DCAM and OTCA."},
         {"id": "c", "text": "Three stores", "correct": False, "feedback": "Al Jazeera names two."},
     ]
 }
 
 
-def make_question(key: str, kind: str = "single", data: dict | None = None, quote: str | None = None):
+def make_question(
+    key: str, kind: str = "single", data: dict | None = None, quote: str | None = None
+):
     """A published question citing the Al Jazeera source (built by the session fixture)."""
     from courseware.models import Source
     from courseware.services import quote_fields
@@ -66,7 +73,9 @@ def make_question(key: str, kind: str = "single", data: dict | None = None, quot
 def make_quiz(course, questions, **settings):
     from quizzes.models import Quiz, QuizQuestion
 
-    quiz = Quiz.objects.create(course=course, slug=settings.pop("slug", "test-quiz"), title="Test quiz", **settings)
+    quiz = Quiz.objects.create(
+        course=course, slug=settings.pop("slug", "test-quiz"), title="Test quiz", **settings
+    )
     for position, question in enumerate(questions):
         QuizQuestion.objects.create(quiz=quiz, question=question, position=position)
     return quiz

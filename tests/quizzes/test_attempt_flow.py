@@ -97,7 +97,9 @@ def test_attempts_allowed_is_enforced(client, student, quiz):
     client.force_login(student)
     for _ in range(2):
         submit_attempt(attempt=start(client, quiz))
-    response = client.post(reverse("attempt_start", args=[quiz.course.slug, quiz.slug]), follow=True)
+    response = client.post(
+        reverse("attempt_start", args=[quiz.course.slug, quiz.slug]), follow=True
+    )
     assert "You have used all 2 attempts" in response.content.decode()
     assert Attempt.objects.filter(quiz=quiz, student=student).count() == 2
 
@@ -106,11 +108,15 @@ def test_a_quiz_cannot_be_started_before_it_opens_or_after_it_closes(client, stu
     client.force_login(student)
     quiz.opens_at = timezone.now() + timedelta(days=1)
     quiz.save()
-    response = client.post(reverse("attempt_start", args=[quiz.course.slug, quiz.slug]), follow=True)
+    response = client.post(
+        reverse("attempt_start", args=[quiz.course.slug, quiz.slug]), follow=True
+    )
     assert "This quiz is not open yet." in response.content.decode()
     quiz.opens_at, quiz.closes_at = None, timezone.now() - timedelta(minutes=1)
     quiz.save()
-    response = client.post(reverse("attempt_start", args=[quiz.course.slug, quiz.slug]), follow=True)
+    response = client.post(
+        reverse("attempt_start", args=[quiz.course.slug, quiz.slug]), follow=True
+    )
     assert "This quiz has closed" in response.content.decode()
     assert not Attempt.objects.filter(quiz=quiz).exists()
 
@@ -132,7 +138,8 @@ def test_time_runs_out_and_the_attempt_is_submitted_with_what_was_saved(client, 
     assert attempt.deadline_at == attempt.started_at + timedelta(minutes=10)
     save(client, attempt, 0, answer="b")
     Attempt.objects.filter(pk=attempt.pk).update(
-        started_at=timezone.now() - timedelta(minutes=20), deadline_at=timezone.now() - GRACE - timedelta(seconds=1)
+        started_at=timezone.now() - timedelta(minutes=20),
+        deadline_at=timezone.now() - GRACE - timedelta(seconds=1),
     )
     late = save(client, attempt, 1, answer="b")
     assert late.status_code == 409
@@ -214,7 +221,9 @@ def test_a_review_policy_of_never_shows_no_score_or_key_after_submitting(client,
     result = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
     assert "Score:" not in result and "Right answer" not in result and "Right: DCAM" not in result
     assert "show scores and feedback later" in result
-    listing = client.get(reverse("quiz_detail", args=[quiz.course.slug, quiz.slug])).content.decode()
+    listing = client.get(
+        reverse("quiz_detail", args=[quiz.course.slug, quiz.slug])
+    ).content.decode()
     assert "Kept score" not in listing
 
 
@@ -247,7 +256,9 @@ def test_a_student_can_report_a_problem_and_the_report_reaches_the_question(clie
     assert QuestionReport.objects.count() == 1
 
 
-def test_the_course_pack_quizzes_can_be_taken_on_every_reading_with_questions(client, course, student):
+def test_the_course_pack_quizzes_can_be_taken_on_every_reading_with_questions(
+    client, course, student
+):
     client.force_login(student)
     quizzes = list(course.quizzes.all())
     assert len(quizzes) >= 9

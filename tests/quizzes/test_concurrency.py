@@ -10,8 +10,15 @@ from django.db import connection, connections
 
 from courseware.models import Enrollment
 from quizzes.models import Attempt, Response
-from quizzes.services import AttemptClosed, QuizUnavailable, StaleAnswer, record_answer, start_attempt, submit_attempt
-from quizzes.services import build_pack
+from quizzes.services import (
+    AttemptClosed,
+    QuizUnavailable,
+    StaleAnswer,
+    build_pack,
+    record_answer,
+    start_attempt,
+    submit_attempt,
+)
 from tests.conftest import SEEDS
 from tests.factories import CourseFactory, EnrollmentFactory, UserFactory, make_question, make_quiz
 
@@ -47,7 +54,9 @@ def race(n: int, action: Callable[[int], object]) -> list[object]:
 @pytest.fixture
 def setup(course_pg):
     course, student = course_pg
-    quiz = make_quiz(course, [make_question("race-q1"), make_question("race-q2")], attempts_allowed=2)
+    quiz = make_quiz(
+        course, [make_question("race-q1"), make_question("race-q2")], attempts_allowed=2
+    )
     return quiz, student
 
 
@@ -64,7 +73,14 @@ def course_pg(transactional_db):
 def test_simultaneous_submits_of_one_attempt_produce_one_grade(setup):
     quiz, student = setup
     attempt = start_attempt(quiz=quiz, student=student)
-    record_answer(attempt=attempt, position=0, form={"answer": ["b"]}, sequence=0, is_flagged=False)
+    record_answer(
+        student=student,
+        attempt_id=attempt.pk,
+        position=0,
+        form={"answer": ["b"]},
+        sequence=0,
+        is_flagged=False,
+    )
     results = race(6, lambda i: submit_attempt(attempt=attempt))
     assert all(isinstance(r, Attempt) for r in results), results
     assert len({(r.points, r.submitted_at) for r in results}) == 1
@@ -92,7 +108,12 @@ def test_an_out_of_date_autosave_never_overwrites_a_newer_answer(setup):
     results = race(
         6,
         lambda i: record_answer(
-            attempt=attempt, position=0, form={"answer": [answers[i]]}, sequence=0, is_flagged=False
+            student=student,
+            attempt_id=attempt.pk,
+            position=0,
+            form={"answer": [answers[i]]},
+            sequence=0,
+            is_flagged=False,
         ),
     )
     saved = [r for r in results if isinstance(r, Response)]
@@ -109,7 +130,14 @@ def test_a_save_racing_a_submit_is_either_counted_or_refused(setup):
     def act(i: int) -> object:
         if i == 0:
             return submit_attempt(attempt=attempt)
-        return record_answer(attempt=attempt, position=1, form={"answer": ["b"]}, sequence=0, is_flagged=False)
+        return record_answer(
+            student=student,
+            attempt_id=attempt.pk,
+            position=1,
+            form={"answer": ["b"]},
+            sequence=0,
+            is_flagged=False,
+        )
 
     results = race(2, act)
     final = Attempt.objects.get(pk=attempt.pk)

@@ -27,7 +27,9 @@ def secrets_of(attempt: Attempt) -> list[str]:
         found += [a for a in data.get("accepted", [])]
         # Numeric keys long enough not to occur by chance (a "13" could be any number on the page).
         found += [
-            str(data[k]) for k in ("answer", "min", "max") if k in data and not isinstance(data[k], bool) and len(str(data[k])) >= 4
+            str(data[k])
+            for k in ("answer", "min", "max")
+            if k in data and not isinstance(data[k], bool) and len(str(data[k])) >= 4
         ]
         if data.get("items"):
             found.append(" ".join(item["text"] for item in data["items"]))  # the order itself
@@ -49,7 +51,9 @@ def student_pages(client, attempt: Attempt) -> dict[str, str]:
         bodies[f"page {page}"] = client.get(pages["attempt"], {"page": page}).content.decode()
     for response in attempt.responses.all():
         url = reverse("attempt_save", args=[attempt.pk, response.position])
-        fragment = client.post(url, {"seq": response.sequence, "answer": "x"}, HTTP_HX_REQUEST="true")
+        fragment = client.post(
+            url, {"seq": response.sequence, "answer": "x"}, HTTP_HX_REQUEST="true"
+        )
         bodies[f"save fragment {response.position}"] = fragment.content.decode()
         plain = client.post(url, {"seq": 999, "answer": "x"})
         bodies[f"refused plain save {response.position}"] = plain.content.decode()
@@ -57,7 +61,9 @@ def student_pages(client, attempt: Attempt) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("layout", [Quiz.Layout.ALL_ON_ONE, Quiz.Layout.ONE_PER_PAGE])
-def test_no_answer_key_reaches_the_student_before_the_review_policy_allows(client, course, student, layout):
+def test_no_answer_key_reaches_the_student_before_the_review_policy_allows(
+    client, course, student, layout
+):
     client.force_login(student)
     unit = Quiz.objects.get(course=course, slug="unit-review")  # all seven kinds of question
     Quiz.objects.filter(pk=unit.pk).update(layout=layout)
@@ -74,7 +80,9 @@ def test_the_correct_order_of_an_ordering_question_is_not_the_order_shown(client
     client.force_login(student)
     attempt = start_attempt(quiz=quiz, student=student)
     page = client.get(reverse("attempt_detail", args=[attempt.pk])).content.decode()
-    response = next(r for r in attempt.responses.select_related("version") if r.version.data.get("items"))
+    response = next(
+        r for r in attempt.responses.select_related("version") if r.version.data.get("items")
+    )
     texts = [item["text"] for item in response.version.data["items"]]
     shown = sorted(texts, key=page.index)
     assert shown != texts
@@ -114,7 +122,9 @@ def test_another_students_attempt_is_not_found(client, student, course):
     assert attempt.is_open and attempt.responses.get().answer is None
 
 
-def test_a_student_outside_the_course_cannot_see_or_start_its_quizzes(client, course, other_student):
+def test_a_student_outside_the_course_cannot_see_or_start_its_quizzes(
+    client, course, other_student
+):
     client.force_login(other_student)
     quiz = course.quizzes.first()
     assert client.get(reverse("quiz_list", args=[course.slug])).status_code == 404
@@ -125,9 +135,14 @@ def test_a_student_outside_the_course_cannot_see_or_start_its_quizzes(client, co
 
 def test_anonymous_visitors_are_sent_to_log_in(client, course):
     quiz = course.quizzes.first()
-    for url in (reverse("quiz_list", args=[course.slug]), reverse("quiz_detail", args=[course.slug, quiz.slug])):
+    for url in (
+        reverse("quiz_list", args=[course.slug]),
+        reverse("quiz_detail", args=[course.slug, quiz.slug]),
+    ):
         assert client.get(url).url.startswith(reverse("login"))
-    assert client.post(reverse("attempt_start", args=[course.slug, quiz.slug])).url.startswith(reverse("login"))
+    assert client.post(reverse("attempt_start", args=[course.slug, quiz.slug])).url.startswith(
+        reverse("login")
+    )
 
 
 @pytest.fixture
@@ -150,7 +165,9 @@ def test_a_submitted_attempt_cannot_be_changed(client, open_attempt):
     assert "has been submitted" in response.content.decode()
     assert open_attempt.responses.get(position=0).answer == "b"
     plain = post_save(client, open_attempt, 0, {"seq": 1, "answer": "a"}, htmx=False)
-    assert plain.status_code == 302 and plain.url == reverse("attempt_result", args=[open_attempt.pk])
+    assert plain.status_code == 302 and plain.url == reverse(
+        "attempt_result", args=[open_attempt.pk]
+    )
 
 
 def test_submitting_twice_grades_once(client, open_attempt):
@@ -226,13 +243,17 @@ form_values = st.one_of(
     st.sampled_from(["a", "b", "c", "true", "false", "1", "-1", "1e9", "NaN", "", " ", "0x10"]),
 )
 form_bodies = st.dictionaries(
-    st.sampled_from(["answer", "seq", "flag", "position-a", "match-a", "page", "csrfmiddlewaretoken", "x"]),
+    st.sampled_from(
+        ["answer", "seq", "flag", "position-a", "match-a", "page", "csrfmiddlewaretoken", "x"]
+    ),
     st.lists(form_values, max_size=4),
     max_size=6,
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(position=st.integers(min_value=-2, max_value=40), body=form_bodies, htmx=st.booleans())
 def test_fuzzed_saves_never_cause_a_server_error(client, course, student, position, body, htmx):
     client.force_login(student)

@@ -29,7 +29,9 @@ def count(client, method: str, url: str, data=None, **headers) -> int:
     return len(queries)
 
 
-def test_the_question_page_costs_the_same_for_3_or_30_questions(client, course, student, django_assert_max_num_queries):
+def test_the_question_page_costs_the_same_for_3_or_30_questions(
+    client, course, student, django_assert_max_num_queries
+):
     client.force_login(student)
     small, large = quiz_with(course, student, 3, "s"), quiz_with(course, student, 30, "l")
     with django_assert_max_num_queries(ATTEMPT_PAGE_BUDGET):
@@ -39,13 +41,25 @@ def test_the_question_page_costs_the_same_for_3_or_30_questions(client, course, 
     )
 
 
-def test_saving_an_answer_costs_the_same_for_3_or_30_questions(client, course, student, django_assert_max_num_queries):
+def test_saving_an_answer_costs_the_same_for_3_or_30_questions(
+    client, course, student, django_assert_max_num_queries
+):
     client.force_login(student)
     small, large = quiz_with(course, student, 3, "s"), quiz_with(course, student, 30, "l")
     with django_assert_max_num_queries(SAVE_BUDGET):
-        client.post(reverse("attempt_save", args=[large.pk, 17]), {"seq": 0, "answer": "b"}, HTTP_HX_REQUEST="true")
+        client.post(
+            reverse("attempt_save", args=[large.pk, 17]),
+            {"seq": 0, "answer": "b"},
+            HTTP_HX_REQUEST="true",
+        )
     costs = [
-        count(client, "post", reverse("attempt_save", args=[a.pk, 1]), {"seq": 0, "answer": "a"}, HTTP_HX_REQUEST="true")
+        count(
+            client,
+            "post",
+            reverse("attempt_save", args=[a.pk, 1]),
+            {"seq": 0, "answer": "a"},
+            HTTP_HX_REQUEST="true",
+        )
         for a in (small, large)
     ]
     assert costs[0] == costs[1]
@@ -54,7 +68,9 @@ def test_saving_an_answer_costs_the_same_for_3_or_30_questions(client, course, s
 def test_the_summary_and_results_pages_do_not_grow_with_questions(client, course, student):
     client.force_login(student)
     small, large = quiz_with(course, student, 3, "s"), quiz_with(course, student, 30, "l")
-    summaries = [count(client, "get", reverse("attempt_summary", args=[a.pk])) for a in (small, large)]
+    summaries = [
+        count(client, "get", reverse("attempt_summary", args=[a.pk])) for a in (small, large)
+    ]
     assert summaries[0] == summaries[1]
     for attempt in (small, large):
         client.post(reverse("attempt_submit", args=[attempt.pk]))
@@ -62,7 +78,9 @@ def test_the_summary_and_results_pages_do_not_grow_with_questions(client, course
     assert results[0] == results[1]
 
 
-def test_the_quiz_list_does_not_grow_with_attempts(client, course, student, django_assert_max_num_queries):
+def test_the_quiz_list_does_not_grow_with_attempts(
+    client, course, student, django_assert_max_num_queries
+):
     client.force_login(student)
     quiz_with(course, student, 2, "a")
     with django_assert_max_num_queries(8):

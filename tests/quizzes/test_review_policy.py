@@ -4,7 +4,15 @@ import itertools
 
 import pytest
 
-from quizzes.review import AFTER_CLOSE, AFTER_SUBMIT, ASPECTS, IMMEDIATELY, NEVER, can_see, visibility
+from quizzes.review import (
+    AFTER_CLOSE,
+    AFTER_SUBMIT,
+    ASPECTS,
+    IMMEDIATELY,
+    NEVER,
+    can_see,
+    visibility,
+)
 
 MOMENTS = (IMMEDIATELY, AFTER_SUBMIT, AFTER_CLOSE, NEVER)
 
@@ -46,7 +54,12 @@ def test_what_is_shown_earlier_stays_shown_later():
 
 
 def test_visibility_reads_each_aspect_from_the_policy():
-    policy = {"correctness": IMMEDIATELY, "points": AFTER_SUBMIT, "feedback": AFTER_CLOSE, "answer": NEVER}
+    policy = {
+        "correctness": IMMEDIATELY,
+        "points": AFTER_SUBMIT,
+        "feedback": AFTER_CLOSE,
+        "answer": NEVER,
+    }
     seen = visibility(policy, checked=False, submitted=True, closed=False)
     assert (seen.correctness, seen.points, seen.feedback, seen.answer, seen.citations) == (
         True,

@@ -34,7 +34,10 @@ def test_an_unknown_method_is_refused():
         kept_score([D(1)], "best-of-three")
 
 
-@given(st.lists(st.decimals(min_value=0, max_value=100, places=2), min_size=1), st.sampled_from([HIGHEST, LAST, FIRST, AVERAGE]))
+@given(
+    st.lists(st.decimals(min_value=0, max_value=100, places=2), min_size=1),
+    st.sampled_from([HIGHEST, LAST, FIRST, AVERAGE]),
+)
 def test_the_kept_score_lies_between_the_lowest_and_highest_attempt(points, method):
     kept = kept_score(points, method)
     assert min(points) <= kept <= max(points)

@@ -32,4 +32,6 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{error}\nNothing was changed; fix the pack and run build_course again."
             ) from error
-        self.stdout.write(self.style.SUCCESS(f"Built: {summary} {questions} questions, {quizzes} quizzes."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Built: {summary} {questions} questions, {quizzes} quizzes.")
+        )
