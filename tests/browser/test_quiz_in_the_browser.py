@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from importlib.resources import files
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from quizzes.models import Attempt, Quiz
+from tests.browser.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = (files("axe_playwright_python") / "axe.min.js").read_text()
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the current page."""
+    page.evaluate(AXE)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def tab_to(page: Page, locator, limit: int = 120) -> None:
+    """Press Tab until `locator` has focus, as a keyboard user would."""
+    for _ in range(limit):
+        if locator.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {locator}")
+
+
+def choose_with_arrows(page: Page, select, wanted_text: str) -> None:
+    """Move a focused <select> to an option with the arrow keys."""
+    tab_to(page, select)
+    texts = select.evaluate("el => [...el.options].map(o => o.text)")
+    current = select.evaluate("el => el.selectedIndex")
+    target = texts.index(wanted_text)
+    key = "ArrowDown" if target > current else "ArrowUp"
+    for _ in range(abs(target - current)):
+        page.keyboard.press(key)
+
+
+def test_a_student_takes_a_whole_quiz_with_the_keyboard_and_follows_a_citation(demo_site, page, artifacts):
+    quiz = Quiz.objects.get(slug="weapons-flow")
+    log_in(page, demo_site, "student1")
+    page.goto(f"{demo_site}/courses/mexico-cartels/quizzes/weapons-flow/")
+    assert axe_violations(page) == []
+    tab_to(page, page.get_by_role("button", name="Start the quiz"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(quiz.title)
+    assert axe_violations(page) == []
+
+    # Question 1 (single choice): arrow keys move through the radio group.
+    group = page.locator("#q1 input[type=radio]")
+    tab_to(page, group.first)
+    for _ in range(group.count()):
+        if page.locator("#q1 input[type=radio]:checked + label").count() and (
+            page.locator("#q1 input[type=radio]:checked + label").inner_text() == "Two"
+        ):
+            break
+        page.keyboard.press("ArrowDown")
+    expect(page.locator("#status-0")).to_contain_text("Saved")
+
+    # Question 2 (numeric): type, then leave the field.
+    tab_to(page, page.locator("#q1-answer"))
+    page.keyboard.type("137,000")
+    page.keyboard.press("Tab")
+    expect(page.locator("#status-1")).to_contain_text("Saved")
+
+    # Question 3 (ordering) and 4 (matching): each <select> is set with the arrow keys.
+    order = [
+        "The ATF begins Operation Fast and Furious",
+        "U.S. Border Patrol agent Brian Terry is killed",
+        "The ATF begins Project Thor",
+        "Mexico files a $10bn lawsuit against U.S. gun manufacturers",
+        "Mexico sues five Arizona gun shops",
+    ]
+    for place, text in enumerate(order, start=1):
+        select = page.locator("#q3 li", has_text=text).locator("select")
+        choose_with_arrows(page, select, str(place))
+    page.keyboard.press("Tab")
+    expect(page.locator("#status-2")).to_contain_text("Saved")
+    matches = {
+        "Ricardo Trevilla Trejo": "80 percent of weapons seized from cartels were smuggled from the US",
+        "Benjamin Smith": "The US is unlikely to be deliberately arming cartels like Jalisco",
+        "Annette Idler": "Cartels' access to US military-grade ammunition reflects market diversion and regulatory gaps",
+        "Humberto Benítez Trevino": "At least 150 injuries and homicides were linked to Fast and Furious weapons",
+    }
+    for left, right in matches.items():
+        choose_with_arrows(page, page.locator("#q4 li", has_text=left).locator("select"), right)
+    page.keyboard.press("Tab")
+    expect(page.locator("#status-3")).to_contain_text("Saved")
+    expect(page.locator(".question-nav li.answered")).to_have_count(4)
+    page.locator("#q1").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "quiz-question.png"))
+
+    tab_to(page, page.get_by_role("link", name="Finish attempt…").last)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Summary of attempt 1")
+    assert axe_violations(page) == []
+    tab_to(page, page.get_by_role("button", name="Submit all and finish"))
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".score")).to_contain_text("Score: 4.00 / 4.00 (100.0%)")
+    assert axe_violations(page) == []
+    page.screenshot(path=str(artifacts / "quiz-results.png"), full_page=True)
+    attempt = Attempt.objects.get(quiz=quiz)
+    assert attempt.points == 4 and attempt.state == Attempt.State.SUBMITTED
+
+    link = page.locator("#q1 .citations a").first
+    tab_to(page, link)
+    page.keyboard.press("Enter")
+    mark = page.locator("mark#hl")
+    expect(mark).to_have_text("only through two military-run stores: DCAM in Mexico City and OTCA in Apodaca, Nuevo Leon")
+    expect(mark).to_be_focused()
+    assert "/readings/weapons-flow/" in page.url
+
+
+def test_reading_pages_have_no_serious_accessibility_violations(demo_site, page):
+    log_in(page, demo_site, "student2")
+    for path in (
+        "/",
+        "/courses/mexico-cartels/",
+        "/courses/mexico-cartels/readings/weapons-flow/",
+        "/courses/mexico-cartels/sources/ellis-organized-crime/",
+        "/courses/mexico-cartels/quizzes/",
+    ):
+        page.goto(demo_site + path)
+        assert axe_violations(page) == [], path
