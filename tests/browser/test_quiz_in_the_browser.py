@@ -44,7 +44,9 @@ def choose_with_arrows(page: Page, select, wanted_text: str) -> None:
         page.keyboard.press(key)
 
 
-def test_a_student_takes_a_whole_quiz_with_the_keyboard_and_follows_a_citation(demo_site, page, artifacts):
+def test_a_student_takes_a_whole_quiz_with_the_keyboard_and_follows_a_citation(
+    demo_site, page, artifacts
+):
     quiz = Quiz.objects.get(slug="weapons-flow")
     log_in(page, demo_site, "student1")
     page.goto(f"{demo_site}/courses/mexico-cartels/quizzes/weapons-flow/")
@@ -115,7 +117,9 @@ def test_a_student_takes_a_whole_quiz_with_the_keyboard_and_follows_a_citation(d
     tab_to(page, link)
     page.keyboard.press("Enter")
     mark = page.locator("mark#hl")
-    expect(mark).to_have_text("only through two military-run stores: DCAM in Mexico City and OTCA in Apodaca, Nuevo Leon")
+    expect(mark).to_have_text(
+        "only through two military-run stores: DCAM in Mexico City and OTCA in Apodaca, Nuevo Leon"
+    )
     expect(mark).to_be_focused()
     assert "/readings/weapons-flow/" in page.url
 
