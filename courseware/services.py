@@ -298,7 +298,9 @@ def setup_demo(*, seeds_dir: Path | None = None) -> tuple[Course, list[tuple[Any
     """
     course = Course.objects.get(slug=load_pack(seeds_dir or settings.SEEDS_DIR).course.slug)
     teachers, _ = Group.objects.get_or_create(name="Teachers")
-    teachers.permissions.set(Permission.objects.filter(content_type__app_label="courseware"))
+    teachers.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["courseware", "quizzes"])
+    )
     users = []
     for username, first, last, role in DEMO_USERS:
         user, created = User.objects.get_or_create(
