@@ -22,6 +22,9 @@ from courseware.models import (
 from courseware.services import import_source
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+METADATA_FIELDS = [
+    *("slug", "title", "is_title_editorial", "author", "publisher", "published", "kind", "note"),
+]
 
 
 class SourceImportForm(forms.ModelForm):
@@ -36,16 +39,7 @@ class SourceImportForm(forms.ModelForm):
 
     class Meta:
         model = Source
-        fields = [
-            "slug",
-            "title",
-            "is_title_editorial",
-            "author",
-            "publisher",
-            "published",
-            "kind",
-            "note",
-        ]
+        fields = METADATA_FIELDS
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -121,42 +115,9 @@ class SourceAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
-            return [
-                (
-                    None,
-                    {
-                        "fields": [
-                            "slug",
-                            "title",
-                            "is_title_editorial",
-                            "author",
-                            "publisher",
-                            "published",
-                            "kind",
-                            "note",
-                        ]
-                    },
-                ),
-                ("Text", {"fields": ["upload", "paste"]}),
-            ]
+            return [(None, {"fields": METADATA_FIELDS}), ("Text", {"fields": ["upload", "paste"]})]
         return [
-            (
-                None,
-                {
-                    "fields": [
-                        "slug",
-                        "title",
-                        "is_title_editorial",
-                        "author",
-                        "publisher",
-                        "published",
-                        "kind",
-                        "url",
-                        "copied_from_url",
-                        "note",
-                    ]
-                },
-            ),
+            (None, {"fields": [*METADATA_FIELDS, "url", "copied_from_url"]}),
             (
                 "Cleaned text",
                 {"fields": ["raw_sha256", "removed_lines_report", "text"], "classes": ["collapse"]},

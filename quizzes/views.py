@@ -143,8 +143,15 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return _attempt_page(request, attempt)
 
 
-def _question_number(attempt: Attempt, position: int) -> str:
+def _question_number(position: int) -> str:
     return f"question {position + 1}"
+
+
+def _back_to_question(request: HttpRequest, attempt: Attempt, position: int) -> HttpResponse:
+    """After a plain form post: back to the question, on its page when one is shown per page."""
+    page = _int(request.POST.get("page"), default=0, low=0, high=10_000)
+    url = reverse("attempt_detail", args=[attempt.pk]) + (f"?page={page}" if page else "")
+    return redirect(f"{url}#q{position + 1}")
 
 
 @require_POST
@@ -171,7 +178,7 @@ def attempt_save(request: HttpRequest, attempt_id: int, position: int) -> HttpRe
             )
         except Response.DoesNotExist:
             attempt = selectors.attempt_for(request.user, attempt_id)  # 404 if not theirs
-            error, status = f"This attempt has no {_question_number(attempt, position)}.", 400
+            error, status = f"This attempt has no {_question_number(position)}.", 400
         except AnswerError as exc:
             error, status = str(exc), 400
         except (StaleAnswer, AttemptClosed) as exc:
@@ -198,10 +205,8 @@ def attempt_save(request: HttpRequest, attempt_id: int, position: int) -> HttpRe
         return _attempt_page(
             request, attempt, errors={position: error}, drafts=drafts, status=status
         )
-    messages.success(request, f"Saved your answer to {_question_number(attempt, position)}.")
-    page = request.POST.get("page")
-    url = reverse("attempt_detail", args=[attempt.pk]) + (f"?page={page}" if page else "")
-    return redirect(f"{url}#q{position + 1}")
+    messages.success(request, f"Saved your answer to {_question_number(position)}.")
+    return _back_to_question(request, attempt, position)
 
 
 @require_POST
@@ -212,13 +217,11 @@ def attempt_check(request: HttpRequest, attempt_id: int, position: int) -> HttpR
         check_response(attempt=attempt, position=position)
     except Response.DoesNotExist:
         return HttpResponse(
-            f"This attempt has no {_question_number(attempt, position)}.", status=400
+            f"This attempt has no {_question_number(position)}.", status=400
         )
     except AttemptClosed as exc:
         messages.error(request, str(exc))
-    page = request.POST.get("page")
-    url = reverse("attempt_detail", args=[attempt.pk]) + (f"?page={page}" if page else "")
-    return redirect(f"{url}#q{position + 1}")
+    return _back_to_question(request, attempt, position)
 
 
 @require_GET
@@ -295,7 +298,7 @@ def question_report(request: HttpRequest, attempt_id: int, position: int) -> Htt
     )
     if response is None:
         return HttpResponse(
-            f"This attempt has no {_question_number(attempt, position)}.", status=400
+            f"This attempt has no {_question_number(position)}.", status=400
         )
     try:
         report_problem(

@@ -24,7 +24,9 @@ def test_a_students_report_shows_on_the_question_in_the_admin(admin_client, cour
     question = response.version.question
     listing = admin_client.get(reverse("admin:quizzes_question_changelist")).content.decode()
     assert question.key in listing
-    page = admin_client.get(reverse("admin:quizzes_question_change", args=[question.pk])).content.decode()
+    page = admin_client.get(
+        reverse("admin:quizzes_question_change", args=[question.pk])
+    ).content.decode()
     assert "Choice two and three look alike." in page
 
 
@@ -38,7 +40,10 @@ def test_a_quiz_change_page_opens(admin_client):
     quiz = Quiz.objects.first()
     assert admin_client.get(reverse("admin:quizzes_quiz_change", args=[quiz.pk])).status_code == 200
     question = Question.objects.first()
-    assert admin_client.get(reverse("admin:quizzes_question_change", args=[question.pk])).status_code == 200
+    assert (
+        admin_client.get(reverse("admin:quizzes_question_change", args=[question.pk])).status_code
+        == 200
+    )
 
 
 def test_students_cannot_reach_the_admin(client, student):
