@@ -295,7 +295,9 @@ def _is_overdue(attempt: Attempt, now: datetime) -> bool:
 
 
 def _locked_open_attempt(attempt_id: int, now: datetime) -> Attempt:
-    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_id)
+    )
     if not attempt.is_open:
         raise AttemptClosed("This attempt has been submitted; its answers can no longer change.")
     return attempt
@@ -315,24 +317,24 @@ def record_answer(
 
     `sequence` is the response's sequence number the student's page was showing; if another
     tab or device has saved since, the save is refused (StaleAnswer) rather than overwrite a
-    newer answer. Raises AnswerError (malformed value), AttemptClosed, StaleAnswer, and
-    Response.DoesNotExist when the student has no such attempt or the attempt no such question.
+    newer answer. Raises AnswerError (malformed value), AttemptClosed, StaleAnswer,
+    Attempt.DoesNotExist (not the student's attempt) and Response.DoesNotExist (no such
+    question in the attempt).
     """
     now = now or timezone.now()
     with transaction.atomic():
-        # The hot path of a class taking a quiz: one query finds the response through its
-        # owner, locks it and its attempt (so a submit cannot grade around this save), and
-        # brings what parsing needs.
-        response = (
-            Response.objects.select_related("attempt", "version__question")
-            .select_for_update(of=("self", "attempt"))
-            .get(attempt_id=attempt_id, attempt__student=student, position=position)
-        )
-        attempt = response.attempt
+        # Every write to an attempt's responses (save, check, submit) first locks the attempt
+        # row, and only it: a submit cannot grade around this save, and none can deadlock.
+        # The lock is taken through the student (the ownership check) and the response is read
+        # after it, so its sequence number is the latest.
+        attempt = Attempt.objects.select_for_update().get(pk=attempt_id, student=student)
         if not attempt.is_open:
             raise AttemptClosed(
                 "This attempt has been submitted; its answers can no longer change."
             )
+        response = Response.objects.select_related("version__question").get(
+            attempt=attempt, position=position
+        )
         overdue = _is_overdue(attempt, now)
         if not overdue:
             if response.is_checked:
@@ -378,10 +380,8 @@ def check_response(*, attempt: Attempt, position: int, now: datetime | None = No
             raise AttemptClosed(
                 "This quiz gives feedback after you submit, not question by question."
             )
-        response = (
-            Response.objects.select_related("version__question")
-            .select_for_update()
-            .get(attempt=locked, position=position)
+        response = Response.objects.select_related("version__question").get(
+            attempt=locked, position=position
         )
         if response.answer is None:
             raise AttemptClosed("Answer the question before checking it.")
@@ -396,7 +396,12 @@ def submit_attempt(*, attempt: Attempt, now: datetime | None = None, auto: bool 
     """Grade every response and close the attempt. Submitting twice grades once."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        # Lock only the attempt: locking the joined quiz row would queue every submit in a class.
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz")
+            .get(pk=attempt.pk)
+        )
         if not locked.is_open:
             return locked
         responses = list(locked.responses.select_related("version__question"))

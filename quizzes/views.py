@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -176,8 +176,9 @@ def attempt_save(request: HttpRequest, attempt_id: int, position: int) -> HttpRe
                 sequence=_int(request.POST.get("seq"), default=-1, low=-1, high=10**9),
                 is_flagged=request.POST.get("flag") == "on",
             )
+        except Attempt.DoesNotExist as exc:
+            raise Http404("No such attempt.") from exc
         except Response.DoesNotExist:
-            attempt = selectors.attempt_for(request.user, attempt_id)  # 404 if not theirs
             error, status = f"This attempt has no {_question_number(position)}.", 400
         except AnswerError as exc:
             error, status = str(exc), 400
@@ -216,9 +217,7 @@ def attempt_check(request: HttpRequest, attempt_id: int, position: int) -> HttpR
     try:
         check_response(attempt=attempt, position=position)
     except Response.DoesNotExist:
-        return HttpResponse(
-            f"This attempt has no {_question_number(position)}.", status=400
-        )
+        return HttpResponse(f"This attempt has no {_question_number(position)}.", status=400)
     except AttemptClosed as exc:
         messages.error(request, str(exc))
     return _back_to_question(request, attempt, position)
@@ -297,9 +296,7 @@ def question_report(request: HttpRequest, attempt_id: int, position: int) -> Htt
         attempt.responses.select_related("version__question").filter(position=position).first()
     )
     if response is None:
-        return HttpResponse(
-            f"This attempt has no {_question_number(position)}.", status=400
-        )
+        return HttpResponse(f"This attempt has no {_question_number(position)}.", status=400)
     try:
         report_problem(
             response=response, student=request.user, text=request.POST.get("text", "")[:5000]

@@ -140,6 +140,8 @@ def test_a_save_racing_a_submit_is_either_counted_or_refused(setup):
         )
 
     results = race(2, act)
+    assert isinstance(results[0], Attempt), results  # no deadlock, no error
+    assert isinstance(results[1], Response | AttemptClosed), results
     final = Attempt.objects.get(pk=attempt.pk)
     response = Response.objects.get(attempt=attempt, position=1)
     if isinstance(results[1], AttemptClosed):
