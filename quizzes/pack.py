@@ -19,7 +19,7 @@ from courseware.pack import (
 )
 from quizzes.grading import KINDS, SpecError, validate_spec
 
-QUESTIONS_FILE = f"{COURSE_DIR}/questions.toml"
+QUESTIONS_DIR = f"{COURSE_DIR}/questions"
 QUIZZES_FILE = f"{COURSE_DIR}/quizzes.toml"
 # Keys of a [[question]] table that are not its type-specific answer data.
 QUESTION_KEYS = {
@@ -42,6 +42,7 @@ REVIEW_ASPECTS = ("correctness", "points", "feedback", "answer", "citations")
 
 @dataclass(frozen=True)
 class QuestionSpec:
+    file: str
     key: str
     kind: str
     stem: str
@@ -69,48 +70,50 @@ class QuizSpec:
 
 
 def load_questions(root: Path, objectives: set[str]) -> tuple[QuestionSpec, ...]:
-    """Read questions.toml (absent: no questions), checking each question's shape and data."""
-    if not (root / QUESTIONS_FILE).exists():
-        return ()
+    """Read every course/questions/*.toml (in name order), checking each question's shape and
+    answer data. Ids are unique across all the files."""
     sources = {s.slug for s in load_sources(root)}
     specs = []
-    for index, raw in enumerate(read_toml(root / QUESTIONS_FILE, root).get("question", []), 1):
-        table = Table(raw, QUESTIONS_FILE, f"question #{index}", QUESTION_KEYS | DATA_KEYS)
-        key = table.text("id")
-        item = f"question {key!r}"
-        kind = table.text("type")
-        if kind not in KINDS:
-            raise PackError(
-                QUESTIONS_FILE, item, f"type {kind!r} is not one of {', '.join(KINDS)}."
-            )
-        codes = tuple(table.items("objectives"))
-        unknown = [code for code in codes if code not in objectives]
-        if unknown:
-            raise PackError(
-                QUESTIONS_FILE, item, f"objective(s) {', '.join(unknown)} not in objectives.toml."
-            )
-        difficulty = table.number("difficulty", 2)
-        if difficulty not in (1, 2, 3):
-            raise PackError(QUESTIONS_FILE, item, "difficulty must be 1 (easy), 2 or 3 (hard).")
-        data = {k: v for k, v in raw.items() if k in DATA_KEYS}
-        try:
-            validate_spec(kind, data)
-        except SpecError as error:
-            raise PackError(QUESTIONS_FILE, item, str(error)) from error
-        specs.append(
-            QuestionSpec(
-                key=key,
-                kind=kind,
-                stem=" ".join(table.text("stem").split()),
-                objectives=codes,
-                difficulty=difficulty,
-                explanation=" ".join(table.text("explanation", "").split()),
-                citations=parse_citations(raw.get("citations"), QUESTIONS_FILE, item, sources),
-                data=data,
-            )
-        )
-    check_unique(QUESTIONS_FILE, "question", [q.key for q in specs])
+    for path in sorted((root / QUESTIONS_DIR).glob("*.toml")):
+        file = str(path.relative_to(root))
+        for index, raw in enumerate(read_toml(path, root).get("question", []), 1):
+            specs.append(_question(raw, file, f"question #{index}", sources, objectives))
+    check_unique(QUESTIONS_DIR, "question", [q.key for q in specs])
     return tuple(specs)
+
+
+def _question(
+    raw: Any, file: str, where: str, sources: set[str], objectives: set[str]
+) -> QuestionSpec:
+    table = Table(raw, file, where, QUESTION_KEYS | DATA_KEYS)
+    key = table.text("id")
+    item = f"question {key!r}"
+    kind = table.text("type")
+    if kind not in KINDS:
+        raise PackError(file, item, f"type {kind!r} is not one of {', '.join(KINDS)}.")
+    codes = tuple(table.items("objectives"))
+    unknown = [code for code in codes if code not in objectives]
+    if unknown:
+        raise PackError(file, item, f"objective(s) {', '.join(unknown)} not in objectives.toml.")
+    difficulty = table.number("difficulty", 2)
+    if difficulty not in (1, 2, 3):
+        raise PackError(file, item, "difficulty must be 1 (easy), 2 or 3 (hard).")
+    data = {k: v for k, v in raw.items() if k in DATA_KEYS}
+    try:
+        validate_spec(kind, data)
+    except SpecError as error:
+        raise PackError(file, item, str(error)) from error
+    return QuestionSpec(
+        file=file,
+        key=key,
+        kind=kind,
+        stem=" ".join(table.text("stem").split()),
+        objectives=codes,
+        difficulty=difficulty,
+        explanation=" ".join(table.text("explanation", "").split()),
+        citations=parse_citations(raw.get("citations"), file, item, sources),
+        data=data,
+    )
 
 
 def load_quizzes(root: Path, questions: set[str], readings: set[str]) -> tuple[QuizSpec, ...]:
@@ -168,7 +171,7 @@ def load_quizzes(root: Path, questions: set[str], readings: set[str]) -> tuple[Q
             slot = Table(raw_slot, QUIZZES_FILE, f"{item} question", {"id", "points"})
             key = slot.text("id")
             if key not in questions:
-                raise PackError(QUIZZES_FILE, item, f"question {key!r} is not in questions.toml.")
+                raise PackError(QUIZZES_FILE, item, f"question {key!r} is not in {QUESTIONS_DIR}/.")
             try:
                 points = Decimal(str(slot.data.get("points", 1)))
             except InvalidOperation as error:

@@ -31,7 +31,6 @@ from quizzes.models import (
     Response,
 )
 from quizzes.pack import (
-    QUESTIONS_FILE,
     QUIZZES_FILE,
     QuestionSpec,
     QuizSpec,
@@ -114,7 +113,7 @@ def set_question_status(question: Question, status: str) -> None:
 
 
 def _resolve_citations(
-    specs: tuple[CitationSpec, ...], sources: Mapping[str, Source], item: str
+    specs: tuple[CitationSpec, ...], sources: Mapping[str, Source], file: str, item: str
 ) -> list[dict[str, Any]]:
     resolved = []
     for number, spec in enumerate(specs, start=1):
@@ -123,7 +122,7 @@ def _resolve_citations(
                 quote_fields(sources[spec.source], spec.quote, spec.prefix, spec.suffix)
             )
         except QuoteError as error:
-            raise PackError(QUESTIONS_FILE, f"{item}, citation {number}", str(error)) from error
+            raise PackError(file, f"{item}, citation {number}", str(error)) from error
     return resolved
 
 
@@ -131,14 +130,14 @@ def _sync_question(
     spec: QuestionSpec, sources: Mapping[str, Source], objectives: Mapping[str, Objective]
 ) -> Question:
     item = f"question {spec.key!r}"
-    citations = _resolve_citations(spec.citations, sources, item)
+    citations = _resolve_citations(spec.citations, sources, spec.file, item)
     question, _ = Question.objects.get_or_create(
         key=spec.key, defaults={"kind": spec.kind, "origin": Question.Origin.PACK}
     )
     if question.kind != spec.kind:
         if Response.objects.filter(version__question=question).exists():
             raise PackError(
-                QUESTIONS_FILE,
+                spec.file,
                 item,
                 "students have answered it as another type; give the new question a new id.",
             )

@@ -149,16 +149,16 @@ def test_a_question_citing_words_that_no_longer_match_cannot_be_published():
 @pytest.mark.parametrize(
     ("file", "old", "new", "expected"),
     [
-        ("questions.toml", 'type = "numeric"', 'type = "essay"', "type 'essay' is not one of"),
+        ("questions/core.toml", 'type = "numeric"', 'type = "essay"', "type 'essay' is not one of"),
         (
-            "questions.toml",
+            "questions/core.toml",
             'quote = "only through two military-run stores',
             'quote = "only through three military-run stores',
             "Nearest text",
         ),
-        ("questions.toml", "difficulty = 1", "difficulty = 7", "difficulty must be 1"),
+        ("questions/core.toml", "difficulty = 1", "difficulty = 7", "difficulty must be 1"),
         (
-            "questions.toml",
+            "questions/core.toml",
             'objectives = ["weapons-flow", "source-evaluation"]',
             'objectives = ["guns"]',
             "objective(s) guns",
@@ -167,7 +167,7 @@ def test_a_question_citing_words_that_no_longer_match_cannot_be_published():
             "quizzes.toml",
             'questions = ["territory-hierarchy"',
             'questions = ["no-such-question"',
-            "question 'no-such-question' is not in questions.toml",
+            "question 'no-such-question' is not in course/questions/.",
         ),
         (
             "quizzes.toml",
