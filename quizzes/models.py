@@ -42,6 +42,11 @@ class Question(models.Model):
         default=2, validators=[MinValueValidator(1), MaxValueValidator(3)]
     )
     objectives = models.ManyToManyField(Objective, blank=True, related_name="questions")
+    tags = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Labels for finding questions, e.g. "disagreement", "as-of-date", "timeline".',
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

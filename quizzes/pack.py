@@ -24,14 +24,16 @@ QUIZZES_FILE = f"{COURSE_DIR}/quizzes.toml"
 # Keys of a [[question]] table that are not its type-specific answer data.
 QUESTION_KEYS = {
     "id",
-    "reading",
     "type",
     "stem",
     "objectives",
     "difficulty",
+    "tags",
     "explanation",
     "citations",
 }
+# Labels teachers filter by, and the pack's own checks count.
+TAGS = ("disagreement", "as-of-date", "timeline", "source-judging")
 DATA_KEYS = {
     *("choices", "answer", "feedback_true", "feedback_false", "tolerance", "min", "max", "unit"),
     *("accepted", "items", "pairs", "distractors"),
@@ -48,6 +50,7 @@ class QuestionSpec:
     stem: str
     objectives: tuple[str, ...]
     difficulty: int
+    tags: tuple[str, ...]
     explanation: str
     citations: tuple[CitationSpec, ...]
     data: dict[str, Any]
@@ -98,6 +101,9 @@ def _question(
     difficulty = table.number("difficulty", 2)
     if difficulty not in (1, 2, 3):
         raise PackError(file, item, "difficulty must be 1 (easy), 2 or 3 (hard).")
+    tags = tuple(table.items("tags"))
+    if any(tag not in TAGS for tag in tags):
+        raise PackError(file, item, f"tags must be among {', '.join(TAGS)}.")
     data = {k: v for k, v in raw.items() if k in DATA_KEYS}
     try:
         validate_spec(kind, data)
@@ -110,6 +116,7 @@ def _question(
         stem=" ".join(table.text("stem").split()),
         objectives=codes,
         difficulty=difficulty,
+        tags=tags,
         explanation=" ".join(table.text("explanation", "").split()),
         citations=parse_citations(raw.get("citations"), file, item, sources),
         data=data,

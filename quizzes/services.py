@@ -143,7 +143,8 @@ def _sync_question(
             )
         question.kind = spec.kind
     question.difficulty = spec.difficulty
-    question.save(update_fields=["kind", "difficulty", "updated_at"])
+    question.tags = list(spec.tags)
+    question.save(update_fields=["kind", "difficulty", "tags", "updated_at"])
     question.objectives.set([objectives[code] for code in spec.objectives])
     save_question_version(
         question, stem=spec.stem, data=spec.data, explanation=spec.explanation, citations=citations
