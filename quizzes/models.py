@@ -42,6 +42,9 @@ class Question(models.Model):
         default=2, validators=[MinValueValidator(1), MaxValueValidator(3)]
     )
     objectives = models.ManyToManyField(Objective, blank=True, related_name="questions")
+    generator_rule = models.CharField(
+        max_length=60, blank=True, help_text="For generated drafts: the rule that proposed it."
+    )
     tags = models.JSONField(
         default=list,
         blank=True,
