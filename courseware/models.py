@@ -220,11 +220,106 @@ class NoteCitation(Quote):
         ]
 
 
+class Prompt(models.Model):
+    """A discussion prompt: a question, its context, and perspectives backed by citations."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    question = models.TextField()
+    context = models.TextField(blank=True)
+    guiding_questions = models.JSONField(default=list, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="prompts")
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Perspective(models.Model):
+    prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="perspectives")
+    position = models.PositiveIntegerField(default=0)
+    label = models.CharField(max_length=200)
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["prompt_id", "position"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PerspectiveCitation(Quote):
+    perspective = models.ForeignKey(Perspective, on_delete=models.CASCADE, related_name="citations")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["perspective_id", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="perspective_citation_span"
+            ),
+        ]
+
+
+class TimelinePeriod(models.Model):
+    title = models.CharField(max_length=200)
+    until = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[published_validator],
+        help_text="Last year (or date) in it.",
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TimelineEvent(models.Model):
+    """A dated event from the sources, with the source's own precision ("late 1990s", "June 5")."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    when = models.CharField(
+        max_length=60, help_text="As precise as the source: 'late 1990s', 'June 5'."
+    )
+    sort = models.CharField(
+        max_length=10,
+        validators=[published_validator],
+        help_text="For ordering only: YYYY[-MM[-DD]].",
+    )
+    title = models.CharField(max_length=300)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["sort", "slug"]
+
+    def __str__(self) -> str:
+        return f"{self.when}: {self.title}"
+
+
+class EventCitation(Quote):
+    event = models.ForeignKey(TimelineEvent, on_delete=models.CASCADE, related_name="citations")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["event_id", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="event_citation_span"),
+        ]
+
+
 class Course(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     readings = models.ManyToManyField(Reading, blank=True, related_name="courses")
+    prompts = models.ManyToManyField(Prompt, blank=True, related_name="courses")
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Enrollment", related_name="courses"
     )

@@ -7,6 +7,7 @@ reading it is a teacher editing TOML by hand.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,9 @@ from courseware.ingest import CleanRules, Document, QuoteError, anchor
 SOURCES_FILE = "sources.toml"
 COURSE_DIR = "course"
 READINGS_FILE = f"{COURSE_DIR}/readings.toml"
+PROMPTS_FILE = f"{COURSE_DIR}/prompts.toml"
+TIMELINE_FILE = f"{COURSE_DIR}/timeline.toml"
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 KINDS = ("analysis", "commentary", "news", "blog", "ai-summary", "other")
 
 
@@ -83,6 +87,40 @@ class ReadingSpec:
 
 
 @dataclass(frozen=True)
+class PerspectiveSpec:
+    label: str
+    summary: str
+    citations: tuple[CitationSpec, ...]
+
+
+@dataclass(frozen=True)
+class PromptSpec:
+    slug: str
+    title: str
+    question: str
+    context: str
+    objectives: tuple[str, ...]
+    guiding_questions: tuple[str, ...]
+    perspectives: tuple[PerspectiveSpec, ...]
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    title: str
+    until: str
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    slug: str
+    when: str
+    sort: str
+    title: str
+    note: str
+    citations: tuple[CitationSpec, ...]
+
+
+@dataclass(frozen=True)
 class CourseSpec:
     slug: str
     title: str
@@ -96,6 +134,9 @@ class Pack:
     objectives: tuple[ObjectiveSpec, ...]
     readings: tuple[ReadingSpec, ...]
     course: CourseSpec
+    prompts: tuple[PromptSpec, ...] = ()
+    periods: tuple[PeriodSpec, ...] = ()
+    events: tuple[EventSpec, ...] = ()
 
     def raw_bytes(self, spec: SourceSpec) -> bytes:
         """The source file's bytes, refused unless they are exactly the ones recorded."""
@@ -327,13 +368,115 @@ def load_pack(root: Path) -> Pack:
             )
         )
     check_unique(readings_file, "reading", [r.slug for r in readings])
+    periods, events = load_timeline(root, known_sources)
     return Pack(
         root=root,
+        prompts=load_prompts(root, known_objectives, known_sources),
+        periods=periods,
+        events=events,
         sources=sources,
         objectives=tuple(objectives),
         readings=tuple(readings),
         course=course,
     )
+
+
+def load_prompts(root: Path, objectives: set[str], sources: set[str]) -> tuple[PromptSpec, ...]:
+    """prompts.toml (absent: no prompts): each prompt needs two perspectives or more, whose
+    citations come from at least two different sources."""
+    if not (root / PROMPTS_FILE).exists():
+        return ()
+    file = PROMPTS_FILE
+    prompts = []
+    for index, raw in enumerate(read_toml(root / file, root).get("prompt", []), 1):
+        keys = {
+            "id",
+            "title",
+            "question",
+            "context",
+            "objectives",
+            "guiding_questions",
+            "perspective",
+        }
+        table = Table(raw, file, f"prompt #{index}", keys)
+        slug = table.text("id")
+        item = f"prompt {slug!r}"
+        codes = tuple(table.items("objectives"))
+        if any(code not in objectives for code in codes):
+            raise PackError(
+                file, item, f"objectives must be codes from {COURSE_DIR}/objectives.toml."
+            )
+        perspectives = []
+        for number, raw_perspective in enumerate(table.items("perspective"), start=1):
+            where = f"{item}, perspective {number}"
+            perspective = Table(raw_perspective, file, where, {"label", "summary", "citations"})
+            perspectives.append(
+                PerspectiveSpec(
+                    label=perspective.text("label"),
+                    summary=" ".join(perspective.text("summary").split()),
+                    citations=parse_citations(
+                        perspective.data.get("citations"), file, where, sources
+                    ),
+                )
+            )
+        if len(perspectives) < 2:
+            raise PackError(file, item, "needs at least two [[prompt.perspective]] tables.")
+        if len({c.source for p in perspectives for c in p.citations}) < 2:
+            raise PackError(
+                file, item, "its perspectives must cite at least two different sources."
+            )
+        prompts.append(
+            PromptSpec(
+                slug=slug,
+                title=table.text("title"),
+                question=" ".join(table.text("question").split()),
+                context=" ".join(table.text("context", "").split()),
+                objectives=codes,
+                guiding_questions=tuple(str(q).strip() for q in table.items("guiding_questions")),
+                perspectives=tuple(perspectives),
+            )
+        )
+    check_unique(file, "prompt", [p.slug for p in prompts])
+    return tuple(prompts)
+
+
+def load_timeline(
+    root: Path, sources: set[str]
+) -> tuple[tuple[PeriodSpec, ...], tuple[EventSpec, ...]]:
+    """timeline.toml (absent: no timeline): periods in order, and cited, dated events."""
+    if not (root / TIMELINE_FILE).exists():
+        return (), ()
+    file = TIMELINE_FILE
+    data = read_toml(root / file, root)
+    periods = []
+    for index, raw in enumerate(data.get("period", []), 1):
+        table = Table(raw, file, f"period #{index}", {"title", "until"})
+        until = table.text("until", "")
+        if until and not DATE.match(until):
+            raise PackError(file, f"period {index}", "until must be YYYY, YYYY-MM or YYYY-MM-DD.")
+        periods.append(PeriodSpec(title=table.text("title"), until=until))
+    events = []
+    for index, raw in enumerate(data.get("event", []), 1):
+        table = Table(
+            raw, file, f"event #{index}", {"id", "when", "sort", "title", "note", "citations"}
+        )
+        slug = table.text("id")
+        item = f"event {slug!r}"
+        sort = table.text("sort")
+        if not DATE.match(sort):
+            raise PackError(file, item, "sort must be YYYY, YYYY-MM or YYYY-MM-DD.")
+        events.append(
+            EventSpec(
+                slug=slug,
+                when=table.text("when"),
+                sort=sort,
+                title=table.text("title"),
+                note=" ".join(table.text("note", "").split()),
+                citations=parse_citations(raw.get("citations"), file, item, sources),
+            )
+        )
+    check_unique(file, "event", [e.slug for e in events])
+    return tuple(periods), tuple(events)
 
 
 def part_blocks(document: Document, part: PartSpec, where: str) -> range:

@@ -8,12 +8,18 @@ from django.shortcuts import get_object_or_404
 
 from courseware.models import (
     Course,
+    EventCitation,
     NoteCitation,
     Passage,
+    Perspective,
+    PerspectiveCitation,
+    Prompt,
     Reading,
     ReadingNote,
     ReadingPassage,
     Source,
+    TimelineEvent,
+    TimelinePeriod,
 )
 
 
@@ -54,6 +60,34 @@ def sources_of(course: Course) -> QuerySet[Source]:
 def source_for(course: Course, slug: str) -> Source:
     """A source the course reads from; 404 for any other."""
     return get_object_or_404(sources_of(course), slug=slug)
+
+
+def prompts_of(course: Course) -> QuerySet[Prompt]:
+    return course.prompts.all()
+
+
+def prompt_for(course: Course, slug: str) -> Prompt:
+    perspectives = Perspective.objects.prefetch_related(
+        Prefetch("citations", queryset=PerspectiveCitation.objects.select_related("source"))
+    )
+    return get_object_or_404(
+        course.prompts.prefetch_related(
+            "objectives", Prefetch("perspectives", queryset=perspectives)
+        ),
+        slug=slug,
+    )
+
+
+def timeline_of(course: Course) -> tuple[list[TimelinePeriod], list[TimelineEvent]]:
+    """The periods and the events whose citations come from sources the course reads."""
+    events = (
+        TimelineEvent.objects.filter(citations__source__in=sources_of(course))
+        .distinct()
+        .prefetch_related(
+            Prefetch("citations", queryset=EventCitation.objects.select_related("source"))
+        )
+    )
+    return list(TimelinePeriod.objects.all()), list(events)
 
 
 def source_passages(source: Source) -> QuerySet[Passage]:

@@ -26,19 +26,30 @@ from courseware.ingest import (
 from courseware.models import (
     Course,
     Enrollment,
+    EventCitation,
     NoteCitation,
     Objective,
     Passage,
+    Perspective,
+    PerspectiveCitation,
+    Prompt,
+    Quote,
     Reading,
     ReadingNote,
     ReadingPassage,
     Source,
+    TimelineEvent,
+    TimelinePeriod,
     published_validator,
 )
 from courseware.pack import (
+    PROMPTS_FILE,
     READINGS_FILE,
     SOURCES_FILE,
+    TIMELINE_FILE,
+    CitationSpec,
     NoteSpec,
+    Pack,
     PackError,
     load_pack,
     part_blocks,
@@ -118,21 +129,87 @@ def quote_fields(source: Source, quote: str, prefix: str = "", suffix: str = "")
     }
 
 
+def _write_citations(
+    model: type[Quote],
+    owner: dict[str, Any],
+    specs: tuple[CitationSpec, ...],
+    sources: dict[str, Source],
+    file: str,
+    where: str,
+) -> None:
+    """Anchor each citation of a pack item and store it; a quote that does not anchor stops the
+    build with the file, the item and the nearest text."""
+    for number, citation in enumerate(specs):
+        try:
+            fields = quote_fields(
+                sources[citation.source], citation.quote, citation.prefix, citation.suffix
+            )
+        except QuoteError as error:
+            raise PackError(file, f"{where}, citation {number + 1}", str(error)) from error
+        model.objects.create(position=number, **owner, **fields)
+
+
 def _write_notes(reading: Reading, notes: tuple[NoteSpec, ...], sources: dict[str, Source]) -> None:
     reading.notes.all().delete()
     for position, spec in enumerate(notes):
         note = ReadingNote.objects.create(
             reading=reading, position=position, title=spec.title, text=spec.text
         )
-        for number, citation in enumerate(spec.citations):
-            where = f"reading {reading.slug!r}, note {position + 1}, citation {number + 1}"
-            try:
-                fields = quote_fields(
-                    sources[citation.source], citation.quote, citation.prefix, citation.suffix
-                )
-            except QuoteError as error:
-                raise PackError(READINGS_FILE, where, str(error)) from error
-            NoteCitation.objects.create(note=note, position=number, **fields)
+        where = f"reading {reading.slug!r}, note {position + 1}"
+        _write_citations(
+            NoteCitation, {"note": note}, spec.citations, sources, READINGS_FILE, where
+        )
+
+
+def _write_prompts(
+    pack: Pack, sources: dict[str, Source], objectives: dict[str, Objective]
+) -> list[Prompt]:
+    prompts = []
+    for position, spec in enumerate(pack.prompts):
+        prompt, _ = Prompt.objects.update_or_create(
+            slug=spec.slug,
+            defaults={
+                "title": spec.title,
+                "question": spec.question,
+                "context": spec.context,
+                "guiding_questions": list(spec.guiding_questions),
+                "position": position,
+            },
+        )
+        prompt.objectives.set([objectives[code] for code in spec.objectives])
+        prompt.perspectives.all().delete()
+        for number, view in enumerate(spec.perspectives):
+            perspective = Perspective.objects.create(
+                prompt=prompt, position=number, label=view.label, summary=view.summary
+            )
+            where = f"prompt {spec.slug!r}, perspective {number + 1}"
+            _write_citations(
+                PerspectiveCitation,
+                {"perspective": perspective},
+                view.citations,
+                sources,
+                PROMPTS_FILE,
+                where,
+            )
+        prompts.append(prompt)
+    return prompts
+
+
+def _write_timeline(pack: Pack, sources: dict[str, Source]) -> None:
+    TimelinePeriod.objects.all().delete()
+    TimelinePeriod.objects.bulk_create(
+        TimelinePeriod(title=p.title, until=p.until, position=i) for i, p in enumerate(pack.periods)
+    )
+    for spec in pack.events:
+        event, _ = TimelineEvent.objects.update_or_create(
+            slug=spec.slug,
+            defaults={"when": spec.when, "sort": spec.sort, "title": spec.title, "note": spec.note},
+        )
+        event.citations.all().delete()
+        where = f"event {spec.slug!r}"
+        _write_citations(
+            EventCitation, {"event": event}, spec.citations, sources, TIMELINE_FILE, where
+        )
 
 
 @transaction.atomic
@@ -184,6 +261,7 @@ def build_course(
             code=objective.code, defaults={"title": objective.title, "position": position}
         )
     objectives = {o.code: o for o in Objective.objects.all()}
+    sources = {slug: source for slug, (source, _) in documents.items()}
 
     readings = []
     for position, spec in enumerate(pack.readings):
@@ -205,7 +283,7 @@ def build_course(
                 ReadingPassage(reading=reading, passage=p, position=i)
                 for i, p in enumerate(passages)
             )
-        _write_notes(reading, spec.notes, {slug: source for slug, (source, _) in documents.items()})
+        _write_notes(reading, spec.notes, sources)
         readings.append(reading)
         log(f"  reading {spec.slug}: {len(passages)} passages, {len(spec.notes)} notes")
 
@@ -214,6 +292,9 @@ def build_course(
         defaults={"title": pack.course.title, "description": pack.course.description},
     )
     course.readings.add(*readings)
+    course.prompts.add(*_write_prompts(pack, sources, objectives))
+    _write_timeline(pack, sources)
+    log(f"  prompts: {len(pack.prompts)}, timeline events: {len(pack.events)}")
 
     return BuildSummary(
         sources=len(documents),

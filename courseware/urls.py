@@ -18,6 +18,12 @@ urlpatterns = [
         name="source_detail",
     ),
     path(
+        "courses/<slug:course_slug>/prompts/<slug:prompt_slug>/",
+        views.prompt_detail,
+        name="prompt_detail",
+    ),
+    path("courses/<slug:course_slug>/timeline/", views.timeline, name="timeline"),
+    path(
         "courses/<slug:course_slug>/cite/<slug:source_slug>/<int:start>-<int:end>/",
         views.cite,
         name="cite",

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from courseware import selectors
 from courseware.highlight import layout, parse_span
+from courseware.timeline import group_by_period
 
 
 @require_GET
@@ -28,6 +29,7 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
             "course": course,
             "readings": selectors.readings_of(course),
             "sources": selectors.sources_of(course),
+            "prompts": selectors.prompts_of(course),
         },
     )
 
@@ -81,3 +83,23 @@ def cite(
         return redirect(f"{url}?hl={start}-{end}#hl")
     url = reverse("reading_detail", args=[course.slug, reading.slug])
     return redirect(f"{url}?hl={source.slug}:{start}-{end}#hl")
+
+
+@require_GET
+@login_required
+def prompt_detail(request: HttpRequest, course_slug: str, prompt_slug: str) -> HttpResponse:
+    course = selectors.course_for(request.user, course_slug)
+    prompt = selectors.prompt_for(course, prompt_slug)
+    return render(request, "courseware/prompt_detail.html", {"course": course, "prompt": prompt})
+
+
+@require_GET
+@login_required
+def timeline(request: HttpRequest, course_slug: str) -> HttpResponse:
+    course = selectors.course_for(request.user, course_slug)
+    periods, events = selectors.timeline_of(course)
+    return render(
+        request,
+        "courseware/timeline.html",
+        {"course": course, "groups": group_by_period(periods, events)},
+    )
