@@ -5,8 +5,10 @@ from importlib.resources import files
 import pytest
 from playwright.sync_api import Page, expect
 
-from quizzes.models import Attempt, Quiz
+from courseware.models import Course, Reading
+from quizzes.models import Attempt, Question
 from tests.browser.conftest import log_in
+from tests.factories import make_quiz
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,12 +46,28 @@ def choose_with_arrows(page: Page, select, wanted_text: str) -> None:
         page.keyboard.press(key)
 
 
+@pytest.fixture
+def quiz(demo_site):
+    """A four-question quiz of the pack's weapons-flow questions: one of each input kind."""
+    keys = [
+        "weapons-flow-gun-stores",
+        "weapons-flow-50-cal-rounds",
+        "weapons-flow-timeline",
+        "weapons-flow-who-said",
+    ]
+    return make_quiz(
+        Course.objects.get(slug="mexico-cartels"),
+        [Question.objects.get(key=key) for key in keys],
+        slug="keyboard-check",
+        reading=Reading.objects.get(slug="weapons-flow"),
+    )
+
+
 def test_a_student_takes_a_whole_quiz_with_the_keyboard_and_follows_a_citation(
-    demo_site, page, artifacts
+    demo_site, quiz, page, artifacts
 ):
-    quiz = Quiz.objects.get(slug="weapons-flow")
     log_in(page, demo_site, "student1")
-    page.goto(f"{demo_site}/courses/mexico-cartels/quizzes/weapons-flow/")
+    page.goto(f"{demo_site}/courses/mexico-cartels/quizzes/{quiz.slug}/")
     assert axe_violations(page) == []
     tab_to(page, page.get_by_role("button", name="Start the quiz"))
     page.keyboard.press("Enter")

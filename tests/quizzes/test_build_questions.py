@@ -167,8 +167,8 @@ def test_a_question_citing_words_that_no_longer_match_cannot_be_published():
         ),
         (
             "quizzes.toml",
-            'questions = ["territory-hierarchy"',
-            'questions = ["no-such-question"',
+            '  "territory-hierarchy",',
+            '  "no-such-question",',
             "question 'no-such-question' is not in course/questions/.",
         ),
         (
@@ -193,7 +193,7 @@ def test_pack_mistakes_stop_the_build_with_file_item_and_reason(
 def test_a_question_with_answers_cannot_be_dropped_from_its_quiz(course, student, seeds_copy):
     quiz = Quiz.objects.get(course=course, slug="weapons-flow")
     attempt = start_attempt(quiz=quiz, student=student)
-    assert attempt.responses.count() == 4
-    edit(seeds_copy / "course" / "quizzes.toml", '"weapons-flow-gun-stores", ', "")
+    assert attempt.responses.count() == quiz.slots.count()
+    edit(seeds_copy / "course" / "quizzes.toml", '  "weapons-flow-gun-stores",\n', "")
     with pytest.raises(PackError, match="retire the question instead"):
         build_pack(seeds_dir=seeds_copy)
