@@ -15,10 +15,11 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from courseware.ingest import QuoteError
+from courseware.ingest import Block, QuoteError
 from courseware.models import Course, Enrollment, Objective, Reading, Source
 from courseware.pack import CitationSpec, PackError, load_pack
 from courseware.services import BuildSummary, build_course, quote_fields
+from quizzes.generator import SourceText, build_pool, generate, select, source_label
 from quizzes.grading import grade, parse_answer, shuffled
 from quizzes.models import (
     Attempt,
@@ -437,3 +438,63 @@ def report_problem(*, response: Response, student: AbstractBaseUser, text: str) 
         attempt=response.attempt,
         text=text,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Generated drafts
+
+
+@transaction.atomic
+def generate_drafts(
+    *,
+    sources: list[Source],
+    limit: int | None,
+    seed: int,
+    distractor_pool: list[Source] | None = None,
+) -> list[Question]:
+    """Propose draft questions from the sources' cleaned texts, by rules (quizzes.generator).
+
+    Distractors come from the texts of `distractor_pool` (by default every source in the
+    database). At most `limit` new drafts per source (None: no limit), taken in turn from each
+    rule. Each draft is saved with status "draft", origin "generated", difficulty 2, no
+    objectives, the rule that made it, and one citation: the sentence it was made from. Keys
+    are stable (source, rule and sentence), so a key that already exists is skipped and running
+    again adds nothing twice. Drafts never reach students until a teacher publishes them.
+    Returns the questions created, source by source.
+    """
+    pool_sources = list(Source.objects.all()) if distractor_pool is None else distractor_pool
+    pool = build_pool(source.text for source in pool_sources)
+    created: list[Question] = []
+    for source in sources:
+        blocks = tuple(
+            Block(p.kind, p.text, p.start, p.end, p.section) for p in source.passages.all()
+        )
+        text = SourceText(
+            slug=source.slug,
+            label=source_label(source.publisher, source.author, source.title),
+            published=source.published,
+            text=source.text,
+            blocks=blocks,
+        )
+        drafts = generate(text, seed=seed, pool=pool)
+        existing = set(
+            Question.objects.filter(key__in=[d.key for d in drafts]).values_list("key", flat=True)
+        )
+        for draft in select([d for d in drafts if d.key not in existing], limit):
+            question = Question.objects.create(
+                key=draft.key,
+                kind=draft.kind,
+                status=Question.Status.DRAFT,
+                origin=Question.Origin.GENERATED,
+                difficulty=2,
+                generator_rule=draft.rule,
+            )
+            save_question_version(
+                question,
+                stem=draft.stem,
+                data=draft.data,
+                explanation=draft.explanation,
+                citations=[quote_fields(source, draft.quote)],
+            )
+            created.append(question)
+    return created
