@@ -105,9 +105,17 @@ class Quote(models.Model):
     suffix = models.CharField(max_length=32, blank=True)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order among its owner's citations."
+    )
 
     class Meta:
         abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="%(app_label)s_%(class)s_span"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source.slug}: “{self.exact[:60]}”"
@@ -209,15 +217,9 @@ class ReadingNote(models.Model):
 
 class NoteCitation(Quote):
     note = models.ForeignKey(ReadingNote, on_delete=models.CASCADE, related_name="citations")
-    position = models.PositiveIntegerField(default=0)
 
-    class Meta:
+    class Meta(Quote.Meta):
         ordering = ["note_id", "position"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__gt=F("start")), name="note_citation_end_after_start"
-            ),
-        ]
 
 
 class Prompt(models.Model):
@@ -253,15 +255,9 @@ class Perspective(models.Model):
 
 class PerspectiveCitation(Quote):
     perspective = models.ForeignKey(Perspective, on_delete=models.CASCADE, related_name="citations")
-    position = models.PositiveIntegerField(default=0)
 
-    class Meta:
+    class Meta(Quote.Meta):
         ordering = ["perspective_id", "position"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__gt=F("start")), name="perspective_citation_span"
-            ),
-        ]
 
 
 class TimelinePeriod(models.Model):
@@ -305,13 +301,9 @@ class TimelineEvent(models.Model):
 
 class EventCitation(Quote):
     event = models.ForeignKey(TimelineEvent, on_delete=models.CASCADE, related_name="citations")
-    position = models.PositiveIntegerField(default=0)
 
-    class Meta:
+    class Meta(Quote.Meta):
         ordering = ["event_id", "position"]
-        constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="event_citation_span"),
-        ]
 
 
 class Course(models.Model):

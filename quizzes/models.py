@@ -90,13 +90,9 @@ class QuestionVersion(models.Model):
 
 class QuestionCitation(Quote):
     version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="citations")
-    position = models.PositiveIntegerField(default=0)
 
-    class Meta:
+    class Meta(Quote.Meta):
         ordering = ["version_id", "position"]
-        constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="question_citation_span"),
-        ]
 
 
 class Quiz(models.Model):
