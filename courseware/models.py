@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -232,6 +234,16 @@ class Prompt(models.Model):
     guiding_questions = models.JSONField(default=list, blank=True)
     position = models.PositiveIntegerField(default=0)
     objectives = models.ManyToManyField(Objective, blank=True, related_name="prompts")
+    is_hidden_until_posted = models.BooleanField(
+        default=True,
+        help_text="Students see others' responses only once they have posted their own.",
+    )
+    points = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(10),
+        help_text="Most a teacher can give a response.",
+    )
 
     class Meta:
         ordering = ["position", "slug"]
@@ -346,3 +358,70 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.course} ({self.role})"
+
+
+class Post(models.Model):
+    """A student's response to a prompt (or a reply to one), with its evidence."""
+
+    prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="posts")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField(help_text="Markdown subset: paragraphs, emphasis, lists, links.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField(default=False)
+    is_featured = models.BooleanField(default=False)
+    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    teacher_comment = models.TextField(blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    scored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0), name="post_score_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.prompt}"
+
+
+class PostEvidence(Quote):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="evidence")
+
+    class Meta(Quote.Meta):
+        ordering = ["post_id", "position"]
+
+
+class ReadingProgress(models.Model):
+    """Whether a student has read a reading, and roughly how long they spent on it."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="reading_progress")
+    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="progress")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_progress"
+    )
+    is_read = models.BooleanField(default=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+    seconds_spent = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["course_id", "student_id", "reading_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "reading", "student"], name="reading_progress_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.reading} ({'read' if self.is_read else 'not read'})"

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from courseware.models import (
     Course,
+    Enrollment,
     EventCitation,
     NoteCitation,
     Passage,
     Perspective,
     PerspectiveCitation,
+    Post,
+    PostEvidence,
     Prompt,
     Reading,
     ReadingNote,
     ReadingPassage,
+    ReadingProgress,
     Source,
     TimelineEvent,
     TimelinePeriod,
@@ -103,3 +110,88 @@ def reading_citing(course: Course, source: Source, start: int, prefer: str = "")
         reading_passages__passage__end__gt=start,
     )
     return readings.filter(slug=prefer).first() or readings.order_by("position").first()
+
+
+def is_teacher(user: AbstractBaseUser | AnonymousUser, course: Course) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    return Enrollment.objects.filter(
+        course=course, user_id=user.pk, role=Enrollment.Role.TEACHER
+    ).exists()
+
+
+@dataclass
+class Thread:
+    """The posts a viewer may see on a prompt, top-level first (featured on top), with replies."""
+
+    items: list[tuple[Post, list[Post]]]
+    has_posted: bool
+    waiting: int  # others' responses kept back until the viewer posts
+
+
+def thread_for(
+    course: Course, prompt: Prompt, viewer: AbstractBaseUser | AnonymousUser, *, teacher: bool
+) -> Thread:
+    posts = list(
+        Post.objects.filter(course=course, prompt=prompt)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("evidence", queryset=PostEvidence.objects.select_related("source"))
+        )
+    )
+    has_posted = any(p.author_id == viewer.pk and p.parent_id is None for p in posts)
+    locked = prompt.is_hidden_until_posted and not has_posted and not teacher
+    visible, waiting = [], 0
+    for post in posts:
+        own = post.author_id == viewer.pk
+        if teacher or own:
+            visible.append(post)
+        elif post.is_hidden:
+            continue
+        elif locked:
+            waiting += post.parent_id is None
+        else:
+            visible.append(post)
+    ids = {p.pk for p in visible}
+    replies: dict[int, list[Post]] = {}
+    for post in visible:
+        if post.parent_id is not None and post.parent_id in ids:
+            replies.setdefault(post.parent_id, []).append(post)
+    top = sorted(
+        (p for p in visible if p.parent_id is None), key=lambda p: (not p.is_featured, p.created_at)
+    )
+    items = [(p, replies.get(p.pk, [])) for p in top]
+    return Thread(items=items, has_posted=has_posted, waiting=waiting)
+
+
+def post_for(
+    course: Course,
+    prompt: Prompt,
+    viewer: AbstractBaseUser | AnonymousUser,
+    post_id: int,
+    *,
+    teacher: bool,
+) -> Post:
+    """A post the viewer can see on this prompt; 404 for any other."""
+    thread = thread_for(course, prompt, viewer, teacher=teacher)
+    visible = {p.pk: p for p, _ in thread.items} | {r.pk: r for _, rs in thread.items for r in rs}
+    if post_id not in visible:
+        raise Http404("No such post.")
+    return visible[post_id]
+
+
+def passages_matching(course: Course, query: str, limit: int = 8) -> list[Passage]:
+    """Passages of the course's sources containing every word of the query (case-insensitive)."""
+    words = query.split()[:8]
+    if not words or len(query) > 200:
+        return []
+    passages = Passage.objects.filter(source__in=sources_of(course)).exclude(
+        kind=Passage.Kind.HEADING
+    )
+    for word in words:
+        passages = passages.filter(text__icontains=word)
+    return list(passages.select_related("source").order_by("source__position", "position")[:limit])
+
+
+def reading_progress_of(course: Course, student: AbstractBaseUser) -> dict[int, ReadingProgress]:
+    return {p.reading_id: p for p in ReadingProgress.objects.filter(course=course, student=student)}

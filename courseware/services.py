@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
+from django.utils import timezone
 
 from courseware.ingest import (
     Document,
@@ -32,11 +35,14 @@ from courseware.models import (
     Passage,
     Perspective,
     PerspectiveCitation,
+    Post,
+    PostEvidence,
     Prompt,
     Quote,
     Reading,
     ReadingNote,
     ReadingPassage,
+    ReadingProgress,
     Source,
     TimelineEvent,
     TimelinePeriod,
@@ -397,3 +403,163 @@ def setup_demo(*, seeds_dir: Path | None = None) -> tuple[Course, list[tuple[Any
         Enrollment.objects.get_or_create(course=course, user=user, defaults={"role": role})
         users.append((user, role))
     return course, users
+
+
+# ---------------------------------------------------------------------------------------------
+# Discussion and reading progress
+
+EDIT_WINDOW = timedelta(minutes=30)
+MAX_POST_LENGTH = 5000
+MAX_EVIDENCE = 5
+# A reading page reports time every 30 s while open; more than this per report is not reading.
+MAX_SECONDS_PER_PING = 60
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A quote a student attaches to a post: which source, and the words."""
+
+    source: str
+    quote: str
+
+
+def _evidence_fields(
+    course: Course, evidence: list[Evidence]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Anchor each quote in a source the course reads; errors name the quote and nearest text."""
+    sources = {
+        s.slug: s for s in Source.objects.filter(passages__readings__courses=course).distinct()
+    }
+    fields, errors = [], []
+    for number, item in enumerate(evidence, start=1):
+        if not item.quote.strip():
+            continue
+        source = sources.get(item.source)
+        if source is None:
+            errors.append(f"Evidence {number}: choose one of the course's sources for the quote.")
+            continue
+        try:
+            fields.append(quote_fields(source, item.quote))
+        except QuoteError as error:
+            errors.append(f"Evidence {number}: {error}")
+    if len(fields) > MAX_EVIDENCE:
+        errors.append(f"Attach at most {MAX_EVIDENCE} quotes.")
+    return fields, errors
+
+
+def _check_post(
+    body: str, evidence: list[Evidence], course: Course, *, needs_evidence: bool
+) -> tuple[str, list[dict[str, Any]]]:
+    errors: dict[str, list[str]] = {}
+    body = body.strip()
+    if not body:
+        errors["body"] = ["Write your response before posting."]
+    elif len(body) > MAX_POST_LENGTH:
+        errors["body"] = [
+            f"Keep it under {MAX_POST_LENGTH:,} characters (yours has {len(body):,})."
+        ]
+    fields, evidence_errors = _evidence_fields(course, evidence)
+    if evidence_errors:
+        errors["evidence"] = evidence_errors
+    elif needs_evidence and not fields:
+        errors["evidence"] = ["Attach at least one quote from the course's sources as evidence."]
+    if errors:
+        raise ValidationError(errors)
+    return body, fields
+
+
+@transaction.atomic
+def post_response(
+    *,
+    prompt: Prompt,
+    course: Course,
+    author: Any,
+    body: str,
+    evidence: list[Evidence],
+    parent: Post | None = None,
+) -> Post:
+    """Post a response to a prompt (evidence required) or a reply to a post (evidence optional).
+
+    Raises ValidationError keyed by "body" and "evidence", with messages a student can act on.
+    """
+    body, fields = _check_post(body, evidence, course, needs_evidence=parent is None)
+    post = Post.objects.create(
+        prompt=prompt, course=course, author=author, parent=parent, body=body
+    )
+    PostEvidence.objects.bulk_create(
+        PostEvidence(post=post, position=i, **f) for i, f in enumerate(fields)
+    )
+    return post
+
+
+@transaction.atomic
+def edit_post(
+    *, post: Post, author: Any, body: str, evidence: list[Evidence], now: datetime | None = None
+) -> Post:
+    """Let the author change a post within EDIT_WINDOW of posting it."""
+    now = now or timezone.now()
+    if post.author_id != author.pk:
+        raise PermissionDenied("Only the author can edit a post.")
+    if now - post.created_at > EDIT_WINDOW:
+        minutes = int(EDIT_WINDOW.total_seconds() // 60)
+        raise ValidationError(
+            {"body": [f"Posts can be edited for {minutes} minutes after posting."]}
+        )
+    body, fields = _check_post(body, evidence, post.course, needs_evidence=post.parent_id is None)
+    post.body, post.edited_at = body, now
+    post.save(update_fields=["body", "edited_at"])
+    post.evidence.all().delete()
+    PostEvidence.objects.bulk_create(
+        PostEvidence(post=post, position=i, **f) for i, f in enumerate(fields)
+    )
+    return post
+
+
+@transaction.atomic
+def review_post(
+    *,
+    post: Post,
+    teacher: Any,
+    is_featured: bool,
+    is_hidden: bool,
+    score: Decimal | None,
+    comment: str,
+    now: datetime | None = None,
+) -> Post:
+    """A teacher features or hides a post and gives it a score (0 to the prompt's points) and a
+    comment; the score enters the gradebook. A bad score changes nothing (ValidationError)."""
+    if score is not None and not (0 <= score <= post.prompt.points):
+        raise ValidationError(
+            {"score": [f"Give a score from 0 to {post.prompt.points.normalize():f}."]}
+        )
+    post.is_featured, post.is_hidden = is_featured, is_hidden
+    if (score, comment.strip()) != (post.score, post.teacher_comment):
+        post.score, post.teacher_comment = score, comment.strip()
+        post.scored_by, post.scored_at = teacher, now or timezone.now()
+    post.save(
+        update_fields=[
+            "is_featured",
+            "is_hidden",
+            "score",
+            "teacher_comment",
+            "scored_by",
+            "scored_at",
+        ]
+    )
+    return post
+
+
+@transaction.atomic
+def record_reading(
+    *, course: Course, reading: Reading, student: Any, seconds: int = 0, finished: bool = False
+) -> ReadingProgress:
+    """Add (capped) time spent on a reading, and mark it read when the student says so or
+    reaches its end."""
+    progress, _ = ReadingProgress.objects.select_for_update().get_or_create(
+        course=course, reading=reading, student=student
+    )
+    progress.seconds_spent += max(0, min(seconds, MAX_SECONDS_PER_PING))
+    if finished and not progress.is_read:
+        progress.is_read, progress.read_at = True, timezone.now()
+    progress.save(update_fields=["seconds_spent", "is_read", "read_at", "updated_at"])
+    return progress

@@ -1,13 +1,29 @@
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courseware import selectors
 from courseware.highlight import layout, parse_span
+from courseware.models import Course, Prompt
+from courseware.services import (
+    EDIT_WINDOW,
+    MAX_EVIDENCE,
+    MAX_POST_LENGTH,
+    Evidence,
+    edit_post,
+    post_response,
+    record_reading,
+    review_post,
+)
 from courseware.timeline import group_by_period
 
 
@@ -46,10 +62,17 @@ def reading_detail(request: HttpRequest, course_slug: str, reading_slug: str) ->
     sources = {p.source.slug: p.source_id for p in passages}
     bad_link = "hl" in request.GET and (span is None or source_slug not in sources)
     parts = layout(passages, span, sources.get(source_slug))
+    progress = selectors.reading_progress_of(course, request.user).get(reading.pk)
     return render(
         request,
         "courseware/reading_detail.html",
-        {"course": course, "reading": reading, "parts": parts, "bad_link": bad_link},
+        {
+            "course": course,
+            "reading": reading,
+            "parts": parts,
+            "bad_link": bad_link,
+            "progress": progress,
+        },
     )
 
 
@@ -85,12 +108,221 @@ def cite(
     return redirect(f"{url}?hl={source.slug}:{start}-{end}#hl")
 
 
-@require_GET
+EVIDENCE_ROWS = 2
+
+
+def _evidence_rows(request: HttpRequest) -> list[Evidence]:
+    """The evidence rows as posted (kept as typed, so a refused post loses nothing)."""
+    sources = request.POST.getlist("evidence_source")[:MAX_EVIDENCE]
+    quotes = request.POST.getlist("evidence_quote")[:MAX_EVIDENCE]
+    rows = [Evidence(source=s, quote=q[:2000]) for s, q in zip(sources, quotes, strict=False)]
+    return rows + [Evidence("", "")] * max(0, EVIDENCE_ROWS - len(rows))
+
+
+def _prompt_page(
+    request: HttpRequest,
+    course: Course,
+    prompt: Prompt,
+    *,
+    body: str = "",
+    evidence: list[Evidence] | None = None,
+    errors: dict[str, list[str]] | None = None,
+    query: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    teacher = selectors.is_teacher(request.user, course)
+    return render(
+        request,
+        "courseware/prompt_detail.html",
+        {
+            "course": course,
+            "prompt": prompt,
+            "thread": selectors.thread_for(course, prompt, request.user, teacher=teacher),
+            "is_teacher": teacher,
+            "sources": selectors.sources_of(course),
+            "body": body,
+            "evidence": evidence or [Evidence("", "")] * EVIDENCE_ROWS,
+            "errors": errors or {},
+            "query": query,
+            "results": selectors.passages_matching(course, query) if query else [],
+            "max_length": MAX_POST_LENGTH,
+            "now": timezone.now(),
+            "edit_window": EDIT_WINDOW,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def prompt_detail(request: HttpRequest, course_slug: str, prompt_slug: str) -> HttpResponse:
+    """The prompt, its thread, and the response form with its evidence picker.
+
+    The picker works with JavaScript off: "Search" and "Use this passage" re-render the page with
+    everything typed so far kept; with htmx the search results come as a fragment and a chosen
+    passage fills the form in place.
+    """
     course = selectors.course_for(request.user, course_slug)
     prompt = selectors.prompt_for(course, prompt_slug)
-    return render(request, "courseware/prompt_detail.html", {"course": course, "prompt": prompt})
+    if request.method == "GET":
+        return _prompt_page(request, course, prompt, query=request.GET.get("q", "")[:200])
+    body, evidence = request.POST.get("body", ""), _evidence_rows(request)
+    query = request.POST.get("q", "")[:200]
+    if request.POST.get("use"):
+        passage = next(
+            (
+                p
+                for p in selectors.passages_matching(course, query, limit=50)
+                if str(p.pk) == request.POST["use"]
+            ),
+            None,
+        )
+        empty = next((i for i, row in enumerate(evidence) if not row.quote.strip()), None)
+        if passage is not None:
+            row = Evidence(passage.source.slug, passage.text)
+            evidence = (
+                [*evidence, row]
+                if empty is None
+                else [*evidence[:empty], row, *evidence[empty + 1 :]]
+            )
+        return _prompt_page(request, course, prompt, body=body, evidence=evidence, query=query)
+    if request.POST.get("action") == "search":
+        return _prompt_page(request, course, prompt, body=body, evidence=evidence, query=query)
+    try:
+        post = post_response(
+            prompt=prompt, course=course, author=request.user, body=body, evidence=evidence
+        )
+    except ValidationError as error:
+        return _prompt_page(
+            request,
+            course,
+            prompt,
+            body=body,
+            evidence=evidence,
+            errors=error.message_dict,
+            query=query,
+            status=400,
+        )
+    messages.success(request, "Your response is posted.")
+    return redirect(reverse("prompt_detail", args=[course.slug, prompt.slug]) + f"#post-{post.pk}")
+
+
+@require_GET
+@login_required
+def evidence_search(request: HttpRequest, course_slug: str, prompt_slug: str) -> HttpResponse:
+    """The picker's results, as the fragment htmx swaps in (or as the whole page without it)."""
+    course = selectors.course_for(request.user, course_slug)
+    prompt = selectors.prompt_for(course, prompt_slug)
+    query = request.GET.get("q", "")[:200]
+    if not request.htmx:
+        return _prompt_page(request, course, prompt, query=query)
+    results = selectors.passages_matching(course, query)
+    return render(
+        request, "courseware/prompt_detail.html#results", {"results": results, "query": query}
+    )
+
+
+@require_POST
+@login_required
+def post_reply(
+    request: HttpRequest, course_slug: str, prompt_slug: str, post_id: int
+) -> HttpResponse:
+    course = selectors.course_for(request.user, course_slug)
+    prompt = selectors.prompt_for(course, prompt_slug)
+    teacher = selectors.is_teacher(request.user, course)
+    parent = selectors.post_for(course, prompt, request.user, post_id, teacher=teacher)
+    if parent.parent_id is not None:
+        parent = selectors.post_for(course, prompt, request.user, parent.parent_id, teacher=teacher)
+    try:
+        reply = post_response(
+            prompt=prompt,
+            course=course,
+            author=request.user,
+            body=request.POST.get("body", ""),
+            evidence=[],
+            parent=parent,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(
+            reverse("prompt_detail", args=[course.slug, prompt.slug]) + f"#post-{parent.pk}"
+        )
+    return redirect(reverse("prompt_detail", args=[course.slug, prompt.slug]) + f"#post-{reply.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def post_edit(
+    request: HttpRequest, course_slug: str, prompt_slug: str, post_id: int
+) -> HttpResponse:
+    course = selectors.course_for(request.user, course_slug)
+    prompt = selectors.prompt_for(course, prompt_slug)
+    post = selectors.post_for(course, prompt, request.user, post_id, teacher=False)
+    if post.author_id != request.user.pk:
+        raise Http404("No such post of yours.")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        body, evidence = request.POST.get("body", ""), _evidence_rows(request)
+        try:
+            edit_post(post=post, author=request.user, body=body, evidence=evidence)
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect(
+                reverse("prompt_detail", args=[course.slug, prompt.slug]) + f"#post-{post.pk}"
+            )
+    else:
+        body = post.body
+        evidence = [Evidence(e.source.slug, e.exact) for e in post.evidence.all()]
+        evidence += [Evidence("", "")] * max(0, EVIDENCE_ROWS - len(evidence))
+    return render(
+        request,
+        "courseware/post_edit.html",
+        {
+            "course": course,
+            "prompt": prompt,
+            "post": post,
+            "body": body,
+            "evidence": evidence,
+            "errors": errors,
+            "sources": selectors.sources_of(course),
+            "max_length": MAX_POST_LENGTH,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def post_moderate(
+    request: HttpRequest, course_slug: str, prompt_slug: str, post_id: int
+) -> HttpResponse:
+    """A teacher features, hides, scores and comments on a response."""
+    course = selectors.course_for(request.user, course_slug)
+    if not selectors.is_teacher(request.user, course):
+        raise Http404("No such page.")
+    prompt = selectors.prompt_for(course, prompt_slug)
+    post = selectors.post_for(course, prompt, request.user, post_id, teacher=True)
+    raw = request.POST.get("score", "").strip()
+    try:
+        review_post(
+            post=post,
+            teacher=request.user,
+            is_featured=request.POST.get("is_featured") == "on",
+            is_hidden=request.POST.get("is_hidden") == "on",
+            score=Decimal(raw) if raw else None,
+            comment=request.POST.get("comment", "")[:5000],
+        )
+    except (InvalidOperation, ValidationError):
+        messages.error(
+            request,
+            f"The score must be a number from 0 to {prompt.points.normalize():f}; "
+            "nothing was changed.",
+        )
+    else:
+        messages.success(request, "Saved.")
+    return redirect(reverse("prompt_detail", args=[course.slug, prompt.slug]) + f"#post-{post.pk}")
 
 
 @require_GET
@@ -103,3 +335,26 @@ def timeline(request: HttpRequest, course_slug: str) -> HttpResponse:
         "courseware/timeline.html",
         {"course": course, "groups": group_by_period(periods, events)},
     )
+
+
+@require_POST
+@login_required
+def reading_progress(request: HttpRequest, course_slug: str, reading_slug: str) -> HttpResponse:
+    """Mark a reading as read (button, or reaching its end) and/or add time spent on it."""
+    course = selectors.course_for(request.user, course_slug)
+    reading = selectors.reading_for(course, reading_slug)
+    seconds = request.POST.get("seconds", "0")
+    progress = record_reading(
+        course=course,
+        reading=reading,
+        student=request.user,
+        seconds=int(seconds) if seconds.isdigit() else 0,
+        finished=request.POST.get("finished") == "1",
+    )
+    if request.htmx:
+        return render(
+            request,
+            "courseware/reading_detail.html#progress",
+            {"course": course, "reading": reading, "progress": progress},
+        )
+    return redirect(reverse("reading_detail", args=[course.slug, reading.slug]) + "#progress")

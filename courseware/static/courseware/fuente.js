@@ -16,6 +16,21 @@ document.addEventListener("DOMContentLoaded", () => {
     mark.focus({ preventScroll: false });
   }
 
+  // The evidence picker: "Use this passage" fills the first empty evidence row in place
+  // (without JavaScript the button submits the form, and the server does the same).
+  document.body.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-use-text]");
+    if (!button) return;
+    const rows = [...document.querySelectorAll(".evidence-row")];
+    const row = rows.find((r) => !r.querySelector("textarea").value.trim()) || rows[rows.length - 1];
+    if (!row) return;
+    event.preventDefault();
+    row.querySelector("select").value = button.dataset.useSource;
+    const quote = row.querySelector("textarea");
+    quote.value = button.dataset.useText;
+    quote.focus();
+  });
+
   // A timed attempt's countdown. The server enforces the deadline; this only shows it, and
   // reloads once the grace period is over so the student sees the submitted attempt.
   const countdown = document.querySelector(".countdown[data-deadline]");
