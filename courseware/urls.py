@@ -6,7 +6,6 @@ from courseware import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("courses/<slug:course_slug>/", views.course_detail, name="course_detail"),
     path(
         "courses/<slug:course_slug>/readings/<slug:reading_slug>/",
         views.reading_detail,

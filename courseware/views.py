@@ -36,22 +36,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
-    course = selectors.course_for(request.user, course_slug)
-    return render(
-        request,
-        "courseware/course_detail.html",
-        {
-            "course": course,
-            "readings": selectors.readings_of(course),
-            "sources": selectors.sources_of(course),
-            "prompts": selectors.prompts_of(course),
-        },
-    )
-
-
-@require_GET
-@login_required
 def reading_detail(request: HttpRequest, course_slug: str, reading_slug: str) -> HttpResponse:
     course = selectors.course_for(request.user, course_slug)
     reading = selectors.reading_for(course, reading_slug)

@@ -125,6 +125,14 @@ class Quiz(models.Model):
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
     is_published = models.BooleanField(default=True)
+    practice_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="practice_quizzes",
+        help_text="An ungraded practice quiz made for this student from questions they missed.",
+    )
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0 means unlimited.")
@@ -172,6 +180,8 @@ class Quiz(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
+        if self.practice_for_id is not None:  # a practice quiz lives on its student's progress page
+            return reverse("progress", args=[self.course.slug])
         return reverse("quiz_detail", args=[self.course.slug, self.slug])
 
     def is_open_at(self, when: timezone.datetime) -> bool:

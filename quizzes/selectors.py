@@ -6,16 +6,20 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from courseware.models import Course
 from quizzes.models import Attempt, QuestionCitation, Quiz, Response
+from quizzes.progress import Answered, Cited
 from quizzes.scores import kept_score
 
 
 def quizzes_of(course: Course) -> QuerySet[Quiz]:
-    return course.quizzes.filter(is_published=True).select_related("reading")
+    """The course's graded quizzes (not students' practice quizzes)."""
+    return course.quizzes.filter(is_published=True, practice_for__isnull=True).select_related(
+        "reading"
+    )
 
 
 def quiz_for(course: Course, slug: str) -> Quiz:
@@ -63,3 +67,35 @@ def quiz_standing(quiz: Quiz, attempts: list[Attempt]) -> dict[str, Any]:
         ),
         "max_points": submitted[-1].max_points if submitted else None,
     }
+
+
+def answers_of(course: Course, student: AbstractBaseUser) -> list[Answered]:
+    """Every graded response of the student in the course, as the progress cores take them.
+    A fixed number of queries, however many quizzes and questions."""
+    responses = (
+        Response.objects.filter(
+            attempt__quiz__course=course, attempt__student=student, points__isnull=False
+        )
+        .filter(Q(attempt__state=Attempt.State.SUBMITTED) | Q(is_checked=True))
+        .select_related("version__question", "attempt__quiz")
+        .prefetch_related(
+            "version__question__objectives",
+            Prefetch(
+                "version__citations", queryset=QuestionCitation.objects.select_related("source")
+            ),
+        )
+    )
+    return [
+        Answered(
+            question=r.version.question.key,
+            objectives=tuple(o.code for o in r.version.question.objectives.all()),
+            points=r.points,
+            max_points=r.max_points,
+            answered_at=r.attempt.submitted_at or r.saved_at or r.attempt.started_at,
+            citations=tuple(
+                Cited(c.source.slug, c.start, c.end, c.exact) for c in r.version.citations.all()
+            ),
+            practice=r.attempt.quiz.practice_for_id is not None,
+        )
+        for r in responses
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -498,3 +499,29 @@ def generate_drafts(
             )
             created.append(question)
     return created
+
+
+@transaction.atomic
+def start_practice(*, course: Course, student: AbstractBaseUser, keys: list[str]) -> Attempt:
+    """An ungraded practice quiz of the given questions (the ones the student missed), started.
+
+    Raises QuizUnavailable when none of them can be practised.
+    """
+    by_key = {
+        q.key: q for q in Question.objects.filter(key__in=keys, status=Question.Status.PUBLISHED)
+    }
+    questions = [by_key[key] for key in keys if key in by_key]
+    if not questions:
+        raise QuizUnavailable("Nothing to practise: you have no missed questions right now.")
+    quiz = Quiz.objects.create(
+        course=course,
+        practice_for=student,
+        slug=f"practice-{student.pk}-{uuid.uuid4().hex[:10]}",
+        title="Practice: the questions you missed",
+        description="Not graded: practise as often as you like.",
+    )
+    QuizQuestion.objects.bulk_create(
+        QuizQuestion(quiz=quiz, question=question, position=i)
+        for i, question in enumerate(questions)
+    )
+    return start_attempt(quiz=quiz, student=student)

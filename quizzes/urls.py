@@ -5,6 +5,16 @@ from django.urls import path
 from quizzes import views
 
 urlpatterns = [
+    path("courses/<slug:course_slug>/", views.course_home, name="course_detail"),
+    path("courses/<slug:course_slug>/progress/", views.progress, name="progress"),
+    path(
+        "courses/<slug:course_slug>/progress/<int:user_id>/",
+        views.progress,
+        name="student_progress",
+    ),
+    path(
+        "courses/<slug:course_slug>/progress/practice/", views.practice_start, name="practice_start"
+    ),
     path("courses/<slug:course_slug>/quizzes/", views.quiz_list, name="quiz_list"),
     path(
         "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/",

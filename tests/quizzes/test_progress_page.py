@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from courseware.models import Enrollment, Reading
+from courseware.services import record_reading
+from quizzes.models import Attempt, Quiz
+from quizzes.services import record_answer, start_attempt, submit_attempt
+from tests.factories import EnrollmentFactory, UserFactory, make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+def take(student, quiz, answers: dict[int, str]) -> Attempt:
+    attempt = start_attempt(quiz=quiz, student=student)
+    for position, answer in answers.items():
+        record_answer(
+            student=student,
+            attempt_id=attempt.pk,
+            position=position,
+            form={"answer": [answer]},
+            sequence=0,
+            is_flagged=False,
+        )
+    return submit_attempt(attempt=attempt)
+
+
+@pytest.fixture
+def quiz(course):
+    return make_quiz(course, [make_question(f"prog-q{i}") for i in range(2)], slug="prog-quiz")
+
+
+def test_the_progress_page_shows_mastery_review_next_and_the_practice_offer(
+    client, course, student, quiz
+):
+    for question in quiz.questions.all():
+        question.objectives.add(course.readings.first().objectives.first())
+    take(student, quiz, {0: "b", 1: "a"})  # one right, one wrong
+    client.force_login(student)
+    html = client.get(reverse("progress", args=[course.slug])).content.decode()
+    assert "50% of 2 points on 2 questions" in html
+    assert "<svg" in html and 'role="img"' in html
+    assert "Review next" in html and "only through two military-run stores" in html
+    assert "Practise these 1 question (not graded)" in html
+
+
+def test_practice_is_ungraded_and_kept_out_of_the_quiz_list(client, course, student, quiz):
+    take(student, quiz, {0: "a", 1: "a"})
+    client.force_login(student)
+    response = client.post(reverse("practice_start", args=[course.slug]))
+    attempt = Attempt.objects.get(pk=response.url.strip("/").split("/")[-1])
+    assert attempt.quiz.practice_for == student and attempt.responses.count() == 2
+    listing = client.get(reverse("quiz_list", args=[course.slug])).content.decode()
+    assert "Practice" not in listing
+    client.post(reverse("attempt_submit", args=[attempt.pk]))
+    result = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
+    assert f'href="{reverse("progress", args=[course.slug])}"' in result
+
+
+def test_with_nothing_missed_there_is_nothing_to_practise(client, course, student):
+    client.force_login(student)
+    response = client.post(reverse("practice_start", args=[course.slug]), follow=True)
+    assert "Nothing to practise" in response.content.decode()
+    assert not Quiz.objects.filter(practice_for=student).exists()
+
+
+def test_students_see_only_their_own_progress_and_teachers_their_students(
+    client, course, student, teacher
+):
+    classmate = EnrollmentFactory(course=course, user=UserFactory(username="mate")).user
+    client.force_login(classmate)
+    assert (
+        client.get(reverse("student_progress", args=[course.slug, student.pk])).status_code == 404
+    )
+    client.force_login(teacher)
+    page = client.get(reverse("student_progress", args=[course.slug, student.pk]))
+    assert page.status_code == 200 and "Progress of" in page.content.decode()
+    other_teacher = UserFactory(username="elsewhere", is_staff=True)
+    EnrollmentFactory(user=other_teacher, role=Enrollment.Role.TEACHER)
+    client.force_login(other_teacher)
+    assert (
+        client.get(reverse("student_progress", args=[course.slug, student.pk])).status_code == 404
+    )
+
+
+def test_visitors_must_log_in(client, course):
+    assert client.get(reverse("progress", args=[course.slug])).url.startswith(reverse("login"))
+
+
+def test_the_progress_page_costs_the_same_however_many_quizzes_and_questions(
+    client, course, student
+):
+    client.force_login(student)
+    url = reverse("progress", args=[course.slug])
+    take(student, make_quiz(course, [make_question("few-0")], slug="few"), {0: "b"})
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for n in range(4):
+        questions = [make_question(f"many-{n}-{i}") for i in range(6)]
+        take(student, make_quiz(course, questions, slug=f"many-{n}"), {i: "a" for i in range(6)})
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large) == len(small), [q["sql"][:80] for q in large.captured_queries]
+
+
+def test_the_course_home_shows_progress_bars(client, course, student, quiz):
+    record_reading(
+        course=course,
+        reading=Reading.objects.get(slug="weapons-flow"),
+        student=student,
+        finished=True,
+    )
+    take(student, quiz, {0: "b"})
+    client.force_login(student)
+    html = client.get(reverse("course_detail", args=[course.slug])).content.decode()
+    readings, quizzes = (
+        course.readings.count(),
+        Quiz.objects.filter(course=course, practice_for__isnull=True).count(),
+    )
+    assert f"Readings read: 1 of {readings}" in html
+    assert f"Quizzes submitted: 1 of {quizzes}" in html
+    assert "Discussions joined: 0 of" in html
+    assert "<progress" in html
