@@ -15,8 +15,12 @@ from courseware.models import (
     Enrollment,
     Objective,
     Passage,
+    Perspective,
+    Post,
+    Prompt,
     Reading,
     ReadingPassage,
+    ReadingProgress,
     Source,
 )
 from courseware.services import import_source
@@ -204,3 +208,34 @@ class EnrollmentAdmin(admin.ModelAdmin):
     list_select_related = ["user", "course"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
     autocomplete_fields = ["user", "course"]
+
+
+class PerspectiveInline(admin.StackedInline):
+    model = Perspective
+    fields = ["position", "label", "summary"]
+    extra = 0
+
+
+@admin.register(Prompt)
+class PromptAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "is_hidden_until_posted", "points", "position"]
+    search_fields = ["title", "slug", "question"]
+    filter_horizontal = ["objectives"]
+    inlines = [PerspectiveInline]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["prompt", "author", "course", "created_at", "is_featured", "is_hidden", "score"]
+    list_filter = ["course", "prompt", "is_featured", "is_hidden"]
+    list_select_related = ["prompt", "author", "course"]
+    search_fields = ["body", "author__username", "author__last_name"]
+    readonly_fields = ["prompt", "course", "author", "parent", "body", "created_at", "edited_at"]
+
+
+@admin.register(ReadingProgress)
+class ReadingProgressAdmin(admin.ModelAdmin):
+    list_display = ["student", "reading", "course", "is_read", "seconds_spent", "updated_at"]
+    list_filter = ["course", "is_read", "reading"]
+    list_select_related = ["student", "reading", "course"]
+    search_fields = ["student__username", "student__last_name"]
