@@ -153,6 +153,8 @@ def test_the_admin_import_form_explains_bad_input_and_keeps_it(admin_client, ext
     assert 'value="Pasted"' in html  # what the teacher typed is still there
 
 
-@pytest.mark.parametrize("name", ["prompt", "post", "readingprogress", "source", "reading", "course"])
+@pytest.mark.parametrize(
+    "name", ["prompt", "post", "readingprogress", "source", "reading", "course"]
+)
 def test_the_courseware_admin_pages_open(admin_client, name):
     assert admin_client.get(reverse(f"admin:courseware_{name}_changelist")).status_code == 200

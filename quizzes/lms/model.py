@@ -1,0 +1,90 @@
+"""Plain input data for the grade-export writers, and the small rules every writer shares.
+
+Nothing here knows about Django: a caller turns its rows into these frozen dataclasses (or a
+generator of them) and hands a `Gradebook` to a writer. `Gradebook.rows` may be a one-shot
+generator; every writer walks it exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Column:
+    """One graded item: a quiz (or a discussion prompt)."""
+
+    key: str  # stable id, e.g. "quiz:weapons-flow" or "prompt:insurgency-frame"
+    title: str
+    points_possible: Decimal
+    canvas_assignment_id: str = ""  # the Canvas assignment id when known, else ""
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class Student:
+    name: str  # "Last, First" as the LMS shows it, or a display name
+    username: str
+    email: str
+    sis_user_id: str = ""
+    sis_login_id: str = ""
+    canvas_user_id: str = ""
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class Grade:
+    score: Decimal | None  # None = no score: written as a blank cell, never as 0
+    feedback: str = ""
+
+
+NO_GRADE = Grade(score=None)
+
+
+@dataclass(frozen=True)
+class Gradebook:
+    course_title: str
+    course_id: str  # a stable course identifier (slug), used for OneRoster sourcedIds
+    columns: tuple[Column, ...]
+    # Each student with their grades by column key; a key may be missing (= no grade).
+    rows: Iterable[tuple[Student, Mapping[str, Grade]]]
+
+
+def grade_for(grades: Mapping[str, Grade], column: Column) -> Grade:
+    return grades.get(column.key, NO_GRADE)
+
+
+def format_number(value: Decimal | None) -> str:
+    """A score or point value as LMSs read it: plain digits, no exponent, no trailing zeros.
+
+    Decimal("8.50") -> "8.5", Decimal("10.00") -> "10", Decimal("1E+1") -> "10", None -> "".
+    """
+    if value is None:
+        return ""
+    if not value.is_finite():
+        raise ValueError(f"Not a finite number: {value!r}")
+    if value == 0:
+        return "0"  # also turns -0 into 0
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_formula(text: str) -> str:
+    """Prefix "'" to free text that a spreadsheet would run as a formula.
+
+    Applied to people-supplied display text (student names, section names) only. Identifiers
+    that an LMS matches on (usernames, emails, SIS and Canvas ids) and column titles are never
+    altered, since changing them would break the import's matching.
+    """
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
