@@ -182,7 +182,7 @@ def post_for(
 
 def passages_matching(course: Course, query: str, limit: int = 8) -> list[Passage]:
     """Passages of the course's sources containing every word of the query (case-insensitive)."""
-    words = query.split()[:8]
+    words = query.replace("\x00", "").split()[:8]
     if not words or len(query) > 200:
         return []
     passages = Passage.objects.filter(source__in=sources_of(course)).exclude(

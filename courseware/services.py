@@ -415,6 +415,11 @@ MAX_EVIDENCE = 5
 MAX_SECONDS_PER_PING = 60
 
 
+def without_nul(text: str) -> str:
+    """PostgreSQL cannot store NUL characters, and no person types one: drop them."""
+    return text.replace("\x00", "")
+
+
 @dataclass(frozen=True)
 class Evidence:
     """A quote a student attaches to a post: which source, and the words."""
@@ -451,7 +456,7 @@ def _check_post(
     body: str, evidence: list[Evidence], course: Course, *, needs_evidence: bool
 ) -> tuple[str, list[dict[str, Any]]]:
     errors: dict[str, list[str]] = {}
-    body = body.strip()
+    body = without_nul(body).strip()
     if not body:
         errors["body"] = ["Write your response before posting."]
     elif len(body) > MAX_POST_LENGTH:
@@ -533,8 +538,9 @@ def review_post(
             {"score": [f"Give a score from 0 to {post.prompt.points.normalize():f}."]}
         )
     post.is_featured, post.is_hidden = is_featured, is_hidden
-    if (score, comment.strip()) != (post.score, post.teacher_comment):
-        post.score, post.teacher_comment = score, comment.strip()
+    comment = without_nul(comment).strip()
+    if (score, comment) != (post.score, post.teacher_comment):
+        post.score, post.teacher_comment = score, comment
         post.scored_by, post.scored_at = teacher, now or timezone.now()
     post.save(
         update_fields=[

@@ -19,7 +19,7 @@ from django.utils import timezone
 from courseware.ingest import Block, QuoteError
 from courseware.models import Course, Enrollment, Objective, Reading, Source
 from courseware.pack import CitationSpec, PackError, load_pack
-from courseware.services import BuildSummary, build_course, quote_fields
+from courseware.services import BuildSummary, build_course, quote_fields, without_nul
 from quizzes.generator import SourceText, build_pool, generate, select, source_label
 from quizzes.grading import grade, parse_answer, shuffled
 from quizzes.models import (
@@ -427,7 +427,7 @@ def submit_if_overdue(attempt: Attempt, now: datetime | None = None) -> Attempt:
 
 
 def report_problem(*, response: Response, student: AbstractBaseUser, text: str) -> QuestionReport:
-    text = text.strip()
+    text = without_nul(text).strip()
     if not text:
         raise ValidationError("Describe the problem in a few words.")
     if len(text) > 2000:

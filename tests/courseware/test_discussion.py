@@ -340,3 +340,12 @@ def test_reading_progress_is_for_course_members_only(client, course, other_stude
         == 404
     )
     assert not ReadingProgress.objects.exists()
+
+
+def test_nul_characters_in_a_post_or_a_search_are_dropped_not_a_server_error(
+    client, course, student, prompt
+):
+    client.force_login(student)
+    assert client.get(url(course, prompt), {"q": "insurgent\x00 groups"}).status_code == 200
+    respond(client, course, prompt, body="nul\x00 inside")
+    assert Post.objects.get(author=student).body == "nul inside"

@@ -269,3 +269,10 @@ def test_the_course_pack_quizzes_can_be_taken_on_every_reading_with_questions(
         result = client.get(reverse("attempt_result", args=[attempt.pk]))
         assert result.status_code == 200, quiz.slug
         assert "open at these words" in result.content.decode()
+
+
+def test_a_report_with_nul_characters_is_stored_without_them(client, student, quiz):
+    client.force_login(student)
+    attempt = start(client, quiz)
+    client.post(reverse("question_report", args=[attempt.pk, 0]), {"text": "bad\x00 choice"})
+    assert QuestionReport.objects.get().text == "bad choice"
