@@ -34,8 +34,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# Only a debug server may fall back to a fixed key; production must set its own.
-SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-change-me" if DEBUG else None)
+# Only a debug server may fall back to a fixed key. Without DEBUG an unset key stays empty:
+# commands that need no key (migrate, build_course) still run, while anything that signs
+# (sessions, CSRF) refuses with "The SECRET_KEY setting must not be empty", and
+# `check --deploy` fails. Production must set its own.
+SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-change-me" if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
