@@ -348,6 +348,10 @@ class Enrollment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.STUDENT)
+    section = models.CharField(max_length=100, blank=True)
+    sis_user_id = models.CharField("SIS user ID", max_length=100, blank=True)
+    sis_login_id = models.CharField("SIS login ID", max_length=100, blank=True)
+    canvas_user_id = models.CharField("Canvas user ID", max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -135,6 +135,11 @@ class Quiz(models.Model):
     )
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
+    canvas_assignment_id = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The Canvas assignment this quiz's grades go to, if known.",
+    )
     attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0 means unlimited.")
     time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     grading_method = models.CharField(

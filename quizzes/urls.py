@@ -7,6 +7,12 @@ from quizzes import views
 urlpatterns = [
     path("courses/<slug:course_slug>/", views.course_home, name="course_detail"),
     path("courses/<slug:course_slug>/progress/", views.progress, name="progress"),
+    path("courses/<slug:course_slug>/gradebook/", views.gradebook, name="gradebook"),
+    path(
+        "courses/<slug:course_slug>/gradebook/export/<slug:fmt>/",
+        views.gradebook_export,
+        name="gradebook_export",
+    ),
     path(
         "courses/<slug:course_slug>/progress/<int:user_id>/",
         views.progress,

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import io
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,11 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from courseware import selectors as cw_selectors
-from courseware.models import Objective, Post
+from courseware.models import Course, Objective, Post
 from courseware.selectors import course_for
 from quizzes import selectors
 from quizzes.display import QuestionView, question_view
+from quizzes.gradebook import FORMATS, export_grades, gradebook_of, total
 from quizzes.grading import AnswerError
+from quizzes.lms.model import grade_for
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.progress import Bar, Mastery, bar_chart_svg, mastery, practice_questions, review_next
 from quizzes.review import can_see
@@ -344,6 +349,7 @@ def course_home(request: HttpRequest, course_slug: str) -> HttpResponse:
             "readings": readings,
             "prompts": prompts,
             "sources": cw_selectors.sources_of(course),
+            "is_teacher": cw_selectors.is_teacher(request.user, course),
             "bars": [
                 ("Readings read", read, len(readings)),
                 ("Quizzes submitted", len(attempted), len(quizzes)),
@@ -423,3 +429,61 @@ def practice_start(request: HttpRequest, course_slug: str) -> HttpResponse:
         messages.info(request, str(error))
         return redirect("progress", course.slug)
     return redirect(attempt)
+
+
+def _teacher_course(request: HttpRequest, course_slug: str) -> Course:
+    """The course, if the user teaches it; 404 for anyone else (students included)."""
+    course = course_for(request.user, course_slug)
+    if not cw_selectors.is_teacher(request.user, course):
+        raise Http404("No such page.")
+    return course
+
+
+@require_GET
+@login_required
+def gradebook(request: HttpRequest, course_slug: str) -> HttpResponse:
+    """Students × quizzes and discussions: kept grades, totals; filter by name, sort by column."""
+    course = _teacher_course(request, course_slug)
+    book = gradebook_of(course)
+    query = request.GET.get("q", "").strip().lower()[:100]
+    rows = [
+        (student, [grade_for(grades, c) for c in book.columns], total(book, grades))
+        for student, grades in book.rows
+        if not query or query in f"{student.name} {student.username} {student.email}".lower()
+    ]
+    sort = request.GET.get("sort", "name")
+    if sort == "total":
+        rows.sort(key=lambda row: (row[2] is None, -(row[2] or 0), row[0].name))
+    else:
+        rows.sort(key=lambda row: row[0].name.casefold())
+    return render(
+        request,
+        "quizzes/gradebook.html",
+        {
+            "course": course,
+            "columns": book.columns,
+            "rows": rows,
+            "query": query,
+            "sort": sort,
+            "formats": FORMATS,
+        },
+    )
+
+
+@require_GET
+@login_required
+def gradebook_export(request: HttpRequest, course_slug: str, fmt: str) -> HttpResponse:
+    course = _teacher_course(request, course_slug)
+    if fmt not in FORMATS:
+        raise Http404("No such format.")
+    content_type, extension = FORMATS[fmt]
+    buffer: Any = io.BytesIO() if extension == "zip" else io.StringIO(newline="")
+    export_grades(course=course, fmt=fmt, out=buffer)
+    data = buffer.getvalue()
+    response = HttpResponse(
+        data if isinstance(data, bytes) else data.encode("utf-8"), content_type=content_type
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{course.slug}-grades-{fmt}.{extension}"'
+    )
+    return response
