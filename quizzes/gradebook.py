@@ -3,7 +3,6 @@ numbers in an export are the numbers on the gradebook page)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -142,10 +141,3 @@ def export_grades(*, course: Course, fmt: str, out: IO[Any], now: datetime | Non
         oneroster.write_zip(gradebook, out, now or timezone.now())
     else:
         raise ValueError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
-
-
-def fill_canvas_export(*, course: Course, canvas_csv: str) -> tuple[str, canvas.FillReport]:
-    """Fuente's scores written into a gradebook CSV exported from Canvas, all else untouched."""
-    out = io.StringIO(newline="")
-    report = canvas.fill_export(io.StringIO(canvas_csv, newline=""), gradebook_of(course), out)
-    return out.getvalue(), report

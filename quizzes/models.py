@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courseware.models import Course, Objective, Quote, Reading
+from quizzes.review import can_see
 
 
 class Question(models.Model):
@@ -189,13 +191,23 @@ class Quiz(models.Model):
             return reverse("progress", args=[self.course.slug])
         return reverse("quiz_detail", args=[self.course.slug, self.slug])
 
-    def is_open_at(self, when: timezone.datetime) -> bool:
+    def is_open_at(self, when: datetime) -> bool:
         return (self.opens_at is None or when >= self.opens_at) and (
             self.closes_at is None or when < self.closes_at
         )
 
-    def is_closed_at(self, when: timezone.datetime) -> bool:
+    def is_closed_at(self, when: datetime) -> bool:
         return self.closes_at is not None and when >= self.closes_at
+
+    @property
+    def are_points_visible(self) -> bool:
+        """Whether students now see the points of their submitted attempts."""
+        return can_see(
+            self.review_points,
+            checked=False,
+            submitted=True,
+            closed=self.is_closed_at(timezone.now()),
+        )
 
     @property
     def has_immediate_review(self) -> bool:

@@ -25,7 +25,6 @@ from quizzes.grading import AnswerError
 from quizzes.lms.model import grade_for
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.progress import Bar, Mastery, bar_chart_svg, mastery, practice_questions, review_next
-from quizzes.review import can_see
 from quizzes.services import (
     AttemptClosed,
     QuizUnavailable,
@@ -44,12 +43,6 @@ MAX_FORM_FIELDS = 60
 MAX_BODY = 20_000
 
 
-def _points_visible(quiz: Quiz) -> bool:
-    return can_see(
-        quiz.review_points, checked=False, submitted=True, closed=quiz.is_closed_at(timezone.now())
-    )
-
-
 @require_GET
 @login_required
 def quiz_list(request: HttpRequest, course_slug: str) -> HttpResponse:
@@ -58,8 +51,6 @@ def quiz_list(request: HttpRequest, course_slug: str) -> HttpResponse:
     standings = [
         selectors.quiz_standing(q, attempts.get(q.pk, [])) for q in selectors.quizzes_of(course)
     ]
-    for standing in standings:
-        standing["points_visible"] = _points_visible(standing["quiz"])
     return render(request, "quizzes/quiz_list.html", {"course": course, "standings": standings})
 
 
@@ -77,7 +68,7 @@ def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpR
             "course": course,
             "quiz": quiz,
             "standing": standing,
-            "points_visible": _points_visible(quiz),
+            "points_visible": quiz.are_points_visible,
             "question_count": quiz.slots.filter(question__status="published").count(),
             "is_open": quiz.is_published and quiz.is_open_at(timezone.now()),
         },
@@ -293,7 +284,7 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": quiz,
             "course": quiz.course,
             "views": views,
-            "points_visible": _points_visible(quiz),
+            "points_visible": quiz.are_points_visible,
             "review_passages": list(review_passages.values()),
         },
     )
@@ -393,8 +384,6 @@ def progress(request: HttpRequest, course_slug: str, user_id: int | None = None)
     standings = [
         selectors.quiz_standing(q, attempts.get(q.pk, [])) for q in selectors.quizzes_of(course)
     ]
-    for standing in standings:
-        standing["points_visible"] = _points_visible(standing["quiz"])
     reading_progress = cw_selectors.reading_progress_of(course, student)
     return render(
         request,
