@@ -30,6 +30,7 @@ class Question(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
         RETIRED = "retired", "Retired"
+        REJECTED = "rejected", "Rejected"
 
     class Origin(models.TextChoices):
         PACK = "pack", "Course pack"
@@ -51,6 +52,26 @@ class Question(models.Model):
         default=list,
         blank=True,
         help_text='Labels for finding questions, e.g. "disagreement", "as-of-date", "timeline".',
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The teacher who wrote it (none for pack and generated questions).",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For generated drafts: the teacher who accepted or rejected it.",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(
+        blank=True, help_text="Why a generated draft was rejected, to improve its rule."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -347,3 +368,57 @@ class QuestionReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report on {self.question.key} by {self.student}"
+
+
+class GradeOverride(models.Model):
+    """A teacher's grade for a student on a quiz, in place of the kept attempt score.
+
+    The newest row for a (quiz, student) is in force; older rows are the history. A row with
+    no points removes the override (the attempts count again)."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="overrides")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grade_overrides"
+    )
+    points = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    reason = models.TextField(max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["quiz_id", "student_id", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(points__isnull=True) | Q(points__gte=0),
+                name="grade_override_points_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} — {self.student}: {self.points}"
+
+
+class Regrade(models.Model):
+    """One response graded again after its question was fixed: what it was, what it became,
+    who did it and why. The attempt's total changes with it; nothing else about it does."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="regrades")
+    from_version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    to_version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    old_points = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    new_points = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    old_outcome = models.CharField(max_length=20, blank=True)
+    new_outcome = models.CharField(max_length=20, blank=True)
+    reason = models.TextField(max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["response_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.response}: {self.old_points} → {self.new_points}"
