@@ -28,6 +28,11 @@ urlpatterns = [
         name="quiz_detail",
     ),
     path(
+        "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/analysis/",
+        views.item_analysis,
+        name="item_analysis",
+    ),
+    path(
         "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/start/",
         views.attempt_start,
         name="attempt_start",

@@ -19,6 +19,7 @@ from courseware import selectors as cw_selectors
 from courseware.models import Course, Objective, Post
 from courseware.selectors import course_for
 from quizzes import selectors
+from quizzes.analysis import FIRST, WHICH_ATTEMPTS, analysis_of
 from quizzes.display import QuestionView, question_view
 from quizzes.gradebook import FORMATS, export_grades, gradebook_of, total
 from quizzes.grading import AnswerError
@@ -476,3 +477,28 @@ def gradebook_export(request: HttpRequest, course_slug: str, fmt: str) -> HttpRe
         f'attachment; filename="{course.slug}-grades-{fmt}.{extension}"'
     )
     return response
+
+
+@require_GET
+@login_required
+def item_analysis(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
+    """A quiz's item analysis (Moodle's statistics), rolled up by cited passage and objective."""
+    course = _teacher_course(request, course_slug)
+    quiz = selectors.quiz_for(course, quiz_slug)
+    which = request.GET.get("attempts", FIRST)
+    if which not in WHICH_ATTEMPTS:
+        return HttpResponse(
+            f"Unknown choice of attempts {which[:40]!r}: use first, last or all.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return render(
+        request,
+        "quizzes/item_analysis.html",
+        {
+            "course": course,
+            "quiz": quiz,
+            "analysis": analysis_of(quiz, which=which),
+            "which_attempts": WHICH_ATTEMPTS,
+        },
+    )
