@@ -180,14 +180,12 @@ def post_for(
     return visible[post_id]
 
 
-def passages_matching(course: Course, query: str, limit: int = 8) -> list[Passage]:
-    """Passages of the course's sources containing every word of the query (case-insensitive)."""
+def passages_matching(sources: QuerySet[Source], query: str, limit: int = 8) -> list[Passage]:
+    """Passages of the sources containing every word of the query (case-insensitive)."""
     words = query.replace("\x00", "").split()[:8]
     if not words or len(query) > 200:
         return []
-    passages = Passage.objects.filter(source__in=sources_of(course)).exclude(
-        kind=Passage.Kind.HEADING
-    )
+    passages = Passage.objects.filter(source__in=sources).exclude(kind=Passage.Kind.HEADING)
     for word in words:
         passages = passages.filter(text__icontains=word)
     return list(passages.select_related("source").order_by("source__position", "position")[:limit])

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
@@ -48,6 +48,7 @@ from courseware.models import (
     TimelinePeriod,
     published_validator,
 )
+from courseware.roles import make_teacher
 from courseware.pack import (
     PROMPTS_FILE,
     READINGS_FILE,
@@ -384,10 +385,6 @@ def setup_demo(*, seeds_dir: Path | None = None) -> tuple[Course, list[tuple[Any
     Raises Course.DoesNotExist when the course has not been built yet.
     """
     course = Course.objects.get(slug=load_pack(seeds_dir or settings.SEEDS_DIR).course.slug)
-    teachers, _ = Group.objects.get_or_create(name="Teachers")
-    teachers.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["courseware", "quizzes"])
-    )
     users = []
     for username, first, last, role in DEMO_USERS:
         user, created = User.objects.get_or_create(
@@ -396,10 +393,9 @@ def setup_demo(*, seeds_dir: Path | None = None) -> tuple[Course, list[tuple[Any
         )
         if created:
             user.set_password(DEMO_PASSWORD)
-            user.is_staff = role == Enrollment.Role.TEACHER
-            user.save(update_fields=["password", "is_staff"])
-            if user.is_staff:
-                user.groups.add(teachers)
+            user.save(update_fields=["password"])
+            if role == Enrollment.Role.TEACHER:
+                make_teacher(user)
         Enrollment.objects.get_or_create(course=course, user=user, defaults={"role": role})
         users.append((user, role))
     return course, users

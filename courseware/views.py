@@ -128,7 +128,9 @@ def _prompt_page(
             "evidence": evidence or [Evidence("", "")] * EVIDENCE_ROWS,
             "errors": errors or {},
             "query": query,
-            "results": selectors.passages_matching(course, query) if query else [],
+            "results": selectors.passages_matching(selectors.sources_of(course), query)
+            if query
+            else [],
             "max_length": MAX_POST_LENGTH,
             "now": timezone.now(),
             "edit_window": EDIT_WINDOW,
@@ -156,7 +158,7 @@ def prompt_detail(request: HttpRequest, course_slug: str, prompt_slug: str) -> H
         passage = next(
             (
                 p
-                for p in selectors.passages_matching(course, query, limit=50)
+                for p in selectors.passages_matching(selectors.sources_of(course), query, limit=50)
                 if str(p.pk) == request.POST["use"]
             ),
             None,
@@ -200,7 +202,7 @@ def evidence_search(request: HttpRequest, course_slug: str, prompt_slug: str) ->
     query = request.GET.get("q", "")[:200]
     if not request.htmx:
         return _prompt_page(request, course, prompt, query=query)
-    results = selectors.passages_matching(course, query)
+    results = selectors.passages_matching(selectors.sources_of(course), query)
     return render(
         request, "courseware/prompt_detail.html#results", {"results": results, "query": query}
     )

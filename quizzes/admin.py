@@ -1,16 +1,59 @@
-"""The quizzes in the admin. Full authoring (forms per type, citation picker, review queue)
-comes with the Teachers issue; here teachers can see questions, quizzes, attempts and the
-problems students report."""
+"""The quizzes in the admin: questions written one form per type with their citations checked
+as the teacher types, previewed as a student sees them, moved through draft → published →
+retired; generated drafts reviewed in a queue; quizzes, attempts and reported problems. Every
+list is cut down to the courses the teacher teaches (courseware.roles)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
-from django.db.models import Count, Q
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
-from quizzes.models import Attempt, Question, QuestionReport, QuestionVersion, Quiz, QuizQuestion
+from courseware.ingest import QuoteError
+from courseware.models import Passage, Source
+from courseware.roles import CourseScoped, courses_taught
+from courseware.selectors import passages_matching
+from courseware.services import quote_fields, without_nul
+from quizzes.display import question_view
+from quizzes.forms import CITATION_ROWS, FORMS
+from quizzes.grading import AnswerError, correct_answer_text, grade, parse_answer
+from quizzes.models import (
+    Attempt,
+    Question,
+    QuestionCitation,
+    QuestionReport,
+    QuestionVersion,
+    Quiz,
+    QuizQuestion,
+    Response,
+)
+from quizzes.selectors import acceptance_by_rule
+from quizzes.services import (
+    accept_draft,
+    author_question,
+    duplicate_question,
+    reject_draft,
+    set_questions_status,
+)
+
+MODEL_FIELDS = ["key", "difficulty", "objectives", "tags", "status"]
+HISTORY_FIELDS = [
+    "origin",
+    "created_by",
+    "generator_rule",
+    "reviewed_by",
+    "reviewed_at",
+    "rejection_reason",
+    "created_at",
+    "updated_at",
+]
 
 
 class QuestionVersionInline(admin.StackedInline):
@@ -19,6 +62,7 @@ class QuestionVersionInline(admin.StackedInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+    verbose_name_plural = "Versions (answered versions are kept as they were)"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -30,19 +74,50 @@ class QuestionReportInline(admin.TabularInline):
     readonly_fields = ["created_at", "student", "version", "text"]
     extra = 0
     can_delete = False
+    verbose_name_plural = "Problems students reported"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
+class SourceFilter(admin.SimpleListFilter):
+    title = "cited source"
+    parameter_name = "source"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return [(s.slug, s.title) for s in Source.objects.only("slug", "title")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Question]) -> Any:
+        if not self.value():
+            return queryset
+        cited = QuestionCitation.objects.filter(source__slug=self.value())
+        return queryset.filter(pk__in=cited.values("version__question_id"))
+
+
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(CourseScoped):
+    course_field = "slots__quiz__course"
+    shared_if_unused = True
+    change_form_template = "admin/quizzes/question/change_form.html"
     list_display = ["key", "kind", "status", "origin", "difficulty", "open_reports"]
-    list_filter = ["status", "kind", "origin", "difficulty", "objectives"]
+    list_filter = [
+        "status",
+        "kind",
+        "origin",
+        "difficulty",
+        SourceFilter,
+        "objectives",
+        "generator_rule",
+    ]
     search_fields = ["key", "versions__stem"]
     filter_horizontal = ["objectives"]
-    readonly_fields = ["key", "kind", "origin", "created_at", "updated_at"]
     inlines = [QuestionReportInline, QuestionVersionInline]
+    actions = ["publish", "retire", "back_to_draft", "duplicate"]
+
+    # -- who sees what
+
+    def scope(self, request: HttpRequest) -> Q:
+        return super().scope(request) | Q(created_by_id=request.user.pk)
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return (
@@ -55,6 +130,266 @@ class QuestionAdmin(admin.ModelAdmin):
     def open_reports(self, obj: Question) -> int:
         return obj.n_reports  # type: ignore[attr-defined, no-any-return]
 
+    # -- the form: one per question type
+
+    def _kind(self, request: HttpRequest, obj: Question | None) -> str:
+        kind = obj.kind if obj is not None else request.GET.get("kind", "")
+        if kind not in FORMS:
+            raise Http404("No such question type.")
+        return kind
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        readonly = set(self.get_readonly_fields(request, obj))
+        kwargs["fields"] = [f for f in MODEL_FIELDS if f not in readonly]
+        kwargs["form"] = FORMS[self._kind(request, obj)]
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = FORMS[self._kind(request, obj)].fieldsets()
+        if obj is not None:
+            fieldsets.append(("History", {"fields": HISTORY_FIELDS, "classes": ["collapse"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["key", "kind_label", *HISTORY_FIELDS] if obj else ["kind_label"]
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
+        return self.inlines if obj is not None else []
+
+    @admin.display(description="Type")
+    def kind_label(self, obj: Question | None) -> str:
+        return Question.Kind(obj.kind).label if obj and obj.kind else ""
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> Any:
+        if request.GET.get("kind") not in FORMS:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            return TemplateResponse(
+                request,
+                "admin/quizzes/question/choose_kind.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": "Add a question: choose its type",
+                    "kinds": Question.Kind.choices,
+                },
+            )
+        return super().add_view(request, form_url, extra_context)
+
+    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
+        question = form.save(commit=False)
+        question.kind = form.kind
+        return question
+
+    def save_model(self, request: HttpRequest, obj: Question, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        author_question(
+            question=obj,
+            stem=without_nul(data["stem"]).strip(),
+            data=data["data"],
+            explanation=without_nul(data["explanation"]).strip(),
+            citations=data["citations"],
+            by=request.user,
+        )
+
+    # -- status workflow and copies
+
+    def _move(self, request: HttpRequest, queryset: QuerySet[Question], status: str) -> None:
+        questions = list(queryset)
+        problems = set_questions_status(questions=questions, status=status, by=request.user)
+        moved = len(questions) - len(problems)
+        label = Question.Status(status).label.lower()
+        if moved:
+            self.message_user(request, f"{moved} question(s) now {label}.", messages.SUCCESS)
+        for problem in problems:
+            self.message_user(request, problem, messages.ERROR)
+
+    @admin.action(description="Publish selected questions", permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
+        self._move(request, queryset, Question.Status.PUBLISHED)
+
+    @admin.action(description="Retire selected questions", permissions=["change"])
+    def retire(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
+        self._move(request, queryset, Question.Status.RETIRED)
+
+    @admin.action(description="Send selected questions back to draft", permissions=["change"])
+    def back_to_draft(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
+        self._move(request, queryset, Question.Status.DRAFT)
+
+    @admin.action(description="Duplicate selected questions (as drafts)", permissions=["add"])
+    def duplicate(self, request: HttpRequest, queryset: QuerySet[Question]) -> Any:
+        copies = [duplicate_question(question=q, by=request.user) for q in queryset]
+        if len(copies) == 1:
+            self.message_user(request, f"Copied as {copies[0].key}: edit it here.")
+            return redirect("admin:quizzes_question_change", copies[0].pk)
+        self.message_user(request, f"{len(copies)} draft copies made.", messages.SUCCESS)
+        return None
+
+    # -- extra pages: preview, citation check, passage search, review queue
+
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", wrap(self.preview_view), name="quizzes_question_preview"),
+            path(
+                "<int:pk>/duplicate/",
+                wrap(self.duplicate_view),
+                name="quizzes_question_duplicate",
+            ),
+            path("check-citation/", wrap(self.check_citation_view), name="quizzes_question_check"),
+            path("passages/", wrap(self.passages_view), name="quizzes_question_passages"),
+            path("review/", wrap(self.review_view), name="quizzes_question_review"),
+            *super().get_urls(),
+        ]
+
+    def _question(self, request: HttpRequest, pk: int) -> Question:
+        question = self.get_queryset(request).filter(pk=pk).first()
+        if question is None or not self.has_view_permission(request, question):
+            raise Http404("No such question.")
+        return question
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The question exactly as a student sees it; answer it to see the feedback, the
+        right answer and the citations a student sees after submitting."""
+        question = self._question(request, pk)
+        version = question.current_version()
+        if version is None:
+            raise Http404("This question has nothing to preview yet.")
+        quiz = Quiz(shuffle_choices=False, review_feedback="after_submit")
+        response = Response(
+            version=version, position=0, max_points=1, attempt_id=0, slot_id=0, answer=None
+        )
+        error, status = "", 200
+        answered = request.method == "POST"
+        if answered:
+            try:
+                response.answer = parse_answer(
+                    question.kind, version.data, dict(request.POST.lists())
+                )
+                result = grade(question.kind, version.data, response.answer, max_points=1)
+                response.points, response.outcome = result.points, result.outcome
+            except AnswerError as exc:
+                error, status, answered = str(exc), 400, False
+        view = question_view(response, quiz, submitted=answered, closed=False)
+        # Citations link to a course's reading; a teacher with no course sees them unlinked.
+        course = courses_taught(request.user).first()
+        if view.review and course is None:
+            view.review.citations = []
+        return render(
+            request,
+            "quizzes/question_preview.html",
+            {
+                "question": question,
+                "version": version,
+                "view": view,
+                "error": error,
+                "answered": answered,
+                "course": course,
+                "change_url": reverse("admin:quizzes_question_change", args=[question.pk]),
+            },
+            status=status,
+        )
+
+    def duplicate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        copy = duplicate_question(question=self._question(request, pk), by=request.user)
+        self.message_user(request, f"Copied as {copy.key}, a draft: change what you need.")
+        return redirect("admin:quizzes_question_change", copy.pk)
+
+    def check_citation_view(self, request: HttpRequest) -> HttpResponse:
+        """As the teacher types: does this quote anchor, and where? If not, the nearest text."""
+        if request.method != "POST":
+            raise PermissionDenied
+        row = request.POST.get("row", "")
+        if row not in {str(n) for n in range(1, CITATION_ROWS + 1)}:
+            return HttpResponse("No such citation row.", status=400)
+        quote = without_nul(request.POST.get(f"citation_{row}_quote", "")).strip()[:2000]
+        source = Source.objects.filter(pk=request.POST.get(f"citation_{row}_source") or 0).first()
+        context: dict[str, Any] = {"row": row, "quote": quote, "source": source}
+        if quote and source is not None:
+            try:
+                fields = quote_fields(source, quote)
+            except QuoteError as error:
+                context["error"] = error
+            else:
+                context["found"] = fields
+                context["passage"] = Passage.objects.filter(
+                    source=source, start__lte=fields["start"], end__gte=fields["end"]
+                ).first()
+        return render(request, "admin/quizzes/question/citation_check.html", context)
+
+    def passages_view(self, request: HttpRequest) -> HttpResponse:
+        """Passages containing every word searched for, to pick a citation's words from."""
+        query = without_nul(request.GET.get("q", "")).strip()
+        row = request.GET.get("row", "1")
+        sources = Source.objects.all()
+        chosen = request.GET.get(f"citation_{row}_source", "")
+        if chosen.isdigit():
+            sources = sources.filter(pk=chosen)
+        passages = passages_matching(sources, query)
+        return render(
+            request,
+            "admin/quizzes/question/passages.html",
+            {"passages": passages, "query": query, "row": row},
+        )
+
+    def review_view(self, request: HttpRequest) -> HttpResponse:
+        """Generated drafts waiting for a teacher: accept as they are, edit then publish, or
+        reject with a reason; and how often each generator rule's drafts are accepted."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        pending = (
+            self.get_queryset(request)
+            .filter(origin=Question.Origin.GENERATED, status=Question.Status.DRAFT)
+            .order_by("generator_rule", "key")
+        )
+        errors: dict[int, str] = {}
+        status = 200
+        if request.method == "POST":
+            question = get_object_or_404(pending, pk=request.POST.get("question") or 0)
+            try:
+                if request.POST.get("decision") == "accept":
+                    accept_draft(question=question, by=request.user)
+                    self.message_user(request, f"Accepted and published {question.key}.")
+                elif request.POST.get("decision") == "reject":
+                    reject_draft(
+                        question=question, reason=request.POST.get("reason", ""), by=request.user
+                    )
+                    self.message_user(request, f"Rejected {question.key}.")
+                else:
+                    raise ValidationError("Choose accept or reject.")
+            except ValidationError as error:
+                errors[question.pk] = " ".join(error.messages)
+                status = 400
+            else:
+                return HttpResponseRedirect(request.get_full_path())
+        rule = request.GET.get("rule", "")
+        if rule:
+            pending = pending.filter(generator_rule=rule)
+        page = Paginator(pending, 10).get_page(request.GET.get("page"))
+        drafts = [(q, q.current_version(), errors.get(q.pk, "")) for q in page]
+        return TemplateResponse(
+            request,
+            "admin/quizzes/question/review.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Review generated drafts",
+                "page": page,
+                "drafts": [
+                    (q, v, error, correct_answer_text(q.kind, v.data) if v else "")
+                    for q, v, error in drafts
+                ],
+                "rules": acceptance_by_rule(),
+                "rule": rule,
+                "posted_reason": request.POST.get("reason", "") if errors else "",
+            },
+            status=status,
+        )
+
 
 class QuizQuestionInline(admin.TabularInline):
     model = QuizQuestion
@@ -65,7 +400,7 @@ class QuizQuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(CourseScoped):
     list_display = [
         "title",
         "course",
@@ -74,7 +409,12 @@ class QuizAdmin(admin.ModelAdmin):
         "attempts_allowed",
         "time_limit_minutes",
     ]
-    list_filter = ["course", "is_published", "layout", "grading_method"]
+    list_filter = [
+        ("course", admin.RelatedOnlyFieldListFilter),
+        "is_published",
+        "layout",
+        "grading_method",
+    ]
     list_select_related = ["course", "reading"]
     search_fields = ["title", "slug"]
     inlines = [QuizQuestionInline]
@@ -90,6 +430,7 @@ class QuizAdmin(admin.ModelAdmin):
                     "description",
                     "position",
                     "is_published",
+                    "canvas_assignment_id",
                 ]
             },
         ),
@@ -125,9 +466,11 @@ class QuizAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(CourseScoped):
+    course_field = "quiz__course"
+
     list_display = ["quiz", "student", "number", "state", "points", "max_points", "submitted_at"]
-    list_filter = ["state", "quiz"]
+    list_filter = ["state", ("quiz", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["quiz", "student"]
     search_fields = ["student__username", "student__last_name", "quiz__title"]
     readonly_fields = [f.name for f in Attempt._meta.fields]
@@ -137,7 +480,9 @@ class AttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuestionReport)
-class QuestionReportAdmin(admin.ModelAdmin):
+class QuestionReportAdmin(CourseScoped):
+    course_field = "attempt__quiz__course"
+
     list_display = ["created_at", "question", "student", "is_resolved", "text"]
     list_filter = ["is_resolved"]
     list_select_related = ["question", "student"]

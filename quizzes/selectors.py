@@ -3,16 +3,57 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from courseware.models import Course
-from quizzes.models import Attempt, QuestionCitation, Quiz, Response
+from quizzes.models import Attempt, Question, QuestionCitation, Quiz, Response
 from quizzes.progress import Answered, Cited
 from quizzes.scores import kept_score
+
+
+@dataclass
+class RuleRecord:
+    """How a generator rule's drafts fared with teachers."""
+
+    rule: str
+    accepted: int
+    rejected: int
+    pending: int
+
+    @property
+    def acceptance(self) -> float | None:
+        decided = self.accepted + self.rejected
+        return self.accepted / decided if decided else None
+
+
+def acceptance_by_rule() -> list[RuleRecord]:
+    """Per generator rule: drafts accepted (published, whether edited first or not, and
+    possibly retired since), rejected and still waiting; lowest acceptance first."""
+    generated = Question.objects.filter(origin=Question.Origin.GENERATED)
+    rows = (
+        generated.values("generator_rule")
+        .annotate(
+            rejected=Count("pk", filter=Q(status=Question.Status.REJECTED)),
+            pending=Count("pk", filter=Q(status=Question.Status.DRAFT)),
+            total=Count("pk"),
+        )
+        .order_by("generator_rule")
+    )
+    records = [
+        RuleRecord(
+            rule=row["generator_rule"],
+            accepted=row["total"] - row["rejected"] - row["pending"],
+            rejected=row["rejected"],
+            pending=row["pending"],
+        )
+        for row in rows
+    ]
+    return sorted(records, key=lambda r: (r.acceptance is None, r.acceptance or 0, r.rule))
 
 
 def quizzes_of(course: Course) -> QuerySet[Quiz]:

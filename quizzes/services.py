@@ -114,6 +114,121 @@ def set_question_status(question: Question, status: str) -> None:
     question.save(update_fields=["status", "updated_at"])
 
 
+def _mark_reviewed(question: Question, by: Any, now: datetime) -> None:
+    if question.origin == Question.Origin.GENERATED and question.reviewed_at is None:
+        question.reviewed_by, question.reviewed_at = by, now
+
+
+@transaction.atomic
+def author_question(
+    *,
+    question: Question,
+    stem: str,
+    data: dict[str, Any],
+    explanation: str,
+    citations: list[dict[str, Any]],
+    by: Any,
+) -> QuestionVersion:
+    """Save a question written or edited in the admin (its own fields already set on it) and
+    what it asks. A new question is the teacher's; publishing a generated draft after editing
+    it counts as accepting it. Publishing needs a citation that anchors (ValidationError)."""
+    now = timezone.now()
+    if question.pk is None:
+        question.origin, question.created_by = Question.Origin.TEACHER, by
+    if question.status == Question.Status.PUBLISHED:
+        _mark_reviewed(question, by, now)
+    question.save()
+    version = save_question_version(
+        question, stem=stem, data=data, explanation=explanation, citations=citations
+    )
+    if question.status == Question.Status.PUBLISHED:
+        set_question_status(question, question.status)  # checks its citations anchor
+    return version
+
+
+def set_questions_status(*, questions: list[Question], status: str, by: Any) -> list[str]:
+    """Move questions to a status (the admin's bulk actions). Returns the problems, one per
+    question that could not move (e.g. publishing one without a citation); the others move."""
+    if status == Question.Status.REJECTED:
+        raise ValidationError("Reject a generated draft from the review queue, with a reason.")
+    problems = []
+    now = timezone.now()
+    for question in questions:
+        try:
+            with transaction.atomic():
+                set_question_status(question, status)
+                if status == Question.Status.PUBLISHED and question.reviewed_at is None:
+                    _mark_reviewed(question, by, now)
+                    question.save(update_fields=["reviewed_by", "reviewed_at"])
+        except ValidationError as error:
+            problems.append(" ".join(error.messages))
+    return problems
+
+
+@transaction.atomic
+def duplicate_question(*, question: Question, by: Any) -> Question:
+    """A draft copy of a question (what it asks, its citations, objectives and tags) that the
+    teacher can change freely: the original and its students' answers are untouched."""
+    base = f"{question.key[:100]}-copy"
+    key, number = base, 1
+    while Question.objects.filter(key=key).exists():
+        number += 1
+        key = f"{base}-{number}"
+    copy = Question.objects.create(
+        key=key,
+        kind=question.kind,
+        status=Question.Status.DRAFT,
+        origin=Question.Origin.TEACHER,
+        difficulty=question.difficulty,
+        tags=list(question.tags),
+        created_by=by,
+    )
+    copy.objectives.set(question.objectives.all())
+    version = question.current_version()
+    if version is not None:
+        save_question_version(
+            copy,
+            stem=version.stem,
+            data=version.data,
+            explanation=version.explanation,
+            citations=[
+                {f: getattr(c, f) for f in ("source", "exact", "prefix", "suffix", "start", "end")}
+                for c in version.citations.select_related("source")
+            ],
+        )
+    return copy
+
+
+def _pending_draft(question: Question) -> None:
+    if question.origin != Question.Origin.GENERATED or question.status != Question.Status.DRAFT:
+        raise ValidationError(f"{question.key} is not a generated draft waiting for review.")
+
+
+@transaction.atomic
+def accept_draft(*, question: Question, by: Any) -> None:
+    """Publish a generated draft as it is (it must have a citation that anchors)."""
+    _pending_draft(question)
+    set_question_status(question, Question.Status.PUBLISHED)
+    _mark_reviewed(question, by, timezone.now())
+    question.save(update_fields=["reviewed_by", "reviewed_at"])
+
+
+@transaction.atomic
+def reject_draft(*, question: Question, reason: str, by: Any) -> None:
+    """Reject a generated draft; the reason is kept, to improve the rule that made it."""
+    _pending_draft(question)
+    reason = without_nul(reason).strip()
+    if not reason:
+        raise ValidationError("Say why the draft is rejected: it tells us how to fix its rule.")
+    if len(reason) > 2000:
+        raise ValidationError("Keep the reason under 2,000 characters.")
+    question.status, question.rejection_reason = Question.Status.REJECTED, reason
+    question.reviewed_by, question.reviewed_at = by, timezone.now()
+    question.save(
+        update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at", "updated_at"]
+    )
+
+
 def _resolve_citations(
     specs: tuple[CitationSpec, ...], sources: Mapping[str, Source], file: str, item: str
 ) -> list[dict[str, Any]]:

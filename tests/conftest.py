@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from courseware.models import Course, Enrollment
+from courseware.roles import make_teacher
 from quizzes.services import build_pack
 from tests.factories import EnrollmentFactory, UserFactory
 
@@ -43,8 +44,9 @@ def student(course):
 
 @pytest.fixture
 def teacher(course):
-    user = UserFactory(username="teach", is_staff=True)
+    user = UserFactory(username="teach")
     EnrollmentFactory(course=course, user=user, role=Enrollment.Role.TEACHER)
+    make_teacher(user)
     return user
 
 

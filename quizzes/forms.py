@@ -1,0 +1,371 @@
+"""The question authoring forms of the admin: one form per question type, with the answer data
+as plain fields (rows of choices, items or pairs) and the citations checked as the teacher
+writes them. A form turns its fields into the same data the course pack uses, and
+quizzes.grading.validate_spec judges it, so a question saved here grades like a pack one."""
+
+from __future__ import annotations
+
+import string
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from courseware.ingest import QuoteError
+from courseware.models import Source
+from courseware.services import quote_fields
+from quizzes.grading import SpecError, validate_spec
+from quizzes.models import Question
+
+CITATION_ROWS = 3
+ROWS = {"choice": 8, "item": 10, "pair": 8, "distractor": 4}
+TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 80})
+LINE = forms.TextInput(attrs={"size": 60})
+
+
+def _number(value: Decimal) -> int | float:
+    """A form's decimal as the JSON number the pack would hold (60, not 60.0; 0.1, not a
+    binary approximation)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+class CitationWidget(forms.Textarea):
+    """The quote box of a citation row: checked as the teacher types (htmx), with a passage
+    search to pick the words from."""
+
+    template_name = "admin/quizzes/question/citation_widget.html"
+
+    def __init__(self, row: int) -> None:
+        super().__init__(attrs={"rows": 3, "cols": 80})
+        self.row = row
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["row"] = self.row
+        return context
+
+
+class QuestionForm(forms.ModelForm):
+    """What every question has: key, stem, explanation, objectives, difficulty, status and up
+    to three citations. Subclasses add their type's answer rows and `answer_data`."""
+
+    kind = ""
+    answer_fields: list[Any] = []
+
+    stem = forms.CharField(widget=TEXTAREA, max_length=2000)
+    explanation = forms.CharField(
+        widget=TEXTAREA,
+        required=False,
+        max_length=4000,
+        help_text="Shown after answering: why the answer is right, naming the source.",
+    )
+
+    class Meta:
+        model = Question
+        fields = ["key", "difficulty", "objectives", "tags", "status"]
+        help_texts = {"key": "A stable id: letters, numbers, hyphens, e.g. weapons-flow-stores."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for row in range(1, CITATION_ROWS + 1):
+            self.fields[f"citation_{row}_source"] = forms.ModelChoiceField(
+                Source.objects.all(), required=False, label=f"Citation {row}: source"
+            )
+            self.fields[f"citation_{row}_quote"] = forms.CharField(
+                required=False,
+                max_length=2000,
+                label=f"Citation {row}: the words",
+                widget=CitationWidget(row),
+                help_text="Paste or type the exact words of the source that answer the question.",
+            )
+        version = self.instance.current_version() if self.instance.pk else None
+        if version is not None:
+            self.initial.update(stem=version.stem, explanation=version.explanation)
+            for row, citation in enumerate(version.citations.all(), start=1):
+                self.initial[f"citation_{row}_source"] = citation.source_id
+                self.initial[f"citation_{row}_quote"] = citation.exact
+            self.initial.update(self.initial_answer(version.data))
+
+    # -- answer data, per type
+
+    def initial_answer(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    def answer_data(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    # -- validation
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors:  # the answer rows need their own fields clean first
+            return cleaned
+        try:
+            cleaned["data"] = self.answer_data()
+            validate_spec(self.kind, cleaned["data"])
+        except SpecError as error:
+            raise forms.ValidationError(f"The answer: {error}") from error
+        cleaned["citations"] = self._citations()
+        if cleaned.get("status") == Question.Status.PUBLISHED and not cleaned["citations"]:
+            raise forms.ValidationError(
+                "A published question needs at least one citation: the words that answer it."
+            )
+        return cleaned
+
+    def _citations(self) -> list[dict[str, Any]]:
+        citations = []
+        for row in range(1, CITATION_ROWS + 1):
+            source = self.cleaned_data.get(f"citation_{row}_source")
+            quote = (self.cleaned_data.get(f"citation_{row}_quote") or "").strip()
+            if not quote and not source:
+                continue
+            if not quote:
+                self.add_error(f"citation_{row}_quote", "Give the words this citation quotes.")
+            elif source is None:
+                self.add_error(f"citation_{row}_source", "Choose the source these words are in.")
+            else:
+                try:
+                    citations.append(quote_fields(source, quote))
+                except QuoteError as error:
+                    self.add_error(f"citation_{row}_quote", str(error))
+        return citations
+
+    @classmethod
+    def fieldsets(cls) -> list[tuple[str | None, dict[str, Any]]]:
+        citations = [
+            (f"citation_{row}_source", f"citation_{row}_quote")
+            for row in range(1, CITATION_ROWS + 1)
+        ]
+        return [
+            (None, {"fields": ["key", "kind_label", "stem", "status", "difficulty"]}),
+            (f"Answer ({Question.Kind(cls.kind).label.lower()})", {"fields": cls.answer_fields}),
+            ("Feedback", {"fields": ["explanation"]}),
+            ("Citations", {"fields": [field for row in citations for field in row]}),
+            ("Find it again", {"fields": ["objectives", "tags"], "classes": ["collapse"]}),
+        ]
+
+
+def _line(max_length: int = 500) -> forms.CharField:
+    return forms.CharField(required=False, max_length=max_length, widget=LINE)
+
+
+class RowsForm(QuestionForm):
+    """A question whose answer is numbered rows of fields (choice_1_text, choice_1_correct, …).
+    Each row keeps the id it was given: students' answers name choices, items and pairs by
+    id, so a reworded choice keeps its id and a regrade still reads old answers right."""
+
+    rows: dict[str, dict[str, Any]] = {}  # prefix → part → field factory
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.answer_fields = [line for prefix in cls.rows for line in cls.row_fields(prefix)]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for prefix, parts in self.rows.items():
+            for row in range(1, ROWS[prefix] + 1):
+                self.fields[f"{prefix}_{row}_id"] = forms.CharField(
+                    required=False, max_length=40, widget=forms.HiddenInput
+                )
+                for part, make in parts.items():
+                    field = make()
+                    field.label = f"{prefix.title()} {row}" + ("" if part == "text" else f" {part}")
+                    self.fields[f"{prefix}_{row}_{part}"] = field
+
+    @classmethod
+    def row_fields(cls, prefix: str) -> list[Any]:
+        """Fieldset lines: the id (hidden) and the row's parts side by side."""
+        parts = list(cls.rows[prefix])
+        return [
+            tuple(f"{prefix}_{row}_{part}" for part in ["id", *parts])
+            for row in range(1, ROWS[prefix] + 1)
+        ]
+
+    def initial_rows(self, prefix: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            f"{prefix}_{row}_{part}": value
+            for row, values in enumerate(rows, start=1)
+            for part, value in values.items()
+        }
+
+    def filled(
+        self, prefix: str, first: str, taken: set[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """The rows whose `first` part is filled in, in order, each with an id: its own, or
+        the first free letter for a new row (`taken`: ids used elsewhere in the question)."""
+        data = self.cleaned_data
+        rows = []
+        for row in range(1, ROWS[prefix] + 1):
+            values = {part: data.get(f"{prefix}_{row}_{part}") for part in self.rows[prefix]}
+            values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+            if not values[first]:
+                continue
+            rows.append({"id": (data.get(f"{prefix}_{row}_id") or "").strip(), **values})
+        used = set(taken or ()) | {row["id"] for row in rows if row["id"]}
+        free = (c for c in string.ascii_lowercase + string.digits if c not in used)
+        for row in rows:
+            if not row["id"]:
+                row["id"] = next(free)
+        return rows
+
+
+class ChoiceForm(RowsForm):
+    rows = {
+        "choice": {
+            "text": _line,
+            "correct": lambda: forms.BooleanField(required=False),
+            "feedback": lambda: _line(1000),
+        }
+    }
+
+    def initial_answer(self, data: dict[str, Any]) -> dict[str, Any]:
+        return self.initial_rows("choice", data.get("choices", []))
+
+    def answer_data(self) -> dict[str, Any]:
+        choices = []
+        for row in self.filled("choice", "text"):
+            choice = {"id": row["id"], "text": row["text"], "correct": bool(row["correct"])}
+            if row["feedback"]:
+                choice["feedback"] = row["feedback"]
+            choices.append(choice)
+        return {"choices": choices}
+
+
+class SingleForm(ChoiceForm):
+    kind = Question.Kind.SINGLE
+
+
+class MultipleForm(ChoiceForm):
+    kind = Question.Kind.MULTIPLE
+
+
+class TrueFalseForm(QuestionForm):
+    kind = Question.Kind.TRUE_FALSE
+    answer_fields = ["answer", "feedback_true", "feedback_false"]
+
+    answer = forms.TypedChoiceField(
+        choices=[("true", "True"), ("false", "False")],
+        coerce=lambda value: value == "true",
+        widget=forms.RadioSelect,
+        label="The statement is",
+    )
+    feedback_true = forms.CharField(
+        required=False, max_length=1000, widget=LINE, label="Feedback for “True”"
+    )
+    feedback_false = forms.CharField(
+        required=False, max_length=1000, widget=LINE, label="Feedback for “False”"
+    )
+
+    def initial_answer(self, data: dict[str, Any]) -> dict[str, Any]:
+        initial = {key: data[key] for key in ("feedback_true", "feedback_false") if key in data}
+        if isinstance(data.get("answer"), bool):
+            initial["answer"] = "true" if data["answer"] else "false"
+        return initial
+
+    def answer_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"answer": self.cleaned_data["answer"]}
+        for key in ("feedback_true", "feedback_false"):
+            if self.cleaned_data[key].strip():
+                data[key] = self.cleaned_data[key].strip()
+        return data
+
+
+def _decimal(label: str, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        required=False, max_digits=20, decimal_places=6, label=label, help_text=help_text
+    )
+
+
+class NumericForm(QuestionForm):
+    kind = Question.Kind.NUMERIC
+    answer_fields = [("answer", "tolerance"), ("min", "max"), "unit"]
+
+    answer = _decimal("Answer", "Either an answer (with a tolerance if you like)…")
+    tolerance = _decimal("± tolerance")
+    min = _decimal("Lowest right answer", "…or a range: the lowest and highest right answers.")
+    max = _decimal("Highest right answer")
+    unit = forms.CharField(
+        required=False, max_length=40, help_text="Shown beside the box, e.g. “people”."
+    )
+
+    def initial_answer(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            key: data[key] for key in ("answer", "tolerance", "min", "max", "unit") if key in data
+        }
+
+    def answer_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            key: _number(self.cleaned_data[key])
+            for key in ("answer", "tolerance", "min", "max")
+            if self.cleaned_data[key] is not None
+        }
+        if data.get("tolerance") == 0:
+            del data["tolerance"]
+        if self.cleaned_data["unit"].strip():
+            data["unit"] = self.cleaned_data["unit"].strip()
+        return data
+
+
+class ShortForm(QuestionForm):
+    kind = Question.Kind.SHORT
+    answer_fields = ["accepted"]
+
+    accepted = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=4000,
+        label="Accepted answers",
+        help_text="One per line. Case, accents, punctuation and a leading “the” are ignored.",
+    )
+
+    def initial_answer(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"accepted": "\n".join(data.get("accepted", []))}
+
+    def answer_data(self) -> dict[str, Any]:
+        lines = [line.strip() for line in self.cleaned_data["accepted"].splitlines()]
+        return {"accepted": [line for line in lines if line]}
+
+
+class OrderingForm(RowsForm):
+    kind = Question.Kind.ORDERING
+    rows = {"item": {"text": _line}}
+
+    def initial_answer(self, data: dict[str, Any]) -> dict[str, Any]:
+        return self.initial_rows("item", data.get("items", []))
+
+    def answer_data(self) -> dict[str, Any]:
+        return {"items": [{"id": r["id"], "text": r["text"]} for r in self.filled("item", "text")]}
+
+
+class MatchingForm(RowsForm):
+    kind = Question.Kind.MATCHING
+    rows = {"pair": {"left": _line, "right": _line}, "distractor": {"text": _line}}
+
+    def initial_answer(self, data: dict[str, Any]) -> dict[str, Any]:
+        return self.initial_rows("pair", data.get("pairs", [])) | self.initial_rows(
+            "distractor", data.get("distractors", [])
+        )
+
+    def answer_data(self) -> dict[str, Any]:
+        pairs = [
+            {"id": r["id"], "left": r["left"], "right": r["right"]}
+            for r in self.filled("pair", "left")
+        ]
+        distractors = [
+            {"id": r["id"], "text": r["text"]}
+            for r in self.filled("distractor", "text", taken={p["id"] for p in pairs})
+        ]
+        return {"pairs": pairs} | ({"distractors": distractors} if distractors else {})
+
+
+FORMS: dict[str, type[QuestionForm]] = {
+    form.kind: form
+    for form in (
+        SingleForm,
+        MultipleForm,
+        TrueFalseForm,
+        NumericForm,
+        ShortForm,
+        OrderingForm,
+        MatchingForm,
+    )
+}
