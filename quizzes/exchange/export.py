@@ -1,0 +1,187 @@
+"""Questions out of Fuente: Question rows → plain ExportQuestions → a Moodle XML or GIFT writer.
+
+The Django side of quizzes.exchange, and the one path for the export_questions command and
+the admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TextIO
+from urllib.parse import urlencode
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.urls import reverse
+
+from courseware.models import Course
+from quizzes.models import Question, QuestionCitation, QuestionVersion, Quiz, QuizQuestion
+
+from . import gift, moodle_xml
+from .model import Citation, ExportQuestion, Skipped, check_base_url
+
+# Format → (content type, file extension), for downloads.
+FORMATS = {
+    "moodle": ("application/xml", "xml"),
+    "gift": ("text/plain", "txt"),
+}
+NO_VERSION = "it has no content yet (no version); write it in the admin first."
+ALL_OR_NOTHING_NOTE = (
+    "This quiz scores multiple-response questions all or nothing; Moodle's multiple-choice "
+    "type cannot, so in Moodle they score proportionally (right picks minus wrong picks)."
+)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    written: int
+    skipped: list[Skipped]
+    notes: list[str]  # differences a teacher should know about, beyond the skipped questions
+
+
+def bank_questions(
+    *,
+    status: str | None = Question.Status.PUBLISHED,
+    kinds: Sequence[str] = (),
+    source: str | None = None,
+    objective: str | None = None,
+    tag: str | None = None,
+) -> QuerySet[Question]:
+    """The bank's questions that pass every filter given (None or empty: no filter), in key
+    order: kinds are question kinds (any of them), source is a source slug the question's
+    current version cites, objective an objective code, tag one of the question's tags.
+    """
+    questions = Question.objects.order_by("key")
+    if status is not None:
+        questions = questions.filter(status=status)
+    if kinds:
+        questions = questions.filter(kind__in=kinds)
+    if objective is not None:
+        questions = questions.filter(objectives__code=objective)
+    if tag is not None:
+        # Tags are a JSON list and SQLite has no JSON containment (and text matching would
+        # differ between databases for non-ASCII tags), so the tags are read and compared here.
+        rows = Question.objects.values_list("pk", "tags")
+        tagged = [pk for pk, tags in rows if isinstance(tags, list) and tag in tags]
+        questions = questions.filter(pk__in=tagged)
+    if source is not None:
+        current = QuestionVersion.objects.filter(question=OuterRef("pk")).order_by("-number")
+        questions = questions.alias(current_id=Subquery(current.values("pk")[:1])).filter(
+            Exists(
+                QuestionCitation.objects.filter(version=OuterRef("current_id"), source__slug=source)
+            )
+        )
+    return questions
+
+
+def _versions(prefix: str = "") -> Prefetch[QuestionVersion]:
+    citations = QuestionCitation.objects.select_related("source").order_by("position")
+    return Prefetch(
+        f"{prefix}versions",
+        queryset=QuestionVersion.objects.order_by("-number").prefetch_related(
+            Prefetch("citations", queryset=citations)
+        ),
+    )
+
+
+def exportable(
+    questions: QuerySet[Question],
+    *,
+    base_url: str,
+    course: Course,
+    quiz: Quiz | None = None,
+) -> tuple[list[ExportQuestion], list[Skipped]]:
+    """The questions' current versions as plain data, and those that have no version yet.
+
+    With a quiz: only the questions in it, in slot order, each worth its slot's points, with
+    citation links that prefer the quiz's reading; without: in the queryset's order, 1 point
+    each. Links are absolute: base_url + the course's cite address, which opens the reading
+    that shows the quoted words, highlighted (the link Fuente's own pages give). Three queries.
+    Raises ValueError if base_url is not an absolute http(s) address.
+    """
+    site = check_base_url(base_url)
+    reading = quiz.reading.slug if quiz is not None and quiz.reading is not None else ""
+    rows: list[tuple[Question, Decimal]]
+    if quiz is None:
+        rows = [(question, Decimal(1)) for question in questions.prefetch_related(_versions())]
+    else:
+        slots = (
+            QuizQuestion.objects.filter(quiz=quiz, question__in=questions)
+            .select_related("question")
+            .prefetch_related(_versions("question__"))
+            .order_by("position")
+        )
+        rows = [(slot.question, slot.points) for slot in slots]
+    found: list[ExportQuestion] = []
+    missing: list[Skipped] = []
+    for question, points in rows:
+        version = next(iter(question.versions.all()), None)
+        if version is None:
+            missing.append(Skipped(question.key, NO_VERSION))
+            continue
+        found.append(
+            ExportQuestion(
+                key=question.key,
+                kind=question.kind,
+                stem=version.stem,
+                data=version.data,
+                explanation=version.explanation,
+                citations=tuple(
+                    _citation(citation, site=site, course=course, reading=reading)
+                    for citation in version.citations.all()
+                ),
+                points=points,
+                tags=tuple(str(tag) for tag in question.tags),
+            )
+        )
+    return found, missing
+
+
+def export_questions(
+    *,
+    questions: QuerySet[Question],
+    fmt: str,
+    out: TextIO,
+    base_url: str,
+    course: Course,
+    quiz: Quiz | None = None,
+) -> ExportResult:
+    """Write the questions' current versions as Moodle XML ("moodle") or GIFT ("gift") to out,
+    and say which were left out and why.
+
+    Each question's general feedback holds its explanation and its citations, each with an
+    absolute link (see exportable; course is the course whose readings the links open). With
+    a quiz, only its questions, in its order and with its points, under a Moodle category named
+    for the quiz; without, under one named for the course. Raises ValueError for an unknown
+    format or a base_url that is not an absolute http(s) address.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    found, missing = exportable(questions, base_url=base_url, course=course, quiz=quiz)
+    category = [course.title] + ([quiz.title] if quiz is not None else [])
+    writer = moodle_xml.write if fmt == "moodle" else gift.write
+    left_out = writer(found, out, category=category)
+    all_or_nothing = (
+        quiz is not None and quiz.multiple_scoring == Quiz.MultipleScoring.ALL_OR_NOTHING
+    )
+    has_multiple = any(q.kind == Question.Kind.MULTIPLE for q in found)
+    return ExportResult(
+        written=len(found) - len(left_out),
+        skipped=missing + left_out,
+        notes=[ALL_OR_NOTHING_NOTE] if all_or_nothing and has_multiple else [],
+    )
+
+
+def _citation(citation: QuestionCitation, *, site: str, course: Course, reading: str) -> Citation:
+    source = citation.source
+    path = reverse("cite", args=[course.slug, source.slug, citation.start, citation.end])
+    # The same link Fuente's own pages give (courseware/_citation.html): the course's cite
+    # address, which opens the reading that shows the words, preferring the quiz's reading.
+    query = f"?{urlencode({'reading': reading})}" if reading else ""
+    return Citation(
+        source_title=source.title,
+        published=source.published,
+        quote=citation.exact,
+        link=f"{site}{path}{query}",
+    )

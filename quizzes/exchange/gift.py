@@ -1,0 +1,152 @@
+"""GIFT, for Moodle's Question bank > Import > GIFT format (qformat_gift).
+
+One question per block, blocks separated by a blank line, written as Moodle's own GIFT export
+writes them:
+
+    ::key::[html]<p>Stem</p>{
+        =Right answer#Its feedback
+        ~Wrong answer#Its feedback
+        ####<p>Explanation</p><blockquote>…</blockquote><p><a href="…">…</a></p>
+    }
+
+* single: ``=`` marks the key, ``~`` the others; multiple: every choice ``~%w%`` with
+  w = 100/k for each of the k correct choices and -100/k for the others (Fuente's proportional
+  scoring; see render.choice_percents); true_false: ``{TRUE#wrong-answer feedback#right-answer
+  feedback}``; numeric: ``{#answer:tolerance}`` or ``{#min..max}``; short:
+  ``=%100%answer`` for each accepted answer; matching: ``=left -> right`` for each pair and
+  ``= -> distractor`` for each distractor (an empty left side is Moodle's extra wrong answer).
+* ordering is left out: GIFT has no ordering question (Moodle's ordering plugin reads a GIFT
+  extension of its own, but it has no general feedback, so the citation would be lost).
+* Text is HTML (the ``[html]`` marker on the stem; answers and feedback inherit it), except
+  short answers and the right-hand side of matching pairs, which Moodle stores as plain text.
+* The general feedback (after ``####``) holds the explanation and the citations with links.
+* Escaping: ``\\`` ``~`` ``=`` ``#`` ``{`` ``}`` ``:`` get a backslash and a newline is
+  written ``\\n``, in every text, so no character in a stem or answer can end or split it.
+  ``$CATEGORY:`` names are not unescaped by Moodle, so they are written as they are.
+
+Lost in GIFT: the question's default mark (Moodle uses 1; a quiz's marks are set in the
+quiz), tags, the unit of a numeric answer (Fuente shows it beside the box; the stems name it),
+and Fuente's looser short-answer matching (Moodle ignores case only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+from .model import ExportQuestion, Skipped
+from .render import (
+    category_path,
+    choice_percents,
+    clean,
+    general_feedback,
+    html_block,
+    html_inline,
+    numeric,
+    plain,
+    problem,
+    short_answer,
+)
+
+HEADER = "// Questions exported from Fuente. In Moodle: Question bank > Import > GIFT format.\n"
+NO_ORDERING = (
+    "GIFT has no ordering question (Moodle's ordering plugin has a GIFT form of its own, but "
+    "without general feedback the citation would be lost); export it as Moodle XML."
+)
+NO_ARROW_IN_SHORT = (
+    'an accepted answer contains "->", which GIFT reads as a matching pair and cannot escape; '
+    "export it as Moodle XML."
+)
+_RESERVED = {char: f"\\{char}" for char in "\\~=#{}:"} | {"\n": "\\n"}
+
+
+def escape(text: str) -> str:
+    """Text safe anywhere in a GIFT question: GIFT's special characters get a backslash."""
+    return "".join(_RESERVED.get(char, char) for char in clean(text))
+
+
+def why_not(question: ExportQuestion) -> str | None:
+    """Why this question cannot be written as GIFT, or None."""
+    if question.kind == "ordering":
+        return NO_ORDERING
+    found = problem(question)
+    if found is not None or question.kind != "short":
+        return found
+    return NO_ARROW_IN_SHORT if any("->" in a for a in question.data["accepted"]) else None
+
+
+def write(
+    questions: Iterable[ExportQuestion], out: TextIO, *, category: Sequence[str] = ()
+) -> list[Skipped]:
+    """Write the questions as GIFT; return those left out, with the reason."""
+    out.write(HEADER)
+    if category:
+        out.write(f"\n$CATEGORY: {category_path(category)}\n")
+    skipped = []
+    for question in questions:
+        reason = why_not(question)
+        if reason is not None:
+            skipped.append(Skipped(question.key, reason))
+            continue
+        out.write("\n" + question_text(question))
+    for left_out in skipped:
+        out.write(f"\n// Not exported: {left_out.key}: {' '.join(left_out.reason.split())}\n")
+    return skipped
+
+
+def question_text(question: ExportQuestion) -> str:
+    """One question as a GIFT block (ending in a newline), for a question why_not accepts."""
+    head = f"::{escape(question.key)}::[html]{escape(html_block(question.stem))}"
+    feedback = escape(general_feedback(question))
+    data = question.data
+    if question.kind == "true_false":
+        return head + _true_false(data, feedback) + "\n"
+    lines = _answers(question.kind, data)
+    if feedback:
+        lines.append(f"####{feedback}")
+    opening = "{#" if question.kind == "numeric" else "{"
+    return head + opening + "\n" + "".join(f"\t{line}\n" for line in lines) + "}\n"
+
+
+def _answers(kind: str, data: Any) -> list[str]:
+    if kind in ("single", "multiple"):
+        lines = []
+        for choice, percent in zip(
+            data["choices"], choice_percents(data, multiple=kind == "multiple"), strict=True
+        ):
+            mark = ("=" if choice["correct"] else "~") if kind == "single" else f"~%{percent}%"
+            line = mark + escape(html_inline(choice["text"]))
+            if choice.get("feedback", "").strip():
+                line += "#" + escape(html_block(choice["feedback"]))
+            lines.append(line)
+        return lines
+    if kind == "numeric":
+        value = numeric(data)
+        if value.is_range:
+            return [f"={plain(value.low)}..{plain(value.high)}"]
+        return [f"={plain(value.answer)}:{plain(value.tolerance)}"]
+    if kind == "short":
+        # An explicit weight, so that an answer starting "%50%" is not read as one.
+        return [f"=%100%{escape(short_answer(answer))}" for answer in data["accepted"]]
+    lines = [
+        f"={escape(html_inline(pair['left']))} -> {escape(pair['right'].strip())}"
+        for pair in data["pairs"]
+    ]
+    lines += [f"= -> {escape(item['text'].strip())}" for item in data.get("distractors", ())]
+    return lines
+
+
+def _true_false(data: Any, feedback: str) -> str:
+    answer = bool(data["answer"])
+    on_true = html_block(data.get("feedback_true", ""))
+    on_false = html_block(data.get("feedback_false", ""))
+    # GIFT gives the feedback for the wrong answer first, then for the right one.
+    right, wrong = (on_true, on_false) if answer else (on_false, on_true)
+    text = "{" + ("TRUE" if answer else "FALSE")
+    if wrong or right:
+        text += "#" + escape(wrong)
+    if right:
+        text += "#" + escape(right)
+    if feedback:
+        text += "####" + feedback
+    return text + "}"
