@@ -134,7 +134,8 @@ def _read(lines: list[str]) -> Question | Category | None:
     if start == -1 or finish == -1:
         raise GiftError(f"No answer block in {name or text[:40]!r}.")
     body = text[start + 1 : finish].strip()
-    stem = text[:start] + text[finish + 1 :]
+    # Answers inside the text leave a blank there (Moodle's "missing word" form).
+    stem = text[:start] + ("" if text.endswith("}") else "_____") + text[finish + 1 :]
     general = ""
     if "####" in body:
         cut = body.rindex("####")

@@ -732,7 +732,17 @@ def test_command_writes_a_quizs_questions_to_a_file(course, tmp_path):
     keys = list(quiz.slots.order_by("position").values_list("question__key", flat=True))
     assert list(parse_xml(path.read_text(encoding="utf-8"))) == keys
     assert out == ""
-    assert f"Wrote {len(keys)} questions as moodle to {path} (0 skipped)." in err
+    assert f"Wrote {len(keys)} questions as Moodle XML to {path} (0 skipped)." in err
+
+
+def test_command_writes_the_same_text_to_standard_output_as_to_a_file(course, tmp_path):
+    for fmt in ("moodle", "gift"):
+        path = tmp_path / f"bank.{fmt}"
+        args = ("--format", fmt, "--base-url", BASE, "--objective", "weapons-flow")
+        out, _ = run(*args)
+        run(*args, "--output", str(path))
+        assert out == path.read_text(encoding="utf-8")
+        assert out.endswith("\n") and not out.endswith("\n\n")
 
 
 def test_command_writes_gift_to_standard_output_and_lists_skipped_questions(course):
@@ -754,7 +764,9 @@ def test_command_filters_the_bank(course):
     expected = bank_questions(kinds=["numeric", "short"], source="new-lines-militarization")
     assert set(expected.values_list("kind", flat=True)) == {"numeric", "short"}
     assert list(parse_xml(out)) == list(expected.values_list("key", flat=True))
-    assert f"Wrote {expected.count()} questions as moodle to standard output (0 skipped)." in err
+    assert (
+        f"Wrote {expected.count()} questions as Moodle XML to standard output (0 skipped)." in err
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from quizzes.exchange.export import FORMATS, bank_questions, export_questions
 from quizzes.models import Question, Quiz
 
 ANY_STATUS = "any"
+LABELS = {"moodle": "Moodle XML", "gift": "GIFT"}
 
 
 class Command(BaseCommand):
@@ -69,38 +71,35 @@ class Command(BaseCommand):
                 "No questions match: check the filters (the default --status is published; "
                 f"use --status {ANY_STATUS} for every status)."
             )
+        # Written once complete: no half-written file on an error, and Django's stdout
+        # wrapper would end every partial write with a newline of its own.
+        buffer = io.StringIO()
         try:
-            if output == "-":
-                result = export_questions(
-                    questions=questions,
-                    fmt=fmt,
-                    out=self.stdout,
-                    base_url=base_url,
-                    course=course,
-                    quiz=quiz,
-                )
-            else:
-                with Path(output).open("w", encoding="utf-8", newline="\n") as out:
-                    result = export_questions(
-                        questions=questions,
-                        fmt=fmt,
-                        out=out,
-                        base_url=base_url,
-                        course=course,
-                        quiz=quiz,
-                    )
+            result = export_questions(
+                questions=questions,
+                fmt=fmt,
+                out=buffer,
+                base_url=base_url,
+                course=course,
+                quiz=quiz,
+            )
         except ValueError as error:
             raise CommandError(str(error)) from error
-        except OSError as error:
-            raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
+        if output == "-":
+            self.stdout.write(buffer.getvalue(), ending="")
+        else:
+            try:
+                Path(output).write_text(buffer.getvalue(), encoding="utf-8", newline="\n")
+            except OSError as error:
+                raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
         for skipped in result.skipped:
             self.stderr.write(f"Skipped {skipped.key}: {skipped.reason}")
         for note in result.notes:
             self.stderr.write(f"Note: {note}")
-        where = "standard output" if output == "-" else output
+        target = "standard output" if output == "-" else output
         self.stderr.write(
-            f"Wrote {result.written} question{'s' if result.written != 1 else ''} as {fmt} "
-            f"to {where} ({len(result.skipped)} skipped)."
+            f"Wrote {result.written} question{'s' if result.written != 1 else ''} as "
+            f"{LABELS[fmt]} to {target} ({len(result.skipped)} skipped)."
         )
 
     def _course(self, slug: str | None) -> Course:
