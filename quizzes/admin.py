@@ -307,7 +307,8 @@ class QuestionAdmin(CourseScoped):
         if row not in {str(n) for n in range(1, CITATION_ROWS + 1)}:
             return HttpResponse("No such citation row.", status=400)
         quote = without_nul(request.POST.get(f"citation_{row}_quote", "")).strip()[:2000]
-        source = Source.objects.filter(pk=request.POST.get(f"citation_{row}_source") or 0).first()
+        source_id = request.POST.get(f"citation_{row}_source", "")
+        source = Source.objects.filter(pk=source_id).first() if source_id.isdigit() else None
         context: dict[str, Any] = {"row": row, "quote": quote, "source": source}
         if quote and source is not None:
             try:
@@ -349,7 +350,8 @@ class QuestionAdmin(CourseScoped):
         errors: dict[int, str] = {}
         status = 200
         if request.method == "POST":
-            question = get_object_or_404(pending, pk=request.POST.get("question") or 0)
+            picked = request.POST.get("question", "")
+            question = get_object_or_404(pending, pk=int(picked) if picked.isdigit() else 0)
             try:
                 if request.POST.get("decision") == "accept":
                     accept_draft(question=question, by=request.user)

@@ -3,7 +3,6 @@ a preview as students see it, and the draft → published → retired workflow."
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 import pytest
@@ -13,6 +12,7 @@ from courseware.models import Source
 from quizzes.grading import grade
 from quizzes.models import Question
 from quizzes.services import save_question_version, start_attempt, submit_attempt
+from tests.admin_forms import change_form_data
 from tests.factories import SINGLE, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -28,30 +28,6 @@ def teacher_client(client, teacher):
 
 def add_url(kind: str) -> str:
     return reverse("admin:quizzes_question_add") + f"?kind={kind}"
-
-
-def _values(form) -> dict[str, object]:
-    data: dict[str, object] = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is True:
-            data[form.add_prefix(name)] = "on"
-        elif isinstance(value, list):
-            data[form.add_prefix(name)] = [str(v) for v in value]
-        elif value is not None and value is not False:
-            data[form.add_prefix(name)] = str(value)
-    return data
-
-
-def change_form_data(response) -> dict[str, object]:
-    """What the browser would post back from an admin change page, unchanged."""
-    data = _values(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data |= _values(formset.management_form)
-        for form in formset.forms:
-            data |= _values(form)
-    return data
 
 
 def common(key: str, **extra) -> dict[str, str]:
@@ -278,6 +254,8 @@ def test_the_citation_check_says_where_the_words_are_or_offers_the_nearest(teach
     html = near.content.decode()
     assert "✗ Not in this source" in html and "Use the nearest text" in html
     assert teacher_client.post(url, {"row": "9"}).status_code == 400
+    junk = teacher_client.post(url, {"row": "1", "citation_1_source": "x", "citation_1_quote": "a"})
+    assert junk.status_code == 200 and "Choose the source" in junk.content.decode()
     assert teacher_client.get(url).status_code == 403
 
 
@@ -331,9 +309,7 @@ def test_bulk_actions_publish_retire_and_refuse_what_cannot_be_published(teacher
 
 def test_duplicate_makes_a_draft_copy_the_teacher_owns(teacher_client, teacher):
     original = Question.objects.get(key="weapons-flow-gun-stores")
-    response = teacher_client.post(
-        reverse("admin:quizzes_question_duplicate", args=[original.pk])
-    )
+    response = teacher_client.post(reverse("admin:quizzes_question_duplicate", args=[original.pk]))
     copy = Question.objects.get(key="weapons-flow-gun-stores-copy")
     assert response.url == reverse("admin:quizzes_question_change", args=[copy.pk])
     assert copy.status == "draft" and copy.created_by == teacher
@@ -350,8 +326,9 @@ def test_duplicate_makes_a_draft_copy_the_teacher_owns(teacher_client, teacher):
     [
         (
             {"source": "leahy-ai-overview"},
-            lambda q: "leahy-ai-overview"
-            in {c.source.slug for c in q.current_version().citations.all()},
+            lambda q: (
+                "leahy-ai-overview" in {c.source.slug for c in q.current_version().citations.all()}
+            ),
         ),
         ({"kind__exact": "numeric"}, lambda q: q.kind == "numeric"),
         ({"status__exact": "published"}, lambda q: q.status == "published"),
@@ -366,4 +343,3 @@ def test_the_question_list_filters(teacher_client, params, check):
     total = response.context["cl"].full_result_count
     assert shown and len(shown) < total
     assert all(check(q) for q in shown)
-
