@@ -50,10 +50,11 @@ def check_base_url(base_url: str) -> str:
     Raises ValueError unless it is an absolute http(s) address with a host and no query or
     fragment (a link in an LMS is opened from another site, so a relative one cannot work).
     """
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+    url = base_url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or "?" in url or "#" in url:
         raise ValueError(
             f"The base URL must be the site's absolute address, such as "
             f"https://fuente.example.edu, not {base_url!r}."
         )
-    return base_url.strip().rstrip("/")
+    return url.rstrip("/")

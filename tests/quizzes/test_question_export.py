@@ -149,7 +149,16 @@ def test_plain_text_becomes_escaped_html_paragraphs(text, expected):
 
 
 @pytest.mark.parametrize(
-    "url", ["", "fuente.example.edu", "/courses/", "ftp://x.edu", "https://", "https://x.edu/?a=1"]
+    "url",
+    [
+        "",
+        "fuente.example.edu",
+        "/courses/",
+        "ftp://x.edu",
+        "https://",
+        "https://x.edu/?",
+        "x.edu/#",
+    ],
 )
 def test_a_base_url_that_is_not_an_absolute_http_address_is_refused(url):
     with pytest.raises(ValueError, match="absolute address"):
@@ -565,7 +574,7 @@ def test_general_feedback_cites_the_quoted_words_with_a_link_that_opens_them(
 def test_every_published_question_round_trips_through_gift(course):
     questions = bank_questions()
     found, missing = exportable(questions, base_url=BASE, course=course)
-    assert missing == [] and len(found) == questions.count() == 159
+    assert missing == [] and len(found) == questions.count()
     text, skipped = export(found)
     kinds = {q.key: q.kind for q in found}
     assert skipped == [key for key, kind in kinds.items() if kind == "ordering"]
@@ -622,9 +631,9 @@ def test_the_whole_bank_is_one_moodle_xml_document_in_three_queries(
         result = export_questions(
             questions=bank_questions(), fmt="moodle", out=out, base_url=BASE, course=course
         )
-    assert (result.written, result.skipped, result.notes) == (159, [], [])
-    nodes = parse_xml(out.getvalue())
-    assert sorted(nodes) == sorted(bank_questions().values_list("key", flat=True))
+    keys = sorted(bank_questions().values_list("key", flat=True))
+    assert (result.written, result.skipped, result.notes) == (len(keys), [], [])
+    assert sorted(parse_xml(out.getvalue())) == keys
 
 
 def test_a_quiz_exports_in_slot_order_with_its_points_and_reading(
