@@ -3,18 +3,20 @@ numbers in an export are the numbers on the gradebook page)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import IO, Any
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from courseware.models import Course, Enrollment, Post
 from quizzes.lms import canvas, moodle, oneroster, plain
-from quizzes.lms.model import Column, Grade, Gradebook, Student
-from quizzes.models import Attempt, Quiz
+from quizzes.lms.model import NO_GRADE, Column, Grade, Gradebook, Student
+from quizzes.models import Attempt, GradeOverride, Quiz
 from quizzes.scores import kept_score
 
 FORMATS = {
@@ -41,11 +43,49 @@ class _ByUser:
         return taken
 
 
-def gradebook_of(course: Course) -> Gradebook:
+@dataclass(frozen=True)
+class Cell:
+    """One cell of the gradebook page: the grade every export carries, and how it came about."""
+
+    grade: Grade = NO_GRADE
+    attempts: int = 0  # quizzes: submitted attempts
+    kept: Decimal | None = None  # quizzes: the attempts' kept score, override or not
+    is_overridden: bool = False
+    post_id: int | None = None  # discussions: the response the score is on (or to score)
+
+
+EMPTY = Cell()
+
+
+@dataclass(frozen=True)
+class Row:
+    user_id: int
+    student: Student
+    cells: Mapping[str, Cell]  # by column key; a key may be missing (nothing to show)
+
+    @property
+    def grades(self) -> dict[str, Grade]:
+        return {k: c.grade for k, c in self.cells.items() if c.grade.score is not None}
+
+
+@dataclass(frozen=True)
+class CourseBook:
+    course: Course
+    columns: tuple[Column, ...]
+    rows: Iterator[Row]
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """A column key's kind ("quiz" or "prompt") and slug."""
+    kind, _, slug = key.partition(":")
+    return kind, slug
+
+
+def course_book(course: Course) -> CourseBook:
     """Students (in user id order) × the course's quizzes (kept score by each quiz's grading
-    method) and discussion prompts (the teacher's score of the student's response). Rows are a
-    generator over three database cursors merged by user id: memory stays flat and the number
-    of queries does not grow with the class."""
+    method, unless a teacher's override is in force) and discussion prompts (the teacher's
+    score of the student's response). Rows are a generator over four database cursors merged
+    by user id: memory stays flat and the number of queries does not grow with the class."""
     quizzes = list(
         Quiz.objects.filter(course=course, is_published=True, practice_for__isnull=True)
         .annotate(possible=Sum("slots__points"))
@@ -71,7 +111,7 @@ def gradebook_of(course: Course) -> Gradebook:
     methods = {q.pk: (f"quiz:{q.slug}", q.grading_method) for q in quizzes}
     prompt_keys = {p.pk: f"prompt:{p.slug}" for p in prompts}
 
-    def rows() -> Iterator[tuple[Student, Mapping[str, Grade]]]:
+    def rows() -> Iterator[Row]:
         enrollments = (
             Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
             .select_related("user")
@@ -84,12 +124,18 @@ def gradebook_of(course: Course) -> Gradebook:
             .values_list("student_id", "quiz_id", "points")
             .iterator()
         )
+        # Newest first: the first row of each (student, quiz) is the one in force.
+        overrides = _ByUser(
+            GradeOverride.objects.filter(quiz_id__in=methods)
+            .order_by("student_id", "quiz_id", "-created_at", "-id")
+            .values_list("student_id", "quiz_id", "points")
+            .iterator()
+        )
+        # Every response, the best-scored first: it is the grade, and the one a cell links to.
         posts = _ByUser(
-            Post.objects.filter(
-                course=course, parent__isnull=True, score__isnull=False, prompt_id__in=prompt_keys
-            )
-            .order_by("author_id", "-score")
-            .values_list("author_id", "prompt_id", "score", "teacher_comment")
+            Post.objects.filter(course=course, parent__isnull=True, prompt_id__in=prompt_keys)
+            .order_by("author_id", "prompt_id", F("score").desc(nulls_last=True), "created_at")
+            .values_list("author_id", "prompt_id", "score", "teacher_comment", "id")
             .iterator()
         )
         for enrollment in enrollments:
@@ -97,12 +143,26 @@ def gradebook_of(course: Course) -> Gradebook:
             points: dict[int, list[Decimal]] = {}
             for _, quiz_id, value in attempts.take(user.pk):
                 points.setdefault(quiz_id, []).append(value)
-            grades: dict[str, Grade] = {}
-            for quiz_id, values in points.items():
-                key, method = methods[quiz_id]
-                grades[key] = Grade(score=kept_score(values, method))
-            for _, prompt_id, score, comment in posts.take(user.pk):
-                grades.setdefault(prompt_keys[prompt_id], Grade(score=score, feedback=comment))
+            in_force: dict[int, Decimal | None] = {}
+            for _, quiz_id, value in overrides.take(user.pk):
+                in_force.setdefault(quiz_id, value)
+            cells: dict[str, Cell] = {}
+            for quiz_id, (key, method) in methods.items():
+                values = points.get(quiz_id, [])
+                kept = kept_score(values, method)
+                override = in_force.get(quiz_id)
+                if values or override is not None:
+                    cells[key] = Cell(
+                        grade=Grade(score=kept if override is None else override),
+                        attempts=len(values),
+                        kept=kept,
+                        is_overridden=override is not None,
+                    )
+            for _, prompt_id, score, comment, post_id in posts.take(user.pk):
+                key = prompt_keys[prompt_id]
+                if key not in cells:
+                    grade = Grade(score=score, feedback=comment) if score is not None else NO_GRADE
+                    cells[key] = Cell(grade=grade, post_id=post_id)
             name = f"{user.last_name}, {user.first_name}" if user.last_name else user.get_username()
             student = Student(
                 name=name,
@@ -113,18 +173,102 @@ def gradebook_of(course: Course) -> Gradebook:
                 canvas_user_id=enrollment.canvas_user_id,
                 section=enrollment.section,
             )
-            yield student, grades
+            yield Row(user_id=user.pk, student=student, cells=cells)
 
-    return Gradebook(course_title=course.title, course_id=course.slug, columns=columns, rows=rows())
+    return CourseBook(course=course, columns=columns, rows=rows())
 
 
-def total(gradebook: Gradebook, grades: Mapping[str, Grade]) -> Decimal | None:
-    scores = [
-        grades[c.key].score
-        for c in gradebook.columns
-        if c.key in grades and grades[c.key].score is not None
-    ]
-    return sum(scores, Decimal(0)) if scores else None  # type: ignore[arg-type]
+def gradebook_of(course: Course) -> Gradebook:
+    """The course's gradebook as the LMS writers take it: the page's grades, row by row."""
+    book = course_book(course)
+    return Gradebook(
+        course_title=course.title,
+        course_id=course.slug,
+        columns=book.columns,
+        rows=((row.student, row.grades) for row in book.rows),
+    )
+
+
+@dataclass(frozen=True)
+class PageRow:
+    row: Row
+    cells: list[tuple[str, str, Cell]]  # per column: its kind, its slug, the student's cell
+    total: Decimal | None
+
+
+def page_rows(book: CourseBook, *, query: str = "", sort: str = "name") -> list[PageRow]:
+    """The gradebook page's rows: the students whose name, username or email contains `query`,
+    sorted by name, by total or by one column's grade (highest first, no grade last)."""
+    keys = [(c.key, *split_key(c.key)) for c in book.columns]
+    found = []
+    for row in book.rows:
+        student = row.student
+        if query and query not in f"{student.name} {student.username} {student.email}".lower():
+            continue
+        scores = [g.score for g in row.grades.values() if g.score is not None]
+        found.append(
+            PageRow(
+                row=row,
+                cells=[(kind, slug, row.cells.get(key, EMPTY)) for key, kind, slug in keys],
+                total=sum(scores, Decimal(0)) if scores else None,
+            )
+        )
+    found.sort(key=lambda r: r.row.student.name.casefold())
+    if sort == "total" or sort in {key for key, _, _ in keys}:
+
+        def score(r: PageRow) -> Decimal | None:
+            return r.total if sort == "total" else r.row.cells.get(sort, EMPTY).grade.score
+
+        found.sort(key=lambda r: (score(r) is None, -(score(r) or 0)))  # stable: names stay sorted
+    return found
+
+
+@dataclass(frozen=True)
+class OverrideEntry:
+    """One change in a grade's history: from the grade in force before to the new one (None:
+    the attempts' kept score)."""
+
+    override: GradeOverride
+    before: Decimal | None
+    after: Decimal | None
+
+
+@dataclass(frozen=True)
+class GradeDetail:
+    attempts: list[Attempt]  # every attempt, open ones included, in order
+    kept: Decimal | None  # the submitted attempts' kept score by the quiz's grading method
+    possible: Decimal
+    override: GradeOverride | None  # in force (points not None), if any
+    history: list[OverrideEntry]  # newest first
+
+    @property
+    def grade(self) -> Decimal | None:
+        """The grade the gradebook and every export carry."""
+        return self.override.points if self.override else self.kept
+
+
+def grade_detail(quiz: Quiz, student: Any) -> GradeDetail:
+    """One student's grade on one quiz: their attempts, the kept score, the override in force
+    and the overrides' history, with what each one replaced."""
+    attempts = list(quiz.attempts.filter(student=student).order_by("number"))
+    submitted = [a.points for a in attempts if not a.is_open and a.points is not None]
+    rows = list(
+        GradeOverride.objects.filter(quiz=quiz, student=student)
+        .select_related("created_by")
+        .order_by("created_at", "id")
+    )
+    history, before = [], None
+    for row in rows:
+        history.append(OverrideEntry(override=row, before=before, after=row.points))
+        before = row.points
+    in_force = rows[-1] if rows and rows[-1].points is not None else None
+    return GradeDetail(
+        attempts=attempts,
+        kept=kept_score(submitted, quiz.grading_method),
+        possible=quiz.slots.aggregate(p=Sum("points"))["p"] or Decimal(0),
+        override=in_force,
+        history=history[::-1],
+    )
 
 
 def export_grades(*, course: Course, fmt: str, out: IO[Any], now: datetime | None = None) -> None:
@@ -141,3 +285,72 @@ def export_grades(*, course: Course, fmt: str, out: IO[Any], now: datetime | Non
         oneroster.write_zip(gradebook, out, now or timezone.now())
     else:
         raise ValueError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
+
+
+# A Canvas gradebook export is a few hundred bytes per student: 5 MB is tens of thousands.
+MAX_CANVAS_FILE = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CanvasFill:
+    data: bytes  # the teacher's file, with Fuente's scores filled in
+    report: canvas.FillReport
+    columns: tuple[Column, ...]  # the gradebook's columns
+
+    @property
+    def matched_columns(self) -> list[Column]:
+        return [c for c in self.columns if c not in self.report.unmatched_columns]
+
+    @property
+    def summary(self) -> str:
+        r = self.report
+        titles = ", ".join(c.title for c in self.matched_columns)
+        parts = [
+            f"Matched {r.matched_students} student{'s' if r.matched_students != 1 else ''} and "
+            f"{len(self.matched_columns)} column{'s' if len(self.matched_columns) != 1 else ''} "
+            f"({titles}): {r.filled} score{'s' if r.filled != 1 else ''} filled in, "
+            f"{r.unchanged} already up to date"
+        ]
+        if r.kept:
+            parts.append(f"{r.kept} excused or not-assigned cells left alone")
+        if r.unmatched_canvas_rows:
+            parts.append(f"{len(r.unmatched_canvas_rows)} Canvas rows not in Fuente")
+        if r.unmatched_students:
+            parts.append(f"{len(r.unmatched_students)} Fuente students not in the file")
+        return "; ".join(parts) + "."
+
+
+def fill_canvas_export(course: Course, data: bytes) -> CanvasFill:
+    """A gradebook CSV exported from Canvas, back with the course's scores filled in by
+    `canvas.fill_export` (every other byte as Canvas wrote it). Raises ValueError with a
+    message a teacher can act on: too big, not UTF-8 text, not a Canvas export, or nothing in
+    it that matches this course."""
+    if len(data) > MAX_CANVAS_FILE:
+        raise ValueError("This file is larger than 5 MB; a Canvas gradebook export is smaller.")
+    export = "upload the file Canvas gives you under Grades › Export › Export entire gradebook"
+    try:
+        text = data.decode("utf-8")  # a byte-order mark stays in the text, and goes back out
+    except UnicodeDecodeError:
+        raise ValueError(
+            f"This file is not UTF-8 text, as Canvas's export is: {export}, as it is (not "
+            "saved again from a spreadsheet)."
+        ) from None
+    if "\x00" in text:
+        raise ValueError(f"This is not a CSV file: {export}.")
+    book = gradebook_of(course)
+    out = io.StringIO(newline="")
+    report = canvas.fill_export(io.StringIO(text, newline=""), book, out)
+    filled = CanvasFill(data=out.getvalue().encode("utf-8"), report=report, columns=book.columns)
+    if not filled.matched_columns:
+        raise ValueError(
+            "No assignment column in this file is one of this course's quizzes. In the admin, "
+            "give each quiz its Canvas assignment id (the number in “Quiz title (12345)” in the "
+            "file's first row), then upload the file again."
+        )
+    if not report.matched_students:
+        raise ValueError(
+            "No student in this file is a student of this course: students are matched by "
+            "Canvas ID, SIS user ID or SIS login ID. Check that the file is this course's "
+            "export and that the students' ids are set in their enrolments."
+        )
+    return filled

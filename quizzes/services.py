@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from courseware.ingest import Block, QuoteError
@@ -24,12 +25,14 @@ from quizzes.generator import SourceText, build_pool, generate, select, source_l
 from quizzes.grading import grade, parse_answer, shuffled
 from quizzes.models import (
     Attempt,
+    GradeOverride,
     Question,
     QuestionCitation,
     QuestionReport,
     QuestionVersion,
     Quiz,
     QuizQuestion,
+    Regrade,
     Response,
 )
 from quizzes.pack import (
@@ -640,3 +643,265 @@ def start_practice(*, course: Course, student: AbstractBaseUser, keys: list[str]
         for i, question in enumerate(questions)
     )
     return start_attempt(quiz=quiz, student=student)
+
+
+# ---------------------------------------------------------------------------------------------
+# Grades: teachers' overrides and regrades
+
+
+def _grade_reason(reason: str) -> str:
+    reason = without_nul(reason).strip()
+    if not reason:
+        raise ValidationError({"reason": ["Give a reason: it is kept in the grade's history."]})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": ["Keep the reason under 2,000 characters."]})
+    return reason
+
+
+@transaction.atomic
+def override_grade(
+    *,
+    quiz: Quiz,
+    student: AbstractBaseUser,
+    points: Decimal | None,
+    reason: str,
+    by: AbstractBaseUser,
+    now: datetime | None = None,
+) -> GradeOverride:
+    """Give a student a teacher's grade on a quiz in place of their kept attempt score, or,
+    with `points` None, remove the override in force so the attempts count again. Either way a
+    new row is added: the grade's history keeps who, when and why.
+
+    Raises ValidationError keyed by "points", "reason" or "student", with a message a teacher
+    can act on: points outside 0 to the quiz's possible points or finer than 0.01, no reason,
+    no override to remove, or a student who is not a student of the quiz's course.
+    """
+    if not Enrollment.objects.filter(
+        course_id=quiz.course_id, user_id=student.pk, role=Enrollment.Role.STUDENT
+    ).exists():
+        raise ValidationError({"student": ["This person is not a student of this course."]})
+    errors: dict[str, list[str]] = {}
+    if points is None:
+        current = GradeOverride.objects.filter(quiz=quiz, student_id=student.pk).first()
+        if current is None or current.points is None:
+            errors["points"] = ["There is no override to remove."]
+    else:
+        possible = quiz.slots.aggregate(p=Sum("points"))["p"] or Decimal(0)
+        if not points.is_finite() or not 0 <= points <= possible:
+            errors["points"] = [f"Give points from 0 to {possible.normalize():f}."]
+        elif points != points.quantize(Decimal("0.01")):
+            errors["points"] = ["Give points with at most two decimal places."]
+    try:
+        reason = _grade_reason(reason)
+    except ValidationError as error:
+        errors |= error.message_dict
+    if errors:
+        raise ValidationError(errors)
+    return GradeOverride.objects.create(
+        quiz=quiz,
+        student=student,
+        points=points,
+        reason=reason,
+        created_by=by,
+        created_at=now or timezone.now(),
+    )
+
+
+@dataclass(frozen=True)
+class RegradeChange:
+    """One submitted response graded against an older version of its question."""
+
+    response_id: int
+    student: str
+    attempt_id: int
+    attempt_number: int
+    question: str  # the question's key
+    number: int  # its number in the attempt, as the student saw it
+    from_version: int
+    to_version: int
+    old_points: Decimal | None
+    new_points: Decimal | None  # None when the answer no longer fits the new version
+    old_outcome: str
+    new_outcome: str
+
+    @property
+    def fits(self) -> bool:
+        return self.new_points is not None
+
+    @property
+    def is_changed(self) -> bool:
+        return self.fits and self.new_points != self.old_points
+
+
+@dataclass(frozen=True)
+class RegradeReport:
+    changes: list[RegradeChange]  # by question, then student
+    applied: bool
+
+    @property
+    def questions(self) -> dict[str, tuple[int, int, int]]:
+        """Per question key: the oldest version its responses were graded against, the
+        current version, and how many responses."""
+        found: dict[str, tuple[int, int, int]] = {}
+        for c in self.changes:
+            oldest, _, count = found.get(c.question, (c.from_version, c.to_version, 0))
+            found[c.question] = (min(oldest, c.from_version), c.to_version, count + 1)
+        return found
+
+    @property
+    def changed(self) -> list[RegradeChange]:
+        return [c for c in self.changes if c.is_changed]
+
+    @property
+    def regradable(self) -> list[RegradeChange]:
+        return [c for c in self.changes if c.fits]
+
+    @property
+    def unfit(self) -> list[RegradeChange]:
+        return [c for c in self.changes if not c.fits]
+
+
+def _answer_form(kind: str, answer: Any) -> dict[str, list[str]] | None:
+    """A stored answer as the form that would give it (parse_answer's inverse), or None."""
+    if answer is None:
+        return {}
+    if kind in ("single", "numeric", "short") and isinstance(answer, str):
+        return {"answer": [answer]}
+    if kind == "multiple" and isinstance(answer, list):
+        return {"answer": [str(a) for a in answer]}
+    if kind == "true_false" and isinstance(answer, bool):
+        return {"answer": ["true" if answer else "false"]}
+    if kind in ("ordering", "matching") and isinstance(answer, dict):
+        prefix = "position-" if kind == "ordering" else "match-"
+        return {f"{prefix}{key}": [str(value)] for key, value in answer.items()}
+    return None
+
+
+def answer_fits(kind: str, data: Mapping[str, Any], answer: Any) -> bool:
+    """Whether a stored answer is one the student could have given to this version: every
+    choice, item and option it names still exists (a removed choice, say, does not fit)."""
+    form = _answer_form(kind, answer)
+    if form is None:
+        return False
+    try:
+        return bool(parse_answer(kind, data, form) == answer)
+    except ValueError:  # AnswerError, or SpecError for data that no longer loads
+        return False
+
+
+def _display_name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+@transaction.atomic
+def regrade_quiz(
+    *,
+    quiz: Quiz,
+    reason: str,
+    by: AbstractBaseUser | None,
+    dry_run: bool,
+    now: datetime | None = None,
+) -> RegradeReport:
+    """Grade again, against their question's current version, the quiz's submitted responses
+    that were graded against an older version (after a teacher fixed a question).
+
+    Each is graded with quizzes.grading.grade and the quiz's multiple scoring, only if its
+    answer still fits the new version (else it is reported and left as it is). With `dry_run`
+    nothing is written; otherwise every regraded response gets a Regrade row (who, why, old and
+    new points), its new points, outcome, parts and version, and its attempt its new total,
+    all in one transaction. Running again changes nothing. Raises ValidationError (no reason)
+    when not a dry run.
+    """
+    if not dry_run:
+        reason = _grade_reason(reason)
+    current: dict[int, QuestionVersion] = {}
+    for version in QuestionVersion.objects.filter(question__slots__quiz=quiz).order_by(
+        "question_id", "-number"
+    ):
+        current.setdefault(version.question_id, version)
+    stale = Response.objects.filter(
+        attempt__quiz=quiz, attempt__state=Attempt.State.SUBMITTED
+    ).exclude(version_id__in=[v.pk for v in current.values()])
+    if not dry_run:
+        # The lock order of every write to an attempt's responses: the attempt rows first (in
+        # id order, so two regrades queue rather than deadlock), the responses read after.
+        attempt_ids = set(stale.values_list("attempt_id", flat=True))
+        list(
+            Attempt.objects.select_for_update()
+            .filter(pk__in=attempt_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    responses = list(
+        stale.select_related("attempt__student", "version__question").order_by(
+            "slot__position", "attempt__student_id", "attempt__number"
+        )
+    )
+    changes, regrades = [], []
+    for response in responses:
+        old, new = response.version, current[response.version.question_id]
+        kind = old.question.kind
+        result = (
+            grade(
+                kind,
+                new.data,
+                response.answer,
+                max_points=response.max_points,
+                multiple_scoring=quiz.multiple_scoring,
+            )
+            if answer_fits(kind, new.data, response.answer)
+            else None
+        )
+        changes.append(
+            RegradeChange(
+                response_id=response.pk,
+                student=_display_name(response.attempt.student),
+                attempt_id=response.attempt_id,
+                attempt_number=response.attempt.number,
+                question=old.question.key,
+                number=response.position + 1,
+                from_version=old.number,
+                to_version=new.number,
+                old_points=response.points,
+                new_points=result.points if result else None,
+                old_outcome=response.outcome,
+                new_outcome=result.outcome if result else "",
+            )
+        )
+        if result is None or dry_run:
+            continue
+        regrades.append(
+            Regrade(
+                response=response,
+                from_version=old,
+                to_version=new,
+                old_points=response.points,
+                new_points=result.points,
+                old_outcome=response.outcome,
+                new_outcome=result.outcome,
+                reason=reason,
+                created_by=by,
+                created_at=now or timezone.now(),
+            )
+        )
+        response.version = new
+        response.points, response.outcome, response.parts = (
+            result.points,
+            result.outcome,
+            result.parts,
+        )
+    if regrades:
+        Regrade.objects.bulk_create(regrades)
+        Response.objects.bulk_update(
+            [r.response for r in regrades], ["version", "points", "outcome", "parts"]
+        )
+        totals = (
+            Response.objects.filter(attempt_id__in={r.response.attempt_id for r in regrades})
+            .values("attempt_id")
+            .annotate(total=Sum("points"))
+        )
+        Attempt.objects.bulk_update(
+            [Attempt(pk=t["attempt_id"], points=t["total"] or Decimal(0)) for t in totals],
+            ["points"],
+        )
+    return RegradeReport(changes=changes, applied=not dry_run)

@@ -14,6 +14,26 @@ urlpatterns = [
         name="gradebook_export",
     ),
     path(
+        "courses/<slug:course_slug>/gradebook/canvas-fill/",
+        views.gradebook_canvas_fill,
+        name="gradebook_canvas_fill",
+    ),
+    path(
+        "courses/<slug:course_slug>/gradebook/attempts/<int:attempt_id>/",
+        views.gradebook_attempt,
+        name="gradebook_attempt",
+    ),
+    path(
+        "courses/<slug:course_slug>/gradebook/quizzes/<slug:quiz_slug>/students/<int:user_id>/",
+        views.gradebook_grade,
+        name="gradebook_grade",
+    ),
+    path(
+        "courses/<slug:course_slug>/gradebook/quizzes/<slug:quiz_slug>/regrade/",
+        views.gradebook_regrade,
+        name="gradebook_regrade",
+    ),
+    path(
         "courses/<slug:course_slug>/progress/<int:user_id>/",
         views.progress,
         name="student_progress",
