@@ -97,7 +97,8 @@ def exportable(
     With a quiz: only the questions in it, in slot order, each worth its slot's points, with
     citation links that prefer the quiz's reading; without: in the queryset's order, 1 point
     each. Links are absolute: base_url + the course's cite address, which opens the reading
-    that shows the quoted words, highlighted (the link Fuente's own pages give). Three queries.
+    that shows the quoted words, highlighted (the link Fuente's own pages give). Three queries
+    (with the quiz's reading loaded).
     Raises ValueError if base_url is not an absolute http(s) address.
     """
     site = check_base_url(base_url)
