@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from playwright.sync_api import expect
+
+from quizzes.models import Question
+from tests.browser.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_teacher_writes_a_cited_question_previews_publishes_and_exports_grades(
+    demo_site, page, artifacts
+):
+    log_in(page, demo_site, "teacher")
+    page.goto(f"{demo_site}/admin/quizzes/question/add/")
+    page.get_by_role("link", name="Single choice").click()
+
+    page.locator("#id_key").fill("teacher-gun-stores")
+    page.locator("#id_stem").fill(
+        "According to Al Jazeera, where are Mexico's two military-run gun stores?"
+    )
+    page.locator("#id_choice_1_text").fill("Mexico City and Apodaca, Nuevo Leon")
+    page.locator("#id_choice_1_correct").check()
+    page.locator("#id_choice_2_text").fill("Tijuana and Ciudad Juarez")
+    page.locator("#id_choice_3_text").fill("Monterrey and Guadalajara")
+    page.locator("#id_explanation").fill(
+        "Al Jazeera names DCAM in Mexico City and OTCA in Apodaca, Nuevo Leon."
+    )
+
+    # Pick the words through the picker: search the passages, use one.
+    page.get_by_text("Find the words in a source").first.click()
+    page.get_by_label("Search the passages for").first.fill("DCAM Apodaca")
+    result = page.locator("#passage-results-1 li").first
+    expect(result).to_contain_text("OTCA in Apodaca")
+    result.get_by_role("button").click()
+    check = page.locator("#citation-1-check")
+    expect(check).to_contain_text("✓ Found")
+
+    # A wrong quote is refused, with the nearest text offered.
+    quote = page.locator("#id_citation_1_quote")
+    quote.fill("only through two military run store: DCAM in Mexico City and OTCA in Apodaka")
+    expect(check).to_contain_text("✗ Not in this source")
+    expect(check).to_contain_text("Nearest text")
+    page.screenshot(path=str(artifacts / "teacher-citation-refused.png"))
+    check.get_by_role("button", name="Use the nearest text").click()
+    expect(check).to_contain_text("✓ Found")
+    expect(quote).to_have_value(
+        "only through two military-run stores: DCAM in Mexico City and OTCA in Apodaca"
+    )
+    page.screenshot(path=str(artifacts / "teacher-citation-found.png"))
+
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text("was added successfully")).to_be_visible()
+    question = Question.objects.get(key="teacher-gun-stores")
+    assert question.status == "draft"
+    citation = question.current_version().citations.get()
+    assert citation.exact.endswith("OTCA in Apodaca")
+
+    # Preview as a student, answer, see the feedback and the citation.
+    page.get_by_role("link", name="Preview as a student").click()
+    expect(page.get_by_text("exactly as a student sees it")).to_be_visible()
+    page.get_by_label("Mexico City and Apodaca, Nuevo Leon").check()
+    page.get_by_role("button", name="Check the answer and see the feedback").click()
+    expect(page.locator(".review")).to_contain_text("Al Jazeera names DCAM")
+    expect(page.locator(".review blockquote")).to_contain_text("OTCA in Apodaca")
+    page.screenshot(path=str(artifacts / "teacher-preview.png"), full_page=True)
+
+    # Publish it.
+    page.get_by_role("link", name="Back to editing").click()
+    page.locator("#id_status").select_option("published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    question.refresh_from_db()
+    assert question.status == "published"
+
+    # The gradebook, and its Canvas export.
+    page.goto(f"{demo_site}/courses/mexico-cartels/gradebook/")
+    expect(page.get_by_role("heading", name="Gradebook", exact=True)).to_be_visible()
+    page.screenshot(path=str(artifacts / "teacher-gradebook.png"), full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Canvas CSV").click()
+    text = open(download.value.path(), encoding="utf-8-sig").read()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    assert rows[1][0].strip() == "Points Possible"
+    students = {row[0] for row in rows[2:]}
+    assert {"Flores, Ana", "Carter, Ben", "Nguyen, Chloe"} <= students
