@@ -5,6 +5,7 @@ list is cut down to the courses the teacher teaches (courseware.roles)."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import admin, messages
@@ -22,6 +23,8 @@ from courseware.roles import CourseScoped, courses_taught
 from courseware.selectors import passages_matching
 from courseware.services import quote_fields, without_nul
 from quizzes.display import question_view
+from quizzes.exchange.export import FORMATS as QUESTION_FORMATS
+from quizzes.exchange.export import export_questions
 from quizzes.forms import CITATION_ROWS, FORMS
 from quizzes.grading import AnswerError, correct_answer_text, grade, parse_answer
 from quizzes.models import (
@@ -44,6 +47,7 @@ from quizzes.services import (
 )
 
 MODEL_FIELDS = ["key", "difficulty", "objectives", "tags", "status"]
+QUESTION_FORMAT_NAMES = {"moodle": "Moodle XML", "gift": "GIFT"}
 HISTORY_FIELDS = [
     "origin",
     "created_by",
@@ -54,6 +58,46 @@ HISTORY_FIELDS = [
     "created_at",
     "updated_at",
 ]
+
+
+def download_questions(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    questions: QuerySet[Question],
+    fmt: str,
+    *,
+    course: Any,
+    quiz: Quiz | None = None,
+) -> HttpResponse | None:
+    """The questions as a Moodle XML or GIFT file, citations in each general feedback; what
+    could not go into the format is told in a message."""
+    if course is None:
+        model_admin.message_user(
+            request, "Citations link to a course's readings: you teach no course yet.", "error"
+        )
+        return None
+    content_type, extension = QUESTION_FORMATS[fmt]
+    out = io.StringIO()
+    result = export_questions(
+        questions=questions,
+        fmt=fmt,
+        out=out,
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+        course=course,
+        quiz=quiz,
+    )
+    for skipped in result.skipped:
+        model_admin.message_user(
+            request,
+            f"Not in the {QUESTION_FORMAT_NAMES[fmt]} file: {skipped.key}: {skipped.reason}",
+            "warning",
+        )
+    for note in result.notes:
+        model_admin.message_user(request, note, "info")
+    response = HttpResponse(out.getvalue(), content_type=f"{content_type}; charset=utf-8")
+    name = quiz.slug if quiz is not None else "questions"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    return response
 
 
 class QuestionVersionInline(admin.StackedInline):
@@ -112,7 +156,7 @@ class QuestionAdmin(CourseScoped):
     search_fields = ["key", "versions__stem"]
     filter_horizontal = ["objectives"]
     inlines = [QuestionReportInline, QuestionVersionInline]
-    actions = ["publish", "retire", "back_to_draft", "duplicate"]
+    actions = ["publish", "retire", "back_to_draft", "duplicate", "export_moodle", "export_gift"]
 
     # -- who sees what
 
@@ -226,6 +270,16 @@ class QuestionAdmin(CourseScoped):
             return redirect("admin:quizzes_question_change", copies[0].pk)
         self.message_user(request, f"{len(copies)} draft copies made.", messages.SUCCESS)
         return None
+
+    @admin.action(description="Export selected questions as Moodle XML", permissions=["view"])
+    def export_moodle(self, request: HttpRequest, queryset: QuerySet[Question]) -> Any:
+        course = courses_taught(request.user).first()
+        return download_questions(self, request, queryset, "moodle", course=course)
+
+    @admin.action(description="Export selected questions as GIFT", permissions=["view"])
+    def export_gift(self, request: HttpRequest, queryset: QuerySet[Question]) -> Any:
+        course = courses_taught(request.user).first()
+        return download_questions(self, request, queryset, "gift", course=course)
 
     # -- extra pages: preview, citation check, passage search, review queue
 
@@ -403,6 +457,25 @@ class QuizQuestionInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(CourseScoped):
+    actions = ["export_moodle", "export_gift"]
+
+    def _export(self, request: HttpRequest, queryset: QuerySet[Quiz], fmt: str) -> Any:
+        quizzes = list(queryset.select_related("course", "reading")[:2])
+        if len(quizzes) != 1:
+            self.message_user(request, "Choose one quiz to export at a time.", "error")
+            return None
+        quiz = quizzes[0]
+        questions = Question.objects.filter(slots__quiz=quiz)
+        return download_questions(self, request, questions, fmt, course=quiz.course, quiz=quiz)
+
+    @admin.action(description="Export the quiz's questions as Moodle XML", permissions=["view"])
+    def export_moodle(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> Any:
+        return self._export(request, queryset, "moodle")
+
+    @admin.action(description="Export the quiz's questions as GIFT", permissions=["view"])
+    def export_gift(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> Any:
+        return self._export(request, queryset, "gift")
+
     list_display = [
         "title",
         "course",

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from courseware.models import Source
 from quizzes.grading import grade
-from quizzes.models import Question
+from quizzes.models import Question, Quiz
 from quizzes.services import save_question_version, start_attempt, submit_attempt
 from tests.admin_forms import change_form_data
 from tests.factories import SINGLE, make_question, make_quiz
@@ -343,3 +343,37 @@ def test_the_question_list_filters(teacher_client, params, check):
     total = response.context["cl"].full_result_count
     assert shown and len(shown) < total
     assert all(check(q) for q in shown)
+
+
+def test_selected_questions_download_as_moodle_xml_with_their_citations(teacher_client):
+    question = Question.objects.get(key="weapons-flow-gun-stores")
+    response = teacher_client.post(
+        reverse("admin:quizzes_question_changelist"),
+        {"action": "export_moodle", "_selected_action": [question.pk]},
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="questions.xml"'
+    xml = response.content.decode()
+    assert xml.count("<question type=") == 2  # the category and the question
+    assert "only through two military-run stores" in xml and "http://testserver/" in xml
+
+
+def test_a_quiz_downloads_as_gift_and_ordering_questions_are_reported_not_lost(teacher_client):
+    quiz = Quiz.objects.get(slug="unit-review")
+    url = reverse("admin:quizzes_quiz_changelist")
+    response = teacher_client.post(url, {"action": "export_gift", "_selected_action": [quiz.pk]})
+    assert response["Content-Disposition"] == 'attachment; filename="unit-review.txt"'
+    orderings = quiz.questions.filter(kind="ordering")
+    assert orderings.exists()
+    listing = teacher_client.get(url)
+    shown = [str(m) for m in listing.context["messages"]]
+    assert all(any(q.key in m for m in shown) for q in orderings)
+    two = teacher_client.post(
+        url,
+        {
+            "action": "export_gift",
+            "_selected_action": list(Quiz.objects.values_list("pk", flat=True)[:2]),
+        },
+        follow=True,
+    )
+    assert "Choose one quiz to export at a time." in two.content.decode()
