@@ -20,7 +20,9 @@ QUIZ_SETTINGS = (
 
 def questions_file() -> dict[str, Any]:
     questions = []
-    for question in Question.objects.prefetch_related("objectives", "versions__citations__source"):
+    # Rejected generated drafts are not part of the course; everything else is written.
+    kept = Question.objects.exclude(status=Question.Status.REJECTED)
+    for question in kept.prefetch_related("objectives", "versions__citations__source"):
         version = max(question.versions.all(), key=lambda v: v.number, default=None)
         if version is None:
             continue
@@ -31,6 +33,8 @@ def questions_file() -> dict[str, Any]:
             "objectives": [o.code for o in question.objectives.all()],
             "difficulty": question.difficulty,
         }
+        if question.status != Question.Status.PUBLISHED:
+            table["status"] = question.status
         if question.tags:
             table["tags"] = list(question.tags)
         table["explanation"] = version.explanation
@@ -43,7 +47,7 @@ def questions_file() -> dict[str, Any]:
 def quizzes_file(course: Course) -> dict[str, Any]:
     quizzes = []
     for quiz in (
-        Quiz.objects.filter(course=course)
+        Quiz.objects.filter(course=course, practice_for__isnull=True)
         .select_related("reading")
         .prefetch_related("slots__question")
     ):

@@ -31,7 +31,10 @@ QUESTION_KEYS = {
     "tags",
     "explanation",
     "citations",
+    "status",
 }
+# A pack question is published unless it says otherwise; a draft may have no citation yet.
+STATUSES = ("published", "draft", "retired")
 # Labels teachers filter by, and the pack's own checks count.
 TAGS = ("disagreement", "as-of-date", "timeline", "source-judging")
 DATA_KEYS = {
@@ -54,6 +57,7 @@ class QuestionSpec:
     explanation: str
     citations: tuple[CitationSpec, ...]
     data: dict[str, Any]
+    status: str = "published"
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,9 @@ def _question(
     tags = tuple(table.items("tags"))
     if any(tag not in TAGS for tag in tags):
         raise PackError(file, item, f"tags must be among {', '.join(TAGS)}.")
+    status = table.text("status", "published")
+    if status not in STATUSES:
+        raise PackError(file, item, f"status must be one of {', '.join(STATUSES)}.")
     data = {k: v for k, v in raw.items() if k in DATA_KEYS}
     try:
         validate_spec(kind, data)
@@ -118,8 +125,11 @@ def _question(
         difficulty=difficulty,
         tags=tags,
         explanation=" ".join(table.text("explanation", "").split()),
-        citations=parse_citations(raw.get("citations"), file, item, sources),
+        citations=()
+        if status == "draft" and not raw.get("citations")
+        else parse_citations(raw.get("citations"), file, item, sources),
         data=data,
+        status=status,
     )
 
 

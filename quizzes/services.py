@@ -269,7 +269,9 @@ def _sync_question(
     save_question_version(
         question, stem=spec.stem, data=spec.data, explanation=spec.explanation, citations=citations
     )
-    if question.status != Question.Status.RETIRED:
+    if spec.status != Question.Status.PUBLISHED:
+        set_question_status(question, spec.status)
+    elif question.status != Question.Status.RETIRED:  # retired in the admin: it stays retired
         set_question_status(question, Question.Status.PUBLISHED)
     return question
 

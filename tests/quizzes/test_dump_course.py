@@ -90,3 +90,47 @@ def test_dumping_refuses_to_overwrite_a_folder(tmp_path):
     (tmp_path / "busy" / "keep.txt").write_text("mine")
     with pytest.raises(CommandError, match="not empty"):
         dump(tmp_path / "busy")
+
+
+def test_what_teachers_change_in_the_admin_survives_dump_and_rebuild(tmp_path, course, student):
+    from quizzes.models import Quiz
+    from quizzes.services import author_question, start_practice
+
+    draft = Question(key="teachers-draft", kind="true_false", status=Question.Status.DRAFT)
+    author_question(
+        question=draft,
+        stem="Uncited so far.",
+        data={"answer": True},
+        explanation="",
+        citations=[],
+        by=None,
+    )
+    retired = Question.objects.get(key="weapons-flow-gun-stores")
+    retired.status = Question.Status.RETIRED
+    retired.save(update_fields=["status"])
+    rejected = Question.objects.create(
+        key="rejected-draft", kind="true_false", status=Question.Status.REJECTED
+    )
+    save_question_version(
+        rejected, stem="Bad draft.", data={"answer": False}, explanation="", citations=[]
+    )
+    start_practice(course=course, student=student, keys=["weapons-flow-timeline"])
+
+    out = dump(tmp_path / "pack")
+    dumped = {
+        q["id"]: q
+        for path in (out / "course" / "questions").glob("*.toml")
+        for q in tomllib.loads(path.read_text())["question"]
+    }
+    assert dumped["teachers-draft"]["status"] == "draft"
+    assert dumped["weapons-flow-gun-stores"]["status"] == "retired"
+    assert "status" not in dumped["weapons-flow-timeline"]  # published is the default
+    assert "rejected-draft" not in dumped
+    quizzes = tomllib.loads((out / "course" / "quizzes.toml").read_text())["quiz"]
+    assert not [q for q in quizzes if q["slug"].startswith("practice-")]
+
+    Question.objects.filter(key="teachers-draft").update(status=Question.Status.PUBLISHED)
+    build_pack(seeds_dir=out)
+    assert Question.objects.get(key="teachers-draft").status == "draft"
+    assert Question.objects.get(key="weapons-flow-gun-stores").status == "retired"
+    assert Quiz.objects.filter(practice_for=student).count() == 1
