@@ -3,32 +3,79 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.db import models
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models
 from django.db.models import Count
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from courseware.ingest import SourceFileError, decode
+from courseware import roster
+from courseware.ingest import QuoteError, SourceFileError, decode
 from courseware.models import (
     Course,
     Enrollment,
+    EventCitation,
+    NoteCitation,
     Objective,
     Passage,
     Perspective,
+    PerspectiveCitation,
     Post,
+    PostEvidence,
     Prompt,
+    Quote,
     Reading,
+    ReadingNote,
     ReadingPassage,
     ReadingProgress,
     Source,
+    TimelineEvent,
+    TimelinePeriod,
 )
-from courseware.services import import_source
+from courseware.reimport import BROKEN, EDITED, MOVED, STATUS_LABELS
+from courseware.services import (
+    CitationChange,
+    ReimportPlan,
+    enrol_roster,
+    import_source,
+    plan_course_roster,
+    plan_source_reimport,
+    quote_fields,
+    reimport_source,
+)
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 METADATA_FIELDS = [
     *("slug", "title", "is_title_editorial", "author", "publisher", "published", "kind", "note"),
 ]
+
+
+def _source_bytes(data: dict[str, Any]) -> bytes:
+    """The text of a source from a form's `upload` or `paste` field, checked to be plain UTF-8
+    text (forms.ValidationError otherwise)."""
+    upload, paste = data.get("upload"), (data.get("paste") or "")
+    if upload and paste.strip():
+        raise forms.ValidationError("Upload a file or paste the text, not both.")
+    if upload:
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                {"upload": "The file is larger than 2 MB; is it really plain text?"}
+            )
+        raw: bytes = upload.read()
+    elif paste.strip():
+        raw = paste.encode("utf-8")
+    else:
+        raise forms.ValidationError("Upload a file or paste the text of the source.")
+    try:
+        decode(raw)
+    except SourceFileError as error:
+        raise forms.ValidationError({"upload" if upload else "paste": str(error)}) from error
+    return raw
 
 
 class SourceImportForm(forms.ModelForm):
@@ -47,25 +94,53 @@ class SourceImportForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        upload, paste = data.get("upload"), (data.get("paste") or "")
-        if upload and paste.strip():
-            raise forms.ValidationError("Upload a file or paste the text, not both.")
-        if upload:
-            if upload.size > MAX_UPLOAD_BYTES:
-                raise forms.ValidationError(
-                    {"upload": "The file is larger than 2 MB; is it really plain text?"}
-                )
-            raw = upload.read()
-        elif paste.strip():
-            raw = paste.encode("utf-8")
-        else:
-            raise forms.ValidationError("Upload a file or paste the text of the source.")
-        try:
-            decode(raw)
-        except SourceFileError as error:
-            raise forms.ValidationError({"upload" if upload else "paste": str(error)}) from error
-        data["raw"] = raw
+        data["raw"] = _source_bytes(data)
         return data
+
+
+class SourceTextForm(forms.Form):
+    """A new version of a source's text, uploaded or pasted."""
+
+    upload = forms.FileField(required=False, help_text="A plain-text (.txt) file in UTF-8.")
+    paste = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+        help_text="…or paste the whole new text here.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["raw"] = _source_bytes(data)
+        return data
+
+
+# Previews travel to the confirm step signed (nobody can alter what was previewed) and
+# compressed (a 1 MB roster or a 2 MB source fits well under DATA_UPLOAD_MAX_MEMORY_SIZE).
+PREVIEW_MAX_AGE = 60 * 60
+REIMPORT_SALT = "courseware.admin.reimport"
+ROSTER_SALT = "courseware.admin.roster"
+EXPIRED = "This preview has expired or was altered; upload the file again."
+
+
+def _owner(quote: Quote) -> Any:
+    """What a citation belongs to: its one foreign key besides the source."""
+    field = next(f for f in type(quote)._meta.fields if f.many_to_one and f.name != "source")
+    return getattr(quote, field.name)
+
+
+def _admin_url(site: admin.AdminSite, obj: Any) -> str | None:
+    """The admin page of obj or, if its model has none, of its nearest required parent that
+    has one (a question version → its question)."""
+    for _ in range(3):
+        model = type(obj)
+        if site.is_registered(model):
+            opts = model._meta
+            return reverse(f"{site.name}:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        parent = next((f for f in model._meta.fields if f.many_to_one and not f.null), None)
+        if parent is None:
+            return None
+        obj = getattr(obj, parent.name)
+    return None
 
 
 class PassageInline(admin.TabularInline):
@@ -151,6 +226,120 @@ class SourceAdmin(admin.ModelAdmin):
             source.save(update_fields=["is_title_editorial"])
         obj.pk = source.pk
 
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.reimport_view)
+        return [
+            path("<path:object_id>/reimport/", view, name="courseware_source_reimport"),
+            *super().get_urls(),
+        ]
+
+    def reimport_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Re-import text: upload or paste → preview of every change → confirm → what
+        happened. The previewed file travels signed, so confirming needs no second upload."""
+        source = self.get_object(request, unquote(object_id))
+        if source is None:
+            raise Http404("No such source.")
+        if not self.has_change_permission(request, source):
+            raise PermissionDenied
+        form, plan, error, note, status = SourceTextForm(), None, "", "", 200
+        if request.method == "POST" and "token" in request.POST:
+            try:
+                payload = signing.loads(
+                    request.POST["token"], salt=REIMPORT_SALT, max_age=PREVIEW_MAX_AGE
+                )
+                if payload["source"] != source.pk:
+                    raise signing.BadSignature
+                raw = str(payload["raw"]).encode("utf-8")
+            except (signing.BadSignature, KeyError, TypeError):
+                error, status = EXPIRED, 400
+            else:
+                if payload["sha"] != source.raw_sha256:
+                    note = "The source changed since that preview; check this preview again."
+                    plan = plan_source_reimport(source=source, data=raw)
+                else:
+                    try:
+                        result = reimport_source(source=source, data=raw)
+                    except ValidationError as refused:
+                        error = " ".join(refused.messages)
+                        plan = plan_source_reimport(source=source, data=raw)
+                    else:
+                        self.log_change(request, source, "Re-imported the text.")
+                        return self._reimport_page(
+                            request, source, plan=result.plan, sent_back=result.sent_back
+                        )
+        elif request.method == "POST":
+            form = SourceTextForm(request.POST, request.FILES)
+            if not form.is_valid():
+                status = 400
+            else:
+                try:
+                    plan = plan_source_reimport(source=source, data=form.cleaned_data["raw"])
+                except ValidationError as refused:
+                    error, status = " ".join(refused.messages), 400
+        return self._reimport_page(
+            request, source, form=form, plan=plan, error=error, note=note, status=status
+        )
+
+    def _reimport_page(
+        self,
+        request: HttpRequest,
+        source: Source,
+        *,
+        plan: ReimportPlan | None,
+        form: SourceTextForm | None = None,
+        sent_back: list[Any] | None = None,
+        error: str = "",
+        note: str = "",
+        status: int = 200,
+    ) -> TemplateResponse:
+        site = self.admin_site
+        context: dict[str, Any] = {
+            **site.each_context(request),
+            "opts": self.opts,
+            "original": source,
+            "title": f"Re-import the text of “{source}”",
+            "form": form,
+            "plan": plan,
+            "error": error,
+            "note": note,
+            "is_done": sent_back is not None,
+            "sent_back": [(obj, _admin_url(site, obj)) for obj in sent_back or []],
+        }
+        if plan is not None:
+            context |= {
+                "token": signing.dumps(
+                    {"source": source.pk, "sha": source.raw_sha256, "raw": plan.raw.decode()},
+                    salt=REIMPORT_SALT,
+                    compress=True,
+                ),
+                "counts": {label: len(plan.with_status(s)) for s, label in STATUS_LABELS.items()},
+                "blocking": _citation_rows(site, plan.blocking),
+                "moved": _citation_rows(site, plan.with_status(MOVED)),
+                "edited": _citation_rows(site, plan.with_status(EDITED)),
+                "broken": _citation_rows(site, plan.with_status(BROKEN)),
+                "readings": [
+                    (change, _admin_url(site, change.reading)) for change in plan.readings
+                ],
+            }
+        return TemplateResponse(
+            request, "admin/courseware/source/reimport.html", context, status=status
+        )
+
+
+def _citation_rows(site: admin.AdminSite, changes: list[CitationChange]) -> list[dict[str, Any]]:
+    rows = []
+    for change in changes:
+        owner = _owner(change.quote)
+        rows.append(
+            {
+                "change": change,
+                "kind": type(change.quote)._meta.verbose_name,
+                "owner": owner,
+                "url": _admin_url(site, owner),
+            }
+        )
+    return rows
+
 
 @admin.register(Passage)
 class PassageAdmin(admin.ModelAdmin):
@@ -170,6 +359,77 @@ class ObjectiveAdmin(admin.ModelAdmin):
     search_fields = ["code", "title"]
 
 
+class CitationForm(forms.ModelForm):
+    """A citation typed by a teacher. The quote is anchored in its source (start, end and the
+    shortest prefix and suffix are filled in); one that does not anchor is refused, naming the
+    nearest text in the source."""
+
+    class Meta:
+        fields = ["position", "source", "exact", "prefix", "suffix"]
+        labels = {"exact": "Quote"}
+        help_texts = {
+            "exact": "The exact words of the source. Straight or curly quotes and spacing "
+            "do not matter.",
+            "prefix": "Only if the quote occurs more than once: the words just before it.",
+            "suffix": "…or just after it.",
+        }
+        widgets = {"exact": forms.Textarea(attrs={"rows": 2, "cols": 50})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        source, exact = data.get("source"), data.get("exact")
+        if source is None or not exact:
+            return data
+        try:
+            fields = quote_fields(source, exact, data.get("prefix", ""), data.get("suffix", ""))
+        except QuoteError as error:
+            self.add_error("exact", str(error))
+            return data
+        data.update(exact=fields["exact"], prefix=fields["prefix"], suffix=fields["suffix"])
+        self.instance.start, self.instance.end = fields["start"], fields["end"]
+        return data
+
+    def _post_clean(self) -> None:
+        # Quote.clean() reads the source and the offsets, which exist only once the quote has
+        # anchored; when the form already has errors there is nothing more to check.
+        if not self._errors:
+            super()._post_clean()
+
+
+class CitationInline(admin.TabularInline):
+    form = CitationForm
+    fields = ["position", "source", "exact", "prefix", "suffix", "start", "end"]
+    readonly_fields = ["start", "end"]
+    extra = 0
+    min_num = 1  # every note, perspective and event rests on at least one citation
+    ordering = ["position"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("source")
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        # min_num alone only shows an empty row; this also refuses deleting the last one.
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+
+class NoteCitationInline(CitationInline):
+    model = NoteCitation
+
+
+class PerspectiveCitationInline(CitationInline):
+    model = PerspectiveCitation
+
+
+class EventCitationInline(CitationInline):
+    model = EventCitation
+
+
+def _quotes(citations: Any) -> str:
+    return format_html_join(
+        "", "<blockquote>“{}” — {}</blockquote>", ((c.exact, c.source.slug) for c in citations)
+    )
+
+
 class ReadingPassageInline(admin.TabularInline):
     model = ReadingPassage
     fields = ["position", "passage"]
@@ -178,42 +438,251 @@ class ReadingPassageInline(admin.TabularInline):
     ordering = ["position"]
 
 
+class ReadingNoteInline(admin.StackedInline):
+    model = ReadingNote
+    fields = ["position", "title", "text", "quotes"]
+    readonly_fields = ["quotes"]
+    extra = 0
+    show_change_link = True
+    ordering = ["position"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).prefetch_related("citations__source")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # added on its own page, where its citations (at least one) go
+
+    @admin.display(description="Citations (edit them on the note's own page)")
+    def quotes(self, obj: ReadingNote) -> str:
+        return _quotes(obj.citations.all()) if obj.pk else "—"
+
+
 @admin.register(Reading)
 class ReadingAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "position"]
     search_fields = ["title", "slug"]
     filter_horizontal = ["objectives"]
-    inlines = [ReadingPassageInline]
+    inlines = [ReadingPassageInline, ReadingNoteInline]
+
+
+@admin.register(ReadingNote)
+class ReadingNoteAdmin(admin.ModelAdmin):
+    list_display = ["title", "reading", "position", "n_citations"]
+    list_filter = ["reading"]
+    list_select_related = ["reading"]
+    search_fields = ["title", "text", "reading__title"]
+    autocomplete_fields = ["reading"]
+    inlines = [NoteCitationInline]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).annotate(n=Count("citations"))
+
+    @admin.display(description="Citations", ordering="n")
+    def n_citations(self, obj: ReadingNote) -> int:
+        return obj.n  # type: ignore[attr-defined, no-any-return]
 
 
 class EnrollmentInline(admin.TabularInline):
     model = Enrollment
-    fields = ["user", "role"]
+    fields = [
+        *("user", "name", "email", "role", "section"),
+        *("sis_user_id", "sis_login_id", "canvas_user_id"),
+    ]
+    readonly_fields = ["name", "email"]
     autocomplete_fields = ["user"]
     extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("user")
+
+    @admin.display(description="Name")
+    def name(self, obj: Enrollment) -> str:
+        return obj.user.get_full_name() if obj.user_id else ""
+
+    @admin.display(description="Email")
+    def email(self, obj: Enrollment) -> str:
+        return obj.user.email if obj.user_id else ""
+
+
+class RosterForm(forms.Form):
+    file = forms.FileField(
+        label="Roster (CSV)",
+        help_text="A CSV file in UTF-8, at most 1 MB: a Canvas or Moodle export, or any "
+        "spreadsheet saved as CSV with a header row.",
+    )
+
+    def clean_file(self) -> roster.Roster:
+        upload = self.cleaned_data["file"]
+        if upload.size > roster.MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; a roster must be at most "
+                "1 MB. Split it into several files."
+            )
+        try:
+            text = roster.decode_roster(upload.read())
+            parsed = roster.parse_roster(text)
+        except roster.RosterFileError as error:
+            raise forms.ValidationError(str(error)) from error
+        self.text = text
+        return parsed
+
+
+def _roster_counts(planned: list[roster.PlannedRow]) -> dict[str, int]:
+    return {
+        action: sum(1 for p in planned if p.action == action) for action in roster.ACTION_LABELS
+    }
 
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug"]
+    list_display = ["title", "slug", "n_members"]
     search_fields = ["title", "slug"]
     filter_horizontal = ["readings"]
     inlines = [EnrollmentInline]
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).annotate(n=Count("enrollments"))
+
+    @admin.display(description="Members", ordering="n")
+    def n_members(self, obj: Course) -> int:
+        return obj.n  # type: ignore[attr-defined, no-any-return]
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.roster_view)
+        return [
+            path("<path:object_id>/roster/", view, name="courseware_course_roster"),
+            *super().get_urls(),
+        ]
+
+    def roster_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Enrol from a roster: upload a CSV → preview of every row → confirm. The preview
+        travels signed, so confirming needs no second upload; if what the rows would do has
+        changed meanwhile, the preview is shown again instead."""
+        course = self.get_object(request, unquote(object_id))
+        if course is None:
+            raise Http404("No such course.")
+        if not (
+            self.has_change_permission(request, course)
+            and request.user.has_perm("courseware.add_enrollment")
+        ):
+            raise PermissionDenied
+        form, text, error, note, status = RosterForm(), "", "", "", 200
+        if request.method == "POST" and "token" in request.POST:
+            try:
+                payload = signing.loads(
+                    request.POST["token"], salt=ROSTER_SALT, max_age=PREVIEW_MAX_AGE
+                )
+                if payload["course"] != course.pk:
+                    raise signing.BadSignature
+                text = str(payload["text"])
+                parsed = roster.parse_roster(text)
+            except (signing.BadSignature, KeyError, TypeError, roster.RosterFileError):
+                text, error, status = "", EXPIRED, 400
+            else:
+                planned = plan_course_roster(course=course, rows=parsed.rows)
+                if request.POST.get("expected") != _roster_key(planned):
+                    note = (
+                        "What the roster would do has changed since the preview (someone "
+                        "enrolled or added users meanwhile). Check the preview again."
+                    )
+                else:
+                    try:
+                        summary = enrol_roster(course=course, rows=parsed.rows)
+                    except IntegrityError:
+                        note = "Someone changed these users meanwhile; check the preview again."
+                    else:
+                        self.log_change(request, course, f"Enrolled from a roster: {summary}")
+                        self.message_user(request, f"Roster enrolled: {summary}", messages.SUCCESS)
+                        return HttpResponseRedirect(
+                            reverse("admin:courseware_course_change", args=[course.pk])
+                        )
+        elif request.method == "POST":
+            form = RosterForm(request.POST, request.FILES)
+            if form.is_valid():
+                text = form.text
+            else:
+                status = 400
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": course,
+            "title": f"Enrol from a roster: {course}",
+            "form": form,
+            "error": error,
+            "note": note,
+            "max_megabytes": roster.MAX_BYTES // (1024 * 1024),
+        }
+        if text:
+            parsed = roster.parse_roster(text)
+            planned = plan_course_roster(course=course, rows=parsed.rows)
+            counts = _roster_counts(planned)
+            context |= {
+                "roster": parsed,
+                "planned": planned,
+                "counts": [(roster.ACTION_LABELS[a], n) for a, n in counts.items() if n],
+                "good": len(planned) - counts[roster.ERROR],
+                "bad": counts[roster.ERROR],
+                "expected": _roster_key(planned),
+                "token": signing.dumps(
+                    {"course": course.pk, "text": text}, salt=ROSTER_SALT, compress=True
+                ),
+                "columns": [(roster.LABELS[k], h) for k, h in parsed.columns.items()],
+            }
+        return TemplateResponse(
+            request, "admin/courseware/course/roster.html", context, status=status
+        )
+
+
+def _roster_key(planned: list[roster.PlannedRow]) -> str:
+    """What the preview promised, row by row: confirming checks it still holds."""
+    return ",".join(f"{p.row.number}:{p.action}" for p in planned)
+
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
-    list_display = ["user", "course", "role", "created_at"]
-    list_filter = ["course", "role"]
+    list_display = [
+        *("user", "name", "email", "course", "role", "section"),
+        *("sis_user_id", "canvas_user_id", "created_at"),
+    ]
+    list_filter = ["course", "role", "section"]
     list_select_related = ["user", "course"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    search_fields = [
+        *("user__username", "user__first_name", "user__last_name", "user__email"),
+        *("sis_user_id", "sis_login_id", "canvas_user_id", "section"),
+    ]
     autocomplete_fields = ["user", "course"]
+    fields = [
+        *("course", "user", "name", "email", "role", "section"),
+        *("sis_user_id", "sis_login_id", "canvas_user_id"),
+    ]
+    readonly_fields = ["name", "email"]
+
+    @admin.display(description="Name", ordering="user__last_name")
+    def name(self, obj: Enrollment) -> str:
+        return obj.user.get_full_name() if obj.user_id else ""
+
+    @admin.display(description="Email", ordering="user__email")
+    def email(self, obj: Enrollment) -> str:
+        return obj.user.email if obj.user_id else ""
 
 
 class PerspectiveInline(admin.StackedInline):
     model = Perspective
-    fields = ["position", "label", "summary"]
+    fields = ["position", "label", "summary", "quotes"]
+    readonly_fields = ["quotes"]
     extra = 0
+    show_change_link = True
+    ordering = ["position"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).prefetch_related("citations__source")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # added on its own page, where its citations (at least one) go
+
+    @admin.display(description="Citations (edit them on the perspective's own page)")
+    def quotes(self, obj: Perspective) -> str:
+        return _quotes(obj.citations.all()) if obj.pk else "—"
 
 
 @admin.register(Prompt)
@@ -224,6 +693,57 @@ class PromptAdmin(admin.ModelAdmin):
     inlines = [PerspectiveInline]
 
 
+@admin.register(Perspective)
+class PerspectiveAdmin(admin.ModelAdmin):
+    list_display = ["label", "prompt", "position", "n_citations"]
+    list_filter = ["prompt"]
+    list_select_related = ["prompt"]
+    search_fields = ["label", "summary", "prompt__title"]
+    autocomplete_fields = ["prompt"]
+    inlines = [PerspectiveCitationInline]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).annotate(n=Count("citations"))
+
+    @admin.display(description="Citations", ordering="n")
+    def n_citations(self, obj: Perspective) -> int:
+        return obj.n  # type: ignore[attr-defined, no-any-return]
+
+
+@admin.register(TimelinePeriod)
+class TimelinePeriodAdmin(admin.ModelAdmin):
+    list_display = ["title", "until", "position"]
+    list_editable = ["until", "position"]
+    search_fields = ["title"]
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(admin.ModelAdmin):
+    list_display = ["when", "title", "sort", "slug", "n_citations"]
+    list_filter = ["citations__source"]
+    search_fields = ["title", "slug", "when", "note"]
+    ordering = ["sort", "slug"]
+    inlines = [EventCitationInline]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).annotate(n=Count("citations"))
+
+    @admin.display(description="Citations", ordering="n")
+    def n_citations(self, obj: TimelineEvent) -> int:
+        return obj.n  # type: ignore[attr-defined, no-any-return]
+
+
+class PostEvidenceInline(admin.TabularInline):
+    model = PostEvidence
+    fields = ["position", "source", "exact", "start", "end"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     list_display = ["prompt", "author", "course", "created_at", "is_featured", "is_hidden", "score"]
@@ -231,6 +751,7 @@ class PostAdmin(admin.ModelAdmin):
     list_select_related = ["prompt", "author", "course"]
     search_fields = ["body", "author__username", "author__last_name"]
     readonly_fields = ["prompt", "course", "author", "parent", "body", "created_at", "edited_at"]
+    inlines = [PostEvidenceInline]
 
 
 @admin.register(ReadingProgress)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -128,6 +129,23 @@ class Quote(models.Model):
                 f"The quote no longer matches {self.source.slug} at {self.start}–{self.end}; "
                 "check it again against the source."
             )
+
+    # Hooks for re-importing a source (courseware.services.reimport_source), which finds every
+    # concrete subclass and cannot know what owns its rows.
+
+    @classmethod
+    def protected_when_broken(cls, quotes: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        """Of these citations, which would no longer anchor in their source's new text, the
+        ones that must not be deleted; a re-import that would break any of them is refused.
+        By default all: a citation is someone's work."""
+        return quotes
+
+    @classmethod
+    def on_source_changed(cls, quotes: models.QuerySet[Any]) -> list[models.Model]:
+        """Called in the re-import's transaction with the citations that broke (they are
+        deleted next) or now sit in an edited passage: send what rests on them back for review
+        and return it. By default nothing is sent back; the re-import lists them anyway."""
+        return []
 
 
 class Objective(models.Model):

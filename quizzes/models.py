@@ -117,6 +117,26 @@ class QuestionCitation(Quote):
     class Meta(Quote.Meta):
         ordering = ["version_id", "position"]
 
+    @classmethod
+    def protected_when_broken(
+        cls, quotes: models.QuerySet[QuestionCitation]
+    ) -> models.QuerySet[QuestionCitation]:
+        """A citation of a version students have answered is part of what they were shown."""
+        return quotes.filter(version__responses__isnull=False).distinct()
+
+    @classmethod
+    def on_source_changed(cls, quotes: models.QuerySet[QuestionCitation]) -> list[models.Model]:
+        """Published questions resting on text that changed go back to draft for review."""
+        questions: list[models.Model] = list(
+            Question.objects.filter(
+                versions__citations__in=quotes, status=Question.Status.PUBLISHED
+            ).distinct()
+        )
+        Question.objects.filter(pk__in=[q.pk for q in questions]).update(
+            status=Question.Status.DRAFT, updated_at=timezone.now()
+        )
+        return questions
+
 
 class Quiz(models.Model):
     class GradingMethod(models.TextChoices):
