@@ -11,7 +11,7 @@ PORT ?= 8000
 # Local commands run in development mode unless the environment says otherwise.
 export DEBUG ?= true
 
-.PHONY: run test bench setup install browser lint clean
+.PHONY: run test bench bench-export setup install browser lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,11 +39,17 @@ run: setup
 test: setup browser
 	$(BIN)/pytest
 
-# Not part of `make test`: answer saves under classroom load behind gunicorn, on SQLite and
-# PostgreSQL (see docs/performance.md). Needs the local PostgreSQL; BENCH_ARGS="--students 100".
+# Not part of `make test`: answer saves under classroom load behind gunicorn, then grade
+# exports of a large class, on SQLite and PostgreSQL (see docs/performance.md). Needs the local
+# PostgreSQL; BENCH_ARGS="--students 100" for the first, EXPORT_BENCH_ARGS="--students 2000,200"
+# for the second, which also runs alone: `make bench-export`.
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -c constraints.txt --group bench
 	DEBUG=false $(BIN)/python bench/run.py $(BENCH_ARGS)
+	DEBUG=false $(BIN)/python bench/export.py $(EXPORT_BENCH_ARGS)
+
+bench-export: $(STAMP)
+	DEBUG=false $(BIN)/python bench/export.py $(EXPORT_BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
