@@ -306,18 +306,32 @@ class CanvasFill:
         r = self.report
         titles = ", ".join(c.title for c in self.matched_columns)
         parts = [
-            f"Matched {r.matched_students} student{'s' if r.matched_students != 1 else ''} and "
-            f"{len(self.matched_columns)} column{'s' if len(self.matched_columns) != 1 else ''} "
-            f"({titles}): {r.filled} score{'s' if r.filled != 1 else ''} filled in, "
-            f"{r.unchanged} already up to date"
+            f"Matched {_count(r.matched_students, 'student')} and "
+            f"{_count(len(self.matched_columns), 'column')} ({titles}): "
+            f"{_count(r.filled, 'score')} filled in, {r.unchanged} already up to date"
         ]
         if r.kept:
-            parts.append(f"{r.kept} excused or not-assigned cells left alone")
+            parts.append(f"{_count(r.kept, 'excused or not-assigned cell')} left alone")
         if r.unmatched_canvas_rows:
-            parts.append(f"{len(r.unmatched_canvas_rows)} Canvas rows not in Fuente")
+            parts.append(
+                f"{_count(len(r.unmatched_canvas_rows), 'Canvas row')} not in Fuente: "
+                + _some(list(r.unmatched_canvas_rows))
+            )
         if r.unmatched_students:
-            parts.append(f"{len(r.unmatched_students)} Fuente students not in the file")
+            parts.append(
+                f"{_count(len(r.unmatched_students), 'Fuente student')} not in the file: "
+                + _some([s.name for s in r.unmatched_students])
+            )
         return "; ".join(parts) + "."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+def _some(names: list[str], shown: int = 5) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def fill_canvas_export(course: Course, data: bytes) -> CanvasFill:
@@ -339,7 +353,10 @@ def fill_canvas_export(course: Course, data: bytes) -> CanvasFill:
         raise ValueError(f"This is not a CSV file: {export}.")
     book = gradebook_of(course)
     out = io.StringIO(newline="")
-    report = canvas.fill_export(io.StringIO(text, newline=""), book, out)
+    try:
+        report = canvas.fill_export(io.StringIO(text, newline=""), book, out)
+    except ValueError as error:
+        raise ValueError(f"{error} Please {export}.") from None
     filled = CanvasFill(data=out.getvalue().encode("utf-8"), report=report, columns=book.columns)
     if not filled.matched_columns:
         raise ValueError(

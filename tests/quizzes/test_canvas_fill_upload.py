@@ -74,7 +74,7 @@ def test_a_teacher_gets_the_canvas_file_back_with_fuentes_scores(client, course,
 
     summary = client.get(reverse("gradebook", args=[course.slug])).content.decode()
     assert "Matched 1 student and 1 column (Test quiz): 1 score filled in" in summary
-    assert "1 Canvas rows not in Fuente" in summary
+    assert "1 Canvas row not in Fuente: Doe, Jan (902)" in summary
 
 
 def test_the_filled_file_carries_an_override(client, course, quiz, student, teacher):
@@ -97,7 +97,7 @@ def test_the_gradebook_page_offers_the_upload_form(client, course, teacher):
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "This file is not UTF-8 text"),
         (b"PK\x03\x04\x14\x00\x06\x00", "This is not a CSV file"),  # a spreadsheet (xlsx)
-        ("Name,Score\nAna,3\n".encode("latin-1"), "Not a Canvas gradebook export"),
+        ("Name,Score\nAna,3\n".encode("latin-1"), "Not a Canvas gradebook export: no ID"),
         ("Nombre,Puntuación\nAna,3\n".encode("latin-1"), "This file is not UTF-8 text"),
         (b"", "The Canvas file is empty."),
         (CANVAS.replace("(4455)", "(9999)").encode(), "No assignment column in this file"),

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courseware.models import Enrollment
@@ -286,3 +288,29 @@ def test_the_exports_carry_the_regraded_scores(client, course, quiz, teacher, wr
     for canvas_id, username in (("3000", "stu"), ("3001", "ana")):
         row = next(r for r in rows if r[1] == canvas_id)
         assert Decimal(row[column]) == kept(course, username)
+
+
+def test_the_regrade_page_costs_the_same_for_2_or_12_students(client, course, quiz, teacher):
+    def enrol(n, tag):
+        for i in range(n):
+            user = EnrollmentFactory(course=course, user=UserFactory(username=f"{tag}{i}")).user
+            take(user, quiz, {SINGLE: {"answer": ["b"]}, MULTIPLE: {"answer": ["a"]}})
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("gradebook_regrade", args=[course.slug, quiz.slug]))
+        assert response.status_code == 200
+        return len(captured), response.content.decode()
+
+    client.force_login(teacher)
+    enrol(2, "few")
+    publish(SINGLE, key_is("a"))
+    publish(MULTIPLE, key_is("a", "b"))
+    small, html = queries()
+    assert "4 of 4 responses would get a different score" in html
+    enrol(10, "many")  # answered the versions just published; the next fix makes all stale
+    publish(SINGLE, key_is("b"))
+    publish(MULTIPLE, key_is("a", "c"))
+    large, html = queries()
+    assert large == small
+    assert "of 24 responses would get a different score" in html
