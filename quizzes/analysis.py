@@ -31,8 +31,8 @@ from quizzes.statistics import ItemResponse, ItemStats, Rollup, TestStats, analy
 
 FIRST, LAST, ALL = "first", "last", "all"
 WHICH_ATTEMPTS = {
-    FIRST: "Each student's first attempt",
-    LAST: "Each student's last attempt",
+    FIRST: "First attempts",
+    LAST: "Last attempts",
     ALL: "All attempts",
 }
 CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.TRUE_FALSE)
@@ -338,15 +338,17 @@ def _choice_rows(
 
 
 def _weakest_first(rows: list[RollupRow]) -> list[RollupRow]:
-    """Lowest facility first (those without one last), then by label."""
-    return sorted(
-        rows,
-        key=lambda row: (
-            row.rollup.facility is None,
-            row.rollup.facility or 0.0,
-            row.label.casefold(),
-        ),
-    )
+    """Lowest facility first (those without one last); ties by source then place in its
+    text for passages, in the course's order for objectives."""
+
+    def order(row: RollupRow) -> tuple[Any, ...]:
+        if row.passage is not None:
+            place: tuple[Any, ...] = (row.passage.source_slug, row.passage.start)
+        else:
+            place = (row.objective.position if row.objective else 0, row.label.casefold())
+        return (row.rollup.facility is None, row.rollup.facility or 0.0, *place)
+
+    return sorted(rows, key=order)
 
 
 def _excerpt(text: str, length: int) -> str:

@@ -180,6 +180,8 @@ def test_rollups_by_passage_and_objective_put_the_weakest_first(client, course, 
     assert "Trace the weapons 46.67% 75.31% 2 questions, 10 responses" in text
     cite = reverse("cite", args=[course.slug, SOURCE, rifles.start, rifles.end])
     assert f'href="{cite}"' in html
+    # The link opens the reading with the whole paragraph highlighted.
+    assert f"hl={SOURCE}:{rifles.start}-{rifles.end}" in client.get(cite).url
 
 
 def test_the_attempts_filter_switches_between_first_last_and_all(client, course, teacher, answered):
