@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
 from courseware import roster
 from courseware.ingest import QuoteError, SourceFileError, decode
@@ -373,7 +374,11 @@ class CitationForm(forms.ModelForm):
             "prefix": "Only if the quote occurs more than once: the words just before it.",
             "suffix": "…or just after it.",
         }
-        widgets = {"exact": forms.Textarea(attrs={"rows": 2, "cols": 50})}
+        widgets = {
+            "exact": forms.Textarea(attrs={"rows": 3, "cols": 40}),
+            "prefix": forms.TextInput(attrs={"size": 12}),
+            "suffix": forms.TextInput(attrs={"size": 12}),
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -410,6 +415,14 @@ class CitationInline(admin.TabularInline):
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         # min_num alone only shows an empty row; this also refuses deleting the last one.
         return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name != "source":
+            return super().formfield_for_dbfield(db_field, request, **kwargs)
+        # A plain choice of the sources by short title: no add or edit icons inside a citation.
+        field = db_field.formfield(**kwargs)
+        field.label_from_instance = lambda source: Truncator(source.title).chars(40)
+        return field
 
 
 class NoteCitationInline(CitationInline):
@@ -491,6 +504,7 @@ class EnrollmentInline(admin.TabularInline):
     readonly_fields = ["name", "email"]
     autocomplete_fields = ["user"]
     extra = 0
+    formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 12})}}
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("user")
