@@ -221,7 +221,7 @@ def _read_row(number: int, cells: Mapping[str, str]) -> RosterRow:
         first, last = split_name(cells["name"])
     email = cells.get("email", "")
     login = cells.get("sis_login_id", "")
-    username = cells.get("username", "") or login or email
+    username = cells.get("username", "") or login or email.lower()
     role_text = cells.get("role", "")
     role = ROLES.get(_NOT_ALNUM.sub("", role_text.lower()), "") if role_text else ""
     if role_text and not role:

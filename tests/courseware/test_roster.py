@@ -244,6 +244,7 @@ def test_a_row_without_username_takes_its_login_id_then_its_email():
     [by_login, by_email] = rows("sis login id,email\naflores,ana@example.edu\n,ben@example.edu\n")
     assert by_login.username == "aflores"
     assert by_email.username == "ben@example.edu"
+    assert only("email\nBen.Carter@Example.edu\n").username == "ben.carter@example.edu"
 
 
 @pytest.mark.parametrize(
