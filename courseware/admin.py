@@ -39,6 +39,7 @@ from courseware.models import (
     TimelinePeriod,
 )
 from courseware.reimport import BROKEN, EDITED, MOVED, STATUS_LABELS
+from courseware.roles import CourseScoped, make_teacher
 from courseware.services import (
     CitationChange,
     ReimportPlan,
@@ -471,7 +472,10 @@ class ReadingNoteInline(admin.StackedInline):
 
 
 @admin.register(Reading)
-class ReadingAdmin(admin.ModelAdmin):
+class ReadingAdmin(CourseScoped):
+    course_field = "courses"
+    shared_if_unused = True
+
     list_display = ["title", "slug", "position"]
     search_fields = ["title", "slug"]
     filter_horizontal = ["objectives"]
@@ -479,7 +483,10 @@ class ReadingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReadingNote)
-class ReadingNoteAdmin(admin.ModelAdmin):
+class ReadingNoteAdmin(CourseScoped):
+    course_field = "reading__courses"
+    shared_if_unused = True
+
     list_display = ["title", "reading", "position", "n_citations"]
     list_filter = ["reading"]
     list_select_related = ["reading"]
@@ -508,6 +515,16 @@ class EnrollmentInline(admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("user")
+
+    # Teachers see no user accounts (they have no permission on users): they enrol through a
+    # roster, and change the enrolments here.
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return [*self.readonly_fields, "user"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser and super().has_add_permission(request, obj)
 
     @admin.display(description="Name")
     def name(self, obj: Enrollment) -> str:
@@ -548,7 +565,9 @@ def _roster_counts(planned: list[roster.PlannedRow]) -> dict[str, int]:
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(CourseScoped):
+    course_field = "pk"
+
     list_display = ["title", "slug", "n_members"]
     search_fields = ["title", "slug"]
     filter_horizontal = ["readings"]
@@ -560,6 +579,12 @@ class CourseAdmin(admin.ModelAdmin):
     @admin.display(description="Members", ordering="n")
     def n_members(self, obj: Course) -> int:
         return obj.n  # type: ignore[attr-defined, no-any-return]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        for enrollment in formset.new_objects + [o for o, _ in formset.changed_objects]:
+            if isinstance(enrollment, Enrollment) and enrollment.role == Enrollment.Role.TEACHER:
+                make_teacher(enrollment.user)
 
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view(self.roster_view)
@@ -653,12 +678,12 @@ def _roster_key(planned: list[roster.PlannedRow]) -> str:
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(CourseScoped):
     list_display = [
         *("user", "name", "email", "course", "role", "section"),
         *("sis_user_id", "canvas_user_id", "created_at"),
     ]
-    list_filter = ["course", "role", "section"]
+    list_filter = [("course", admin.RelatedOnlyFieldListFilter), "role", "section"]
     list_select_related = ["user", "course"]
     search_fields = [
         *("user__username", "user__first_name", "user__last_name", "user__email"),
@@ -670,6 +695,20 @@ class EnrollmentAdmin(admin.ModelAdmin):
         *("sis_user_id", "sis_login_id", "canvas_user_id"),
     ]
     readonly_fields = ["name", "email"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return [*self.readonly_fields, "user", "course"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Teachers see no user accounts: they enrol students from a roster on the course.
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def save_model(self, request: HttpRequest, obj: Enrollment, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if obj.role == Enrollment.Role.TEACHER:
+            make_teacher(obj.user)
 
     @admin.display(description="Name", ordering="user__last_name")
     def name(self, obj: Enrollment) -> str:
@@ -700,7 +739,10 @@ class PerspectiveInline(admin.StackedInline):
 
 
 @admin.register(Prompt)
-class PromptAdmin(admin.ModelAdmin):
+class PromptAdmin(CourseScoped):
+    course_field = "courses"
+    shared_if_unused = True
+
     list_display = ["title", "slug", "is_hidden_until_posted", "points", "position"]
     search_fields = ["title", "slug", "question"]
     filter_horizontal = ["objectives"]
@@ -708,7 +750,10 @@ class PromptAdmin(admin.ModelAdmin):
 
 
 @admin.register(Perspective)
-class PerspectiveAdmin(admin.ModelAdmin):
+class PerspectiveAdmin(CourseScoped):
+    course_field = "prompt__courses"
+    shared_if_unused = True
+
     list_display = ["label", "prompt", "position", "n_citations"]
     list_filter = ["prompt"]
     list_select_related = ["prompt"]
@@ -759,9 +804,14 @@ class PostEvidenceInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(CourseScoped):
     list_display = ["prompt", "author", "course", "created_at", "is_featured", "is_hidden", "score"]
-    list_filter = ["course", "prompt", "is_featured", "is_hidden"]
+    list_filter = [
+        ("course", admin.RelatedOnlyFieldListFilter),
+        "prompt",
+        "is_featured",
+        "is_hidden",
+    ]
     list_select_related = ["prompt", "author", "course"]
     search_fields = ["body", "author__username", "author__last_name"]
     readonly_fields = ["prompt", "course", "author", "parent", "body", "created_at", "edited_at"]
@@ -769,8 +819,8 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReadingProgress)
-class ReadingProgressAdmin(admin.ModelAdmin):
+class ReadingProgressAdmin(CourseScoped):
     list_display = ["student", "reading", "course", "is_read", "seconds_spent", "updated_at"]
-    list_filter = ["course", "is_read", "reading"]
+    list_filter = [("course", admin.RelatedOnlyFieldListFilter), "is_read", "reading"]
     list_select_related = ["student", "reading", "course"]
     search_fields = ["student__username", "student__last_name"]

@@ -11,6 +11,7 @@ from courseware.models import Enrollment
 from courseware.roles import TEACHER_PERMISSIONS, TEACHERS, make_teacher
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.services import start_attempt, submit_attempt
+from tests.admin_forms import change_form_data
 from tests.factories import CourseFactory, EnrollmentFactory, UserFactory, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,70 @@ def test_an_attempt_of_course_b_is_not_in_course_as_teachers_attempt_list(
     attempts = client.get(reverse("admin:quizzes_attempt_changelist")).context["cl"].queryset
     assert not attempts.filter(pk=other_course["attempt"].pk).exists()
     assert Attempt.objects.filter(pk=other_course["attempt"].pk).exists()
+
+
+@pytest.fixture
+def course_b_content(other_course):
+    """Course B's own reading, prompt, post and reading progress."""
+    from courseware.models import Post, Prompt, Reading, ReadingProgress
+
+    course = other_course["course"]
+    reading = Reading.objects.create(slug="b-only-reading", title="B only", position=99)
+    prompt = Prompt.objects.create(slug="b-only-prompt", title="B only", question="Why?")
+    course.readings.add(reading)
+    course.prompts.add(prompt)
+    student = course.enrollments.get(role="student").user
+    post = Post.objects.create(prompt=prompt, course=course, author=student, body="Mine.")
+    progress = ReadingProgress.objects.create(course=course, reading=reading, student=student)
+    enrollment = course.enrollments.get(role="student")
+    return {
+        "reading": reading,
+        "prompt": prompt,
+        "post": post,
+        "readingprogress": progress,
+        "enrollment": enrollment,
+    }
+
+
+@pytest.mark.parametrize("model", ["reading", "prompt", "post", "readingprogress", "enrollment"])
+def test_a_teacher_of_course_a_gets_none_of_course_bs_courseware(
+    client, teacher, course_b_content, model
+):
+    client.force_login(teacher)
+    obj = course_b_content[model]
+    listing = client.get(reverse(f"admin:courseware_{model}_changelist"))
+    assert listing.status_code == 200
+    assert not listing.context["cl"].queryset.filter(pk=obj.pk).exists()
+    change = client.get(reverse(f"admin:courseware_{model}_change", args=[obj.pk]))
+    assert change.status_code == 302 and change.url == reverse("admin:index")
+    # the course filter names only the teacher's own courses
+    assert "Course B" not in listing.content.decode()
+
+
+def test_the_shared_library_is_every_teachers(client, teacher, other_course):
+    from courseware.models import Source
+
+    client.force_login(teacher)
+    listing = client.get(reverse("admin:courseware_source_changelist"))
+    assert listing.context["cl"].queryset.count() == Source.objects.count()
+
+
+def test_a_teacher_enrols_through_a_roster_not_by_picking_user_accounts(client, teacher, course):
+    client.force_login(teacher)
+    assert client.get(reverse("admin:courseware_enrollment_add")).status_code == 403
+    page = client.get(reverse("admin:courseware_course_change", args=[course.pk]))
+    assert page.status_code == 200
+    assert "Enrol from a roster" in page.content.decode()
+    assert (
+        client.get(reverse("admin:courseware_course_roster", args=[course.pk])).status_code == 200
+    )
+
+
+def test_giving_someone_the_teacher_role_makes_them_a_teacher(client, course, student):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    enrollment = Enrollment.objects.get(course=course, user=student)
+    url = reverse("admin:courseware_enrollment_change", args=[enrollment.pk])
+    data = change_form_data(client.get(url)) | {"role": "teacher"}
+    assert client.post(url, data).status_code == 302
+    student.refresh_from_db()
+    assert student.is_staff and student.groups.filter(name=TEACHERS).exists()
