@@ -143,6 +143,7 @@ class QuestionAdmin(CourseScoped):
     course_field = "slots__quiz__course"
     shared_if_unused = True
     change_form_template = "admin/quizzes/question/change_form.html"
+    change_list_template = "admin/quizzes/question/change_list.html"
     list_display = ["key", "kind", "status", "origin", "difficulty", "open_reports"]
     list_filter = [
         "status",

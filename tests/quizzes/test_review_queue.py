@@ -29,6 +29,8 @@ def teacher_client(client, teacher):
 
 
 def test_the_queue_lists_each_waiting_draft_with_its_answer_and_citation(teacher_client, drafts):
+    listing = teacher_client.get(reverse("admin:quizzes_question_changelist"))
+    assert URL in listing.content.decode()  # linked from the question list
     page = teacher_client.get(URL)
     assert page.status_code == 200
     html = page.content.decode()
