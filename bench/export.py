@@ -210,7 +210,9 @@ def fresh_database(database: str, folder: Path) -> str:
     return f"{PG}/{PG_DATABASE}"
 
 
-def run_worker(database: str, students: int, args: argparse.Namespace, folder: Path) -> dict:
+def run_worker(
+    database: str, students: int, args: argparse.Namespace, folder: Path
+) -> dict[str, Any]:
     env = {
         **os.environ,
         "DEBUG": "false",  # with DEBUG on, Django keeps every query's SQL in memory
@@ -236,7 +238,8 @@ def run_worker(database: str, students: int, args: argparse.Namespace, folder: P
     )
     if done.returncode:
         sys.exit(f"The {database} worker failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    row: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return row
 
 
 def main() -> None:
@@ -256,7 +259,7 @@ def main() -> None:
         return
 
     sizes = [int(n) for n in args.students.split(",")]
-    results: dict[str, dict[int, dict]] = {}
+    results: dict[str, dict[int, dict[str, Any]]] = {}
     problems = []
     for database in args.databases.split(","):
         results[database] = {}

@@ -182,19 +182,21 @@ def analysis_of(quiz: Quiz, *, which: str = FIRST) -> Analysis:
     test, item_stats, rollups = analyse(responses)
     stats_by_slot = {int(s.item): s for s in item_stats}
 
-    items = [
-        ItemRow(
-            number=number,
-            question=slot.question,
-            stem=_excerpt(versions[slot.pk].stem if versions[slot.pk] else "", STEM_EXCERPT),
-            stats=stats_by_slot.get(slot.pk),
-            choices=_choice_rows(slot.question.kind, versions[slot.pk], stats_by_slot.get(slot.pk)),
-            blank=blank[slot.pk],
-            passages=passages_by_slot[slot.pk],
-            objectives=objectives_by_slot[slot.pk],
+    items = []
+    for number, slot in enumerate(slots, start=1):
+        version, stats = versions[slot.pk], stats_by_slot.get(slot.pk)
+        items.append(
+            ItemRow(
+                number=number,
+                question=slot.question,
+                stem=_excerpt(version.stem if version else "", STEM_EXCERPT),
+                stats=stats,
+                choices=_choice_rows(slot.question.kind, version, stats),
+                blank=blank[slot.pk],
+                passages=passages_by_slot[slot.pk],
+                objectives=objectives_by_slot[slot.pk],
+            )
         )
-        for number, slot in enumerate(slots, start=1)
-    ]
     refs = {p.tag: p for p in passages.values()}
     objectives = {f"objective:{o.code}": o for os in objectives_by_slot.values() for o in os}
     passage_rows = [
@@ -279,7 +281,9 @@ def _cited_passages(versions: Iterable[QuestionVersion]) -> dict[int, PassageRef
     }
 
 
-def _passages_of(version: QuestionVersion, passages: dict[int, PassageRef]) -> tuple[PassageRef]:
+def _passages_of(
+    version: QuestionVersion, passages: dict[int, PassageRef]
+) -> tuple[PassageRef, ...]:
     return tuple(
         ref
         for ref in passages.values()
