@@ -19,6 +19,10 @@ from quizzes.lms.model import NO_GRADE, Column, Grade, Gradebook, Student
 from quizzes.models import Attempt, GradeOverride, Quiz
 from quizzes.scores import kept_score
 
+# Rows fetched per database round trip while streaming: Django's default (2,000) holds two
+# batches of enrolments with their users at once, so memory grew with the class up to
+# ~4,000 students; 100 keeps it flat (docs/performance.md).
+EXPORT_CHUNK = 100
 FORMATS = {
     "canvas": ("text/csv", "csv"),
     "moodle": ("text/csv", "csv"),
@@ -116,27 +120,27 @@ def course_book(course: Course) -> CourseBook:
             Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
             .select_related("user")
             .order_by("user_id")
-            .iterator()
+            .iterator(chunk_size=EXPORT_CHUNK)
         )
         attempts = _ByUser(
             Attempt.objects.filter(quiz_id__in=methods, state=Attempt.State.SUBMITTED)
             .order_by("student_id", "quiz_id", "number")
             .values_list("student_id", "quiz_id", "points")
-            .iterator()
+            .iterator(chunk_size=EXPORT_CHUNK)
         )
         # Newest first: the first row of each (student, quiz) is the one in force.
         overrides = _ByUser(
             GradeOverride.objects.filter(quiz_id__in=methods)
             .order_by("student_id", "quiz_id", "-created_at", "-id")
             .values_list("student_id", "quiz_id", "points")
-            .iterator()
+            .iterator(chunk_size=EXPORT_CHUNK)
         )
         # Every response, the best-scored first: it is the grade, and the one a cell links to.
         posts = _ByUser(
             Post.objects.filter(course=course, parent__isnull=True, prompt_id__in=prompt_keys)
             .order_by("author_id", "prompt_id", F("score").desc(nulls_last=True), "created_at")
             .values_list("author_id", "prompt_id", "score", "teacher_comment", "id")
-            .iterator()
+            .iterator(chunk_size=EXPORT_CHUNK)
         )
         for enrollment in enrollments:
             user = enrollment.user
