@@ -11,6 +11,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+admin.site.site_header = "Fuente: authoring and review"
+admin.site.site_title = "Fuente admin"
+admin.site.index_title = "Your courses and teaching material"
+
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -439,6 +439,7 @@ class ReadingProgress(models.Model):
 
     class Meta:
         ordering = ["course_id", "student_id", "reading_id"]
+        verbose_name_plural = "reading progress"
         constraints = [
             models.UniqueConstraint(
                 fields=["course", "reading", "student"], name="reading_progress_once"
