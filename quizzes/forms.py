@@ -78,6 +78,10 @@ class QuestionForm(forms.ModelForm):
                 widget=CitationWidget(row),
                 help_text="Paste or type the exact words of the source that answer the question.",
             )
+        status = self.fields.get("status")
+        if status is not None and self.instance.status != Question.Status.REJECTED:
+            # Rejecting is a review decision, made with a reason in the review queue.
+            status.choices = [c for c in status.choices if c[0] != Question.Status.REJECTED]  # type: ignore[attr-defined]
         version = self.instance.current_version() if self.instance.pk else None
         if version is not None:
             self.initial.update(stem=version.stem, explanation=version.explanation)

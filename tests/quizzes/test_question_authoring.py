@@ -159,6 +159,14 @@ def test_a_quote_that_does_not_anchor_is_refused_with_the_nearest_text(teacher_c
     assert "military run store" in response.content.decode()
 
 
+def test_rejecting_is_not_a_status_a_form_can_set(teacher_client):
+    data = common("rejected-here", choice_1_text="One", choice_2_text="Two", choice_2_correct="on")
+    response = teacher_client.post(add_url("single"), data | {"status": "rejected"})
+    assert response.status_code == 200
+    assert "status" in response.context["adminform"].form.errors
+    assert not Question.objects.filter(key="rejected-here").exists()
+
+
 def test_a_published_question_needs_a_citation(teacher_client):
     data = common("no-citation", choice_1_text="One", choice_2_text="Two", choice_2_correct="on")
     data.update(status="published", citation_1_quote="", citation_1_source="")
