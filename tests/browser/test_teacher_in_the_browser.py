@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -83,7 +84,7 @@ def test_a_teacher_writes_a_cited_question_previews_publishes_and_exports_grades
     page.screenshot(path=str(artifacts / "teacher-gradebook.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Canvas CSV").click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     assert rows[1][0].strip() == "Points Possible"
