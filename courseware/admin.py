@@ -402,6 +402,17 @@ class CitationForm(forms.ModelForm):
             super()._post_clean()
 
 
+class CitationCount(admin.ModelAdmin):
+    """A list column with how many citations each row has (their owners need at least one)."""
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).annotate(n_citations=Count("citations"))
+
+    @admin.display(description="Citations", ordering="n_citations")
+    def citation_count(self, obj: Any) -> int:
+        return obj.n_citations  # type: ignore[no-any-return]
+
+
 class CitationInline(admin.TabularInline):
     form = CitationForm
     fields = ["position", "source", "exact", "prefix", "suffix", "start", "end"]
@@ -483,23 +494,16 @@ class ReadingAdmin(CourseScoped):
 
 
 @admin.register(ReadingNote)
-class ReadingNoteAdmin(CourseScoped):
+class ReadingNoteAdmin(CitationCount, CourseScoped):
     course_field = "reading__courses"
     shared_if_unused = True
 
-    list_display = ["title", "reading", "position", "n_citations"]
+    list_display = ["title", "reading", "position", "citation_count"]
     list_filter = ["reading"]
     list_select_related = ["reading"]
     search_fields = ["title", "text", "reading__title"]
     autocomplete_fields = ["reading"]
     inlines = [NoteCitationInline]
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).annotate(n=Count("citations"))
-
-    @admin.display(description="Citations", ordering="n")
-    def n_citations(self, obj: ReadingNote) -> int:
-        return obj.n  # type: ignore[attr-defined, no-any-return]
 
 
 class EnrollmentInline(admin.TabularInline):
@@ -750,23 +754,16 @@ class PromptAdmin(CourseScoped):
 
 
 @admin.register(Perspective)
-class PerspectiveAdmin(CourseScoped):
+class PerspectiveAdmin(CitationCount, CourseScoped):
     course_field = "prompt__courses"
     shared_if_unused = True
 
-    list_display = ["label", "prompt", "position", "n_citations"]
+    list_display = ["label", "prompt", "position", "citation_count"]
     list_filter = ["prompt"]
     list_select_related = ["prompt"]
     search_fields = ["label", "summary", "prompt__title"]
     autocomplete_fields = ["prompt"]
     inlines = [PerspectiveCitationInline]
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).annotate(n=Count("citations"))
-
-    @admin.display(description="Citations", ordering="n")
-    def n_citations(self, obj: Perspective) -> int:
-        return obj.n  # type: ignore[attr-defined, no-any-return]
 
 
 @admin.register(TimelinePeriod)
@@ -777,19 +774,12 @@ class TimelinePeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(admin.ModelAdmin):
-    list_display = ["when", "title", "sort", "slug", "n_citations"]
+class TimelineEventAdmin(CitationCount):
+    list_display = ["when", "title", "sort", "slug", "citation_count"]
     list_filter = ["citations__source"]
     search_fields = ["title", "slug", "when", "note"]
     ordering = ["sort", "slug"]
     inlines = [EventCitationInline]
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).annotate(n=Count("citations"))
-
-    @admin.display(description="Citations", ordering="n")
-    def n_citations(self, obj: TimelineEvent) -> int:
-        return obj.n  # type: ignore[attr-defined, no-any-return]
 
 
 class PostEvidenceInline(admin.TabularInline):

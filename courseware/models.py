@@ -98,6 +98,9 @@ class Passage(models.Model):
         return f"{self.source.slug}-{self.position}"
 
 
+ANCHOR_FIELDS = ("source", "exact", "prefix", "suffix", "start", "end")
+
+
 class Quote(models.Model):
     """A citation: a W3C TextQuoteSelector (exact, prefix, suffix) on a source's cleaned text,
     with its resolved position. Invariant: source.text[start:end] == exact."""
@@ -122,6 +125,11 @@ class Quote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.slug}: “{self.exact[:60]}”"
+
+    def anchor_fields(self) -> dict[str, Any]:
+        """The citation without its owner, as courseware.services.quote_fields gives it: what
+        a copy of it for another owner needs."""
+        return {f: getattr(self, f) for f in ANCHOR_FIELDS}
 
     def clean(self) -> None:
         if self.source.text[self.start : self.end] != self.exact:

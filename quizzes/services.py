@@ -194,10 +194,7 @@ def duplicate_question(*, question: Question, by: Any) -> Question:
             stem=version.stem,
             data=version.data,
             explanation=version.explanation,
-            citations=[
-                {f: getattr(c, f) for f in ("source", "exact", "prefix", "suffix", "start", "end")}
-                for c in version.citations.select_related("source")
-            ],
+            citations=[c.anchor_fields() for c in version.citations.select_related("source")],
         )
     return copy
 

@@ -79,3 +79,34 @@ def make_quiz(course, questions, **settings):
     for position, question in enumerate(questions):
         QuizQuestion.objects.create(quiz=quiz, question=question, position=position)
     return quiz
+
+
+def publish(key, change):
+    """Save new content for a question, as a teacher's fix does: `change` edits a copy of its
+    answer data (a version students answered is kept, and a new one made)."""
+    import copy
+
+    from quizzes.models import Question
+    from quizzes.services import save_question_version
+
+    question = Question.objects.get(key=key)
+    version = question.current_version()
+    data = copy.deepcopy(version.data)
+    change(data)
+    return save_question_version(
+        question,
+        stem=version.stem,
+        data=data,
+        explanation=version.explanation,
+        citations=[c.anchor_fields() for c in version.citations.all()],
+    )
+
+
+def key_is(*ids):
+    """A fix for a choice question: exactly these choices are right."""
+
+    def change(data):
+        for choice in data["choices"]:
+            choice["correct"] = choice["id"] in ids
+
+    return change

@@ -4,23 +4,33 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
 
 from courseware.models import Enrollment
-from quizzes.models import Attempt, Response
+from quizzes.models import Attempt, Regrade, Response
 from quizzes.services import (
     AttemptClosed,
     QuizUnavailable,
     StaleAnswer,
     build_pack,
     record_answer,
+    regrade_quiz,
     start_attempt,
     submit_attempt,
 )
 from tests.conftest import SEEDS
-from tests.factories import CourseFactory, EnrollmentFactory, UserFactory, make_question, make_quiz
+from tests.factories import (
+    CourseFactory,
+    EnrollmentFactory,
+    UserFactory,
+    key_is,
+    make_question,
+    make_quiz,
+    publish,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -149,3 +159,33 @@ def test_a_save_racing_a_submit_is_either_counted_or_refused(setup):
     else:
         # The save won the lock: it was graded with the submission.
         assert response.answer == "b" and response.points == 1 and final.points == 1
+
+
+def test_simultaneous_regrades_record_each_change_once(transactional_db):
+    """Two teachers regrading the same quiz at once: each change is recorded once."""
+    build_pack(seeds_dir=SEEDS)
+    course = CourseFactory()
+    question = make_question("race-regrade")
+    quiz = make_quiz(course, [question])
+    for i in range(6):
+        student = UserFactory(username=f"rg{i}")
+        EnrollmentFactory(course=course, user=student, role=Enrollment.Role.STUDENT)
+        attempt = start_attempt(quiz=quiz, student=student)
+        record_answer(
+            student=student,
+            attempt_id=attempt.pk,
+            position=0,
+            form={"answer": ["a"]},
+            sequence=0,
+            is_flagged=False,
+        )
+        submit_attempt(attempt=attempt)
+    assert publish("race-regrade", key_is("a")).number == 2  # the fix: "a" was right
+
+    results = race(2, lambda i: regrade_quiz(quiz=quiz, reason=f"t{i}", by=None, dry_run=False))
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert sorted(len(r.changes) for r in results) == [0, 6]  # the second found nothing left
+    assert Regrade.objects.count() == 6
+    assert set(Attempt.objects.filter(quiz=quiz).values_list("points", flat=True)) == {
+        Decimal("1.00")
+    }

@@ -13,16 +13,15 @@ from django.urls import reverse
 
 from courseware.models import Enrollment
 from quizzes.gradebook import gradebook_of
-from quizzes.models import Attempt, Question, Quiz, Regrade, Response
+from quizzes.models import Attempt, Quiz, Regrade, Response
 from quizzes.services import (
     answer_fits,
     record_answer,
     regrade_quiz,
-    save_question_version,
     start_attempt,
     submit_attempt,
 )
-from tests.factories import EnrollmentFactory, UserFactory
+from tests.factories import EnrollmentFactory, UserFactory, key_is, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -46,32 +45,6 @@ def take(student, quiz, answers):
                 is_flagged=False,
             )
     return submit_attempt(attempt=attempt)
-
-
-def publish(key, change):
-    """Save a new content for a pack question, as a teacher's edit does."""
-    question = Question.objects.get(key=key)
-    version = question.current_version()
-    data = copy.deepcopy(version.data)
-    change(data)
-    return save_question_version(
-        question,
-        stem=version.stem,
-        data=data,
-        explanation=version.explanation,
-        citations=[
-            {f: getattr(c, f) for f in ("source", "exact", "prefix", "suffix", "start", "end")}
-            for c in version.citations.all()
-        ],
-    )
-
-
-def key_is(*ids):
-    def change(data):
-        for choice in data["choices"]:
-            choice["correct"] = choice["id"] in ids
-
-    return change
 
 
 def response_to(attempt, key):
