@@ -19,10 +19,10 @@ from django.urls import path, reverse
 
 from courseware.ingest import QuoteError
 from courseware.models import Passage, Source
-from courseware.roles import CourseScoped, courses_taught
+from courseware.roles import CourseScoped, ScopedInline, courses_taught, reachable
 from courseware.selectors import passages_matching
 from courseware.services import quote_fields, without_nul
-from quizzes.display import question_view
+from quizzes.display import answer_fields, question_view
 from quizzes.exchange.export import FORMATS as QUESTION_FORMATS
 from quizzes.exchange.export import export_questions
 from quizzes.forms import CITATION_ROWS, FORMS
@@ -100,7 +100,7 @@ def download_questions(
     return response
 
 
-class QuestionVersionInline(admin.StackedInline):
+class QuestionVersionInline(ScopedInline, admin.StackedInline):
     model = QuestionVersion
     fields = ["number", "stem", "data", "explanation", "created_at"]
     readonly_fields = fields
@@ -112,7 +112,7 @@ class QuestionVersionInline(admin.StackedInline):
         return False
 
 
-class QuestionReportInline(admin.TabularInline):
+class QuestionReportInline(ScopedInline, admin.TabularInline):
     model = QuestionReport
     fields = ["created_at", "student", "version", "text", "is_resolved"]
     readonly_fields = ["created_at", "student", "version", "text"]
@@ -320,9 +320,10 @@ class QuestionAdmin(CourseScoped):
         answered = request.method == "POST"
         if answered:
             try:
-                response.answer = parse_answer(
+                form = answer_fields(response).reveal(
                     question.kind, version.data, dict(request.POST.lists())
                 )
+                response.answer = parse_answer(question.kind, version.data, form)
                 result = grade(question.kind, version.data, response.answer, max_points=1)
                 response.points, response.outcome = result.points, result.outcome
             except AnswerError as exc:
@@ -363,7 +364,8 @@ class QuestionAdmin(CourseScoped):
             return HttpResponse("No such citation row.", status=400)
         quote = without_nul(request.POST.get(f"citation_{row}_quote", "")).strip()[:2000]
         source_id = request.POST.get(f"citation_{row}_source", "")
-        source = Source.objects.filter(pk=source_id).first() if source_id.isdigit() else None
+        sources = reachable(self.admin_site, request, Source)
+        source = sources.filter(pk=source_id).first() if source_id.isdigit() else None
         context: dict[str, Any] = {"row": row, "quote": quote, "source": source}
         if quote and source is not None:
             try:
@@ -381,7 +383,7 @@ class QuestionAdmin(CourseScoped):
         """Passages containing every word searched for, to pick a citation's words from."""
         query = without_nul(request.GET.get("q", "")).strip()
         row = request.GET.get("row", "1")
-        sources = Source.objects.all()
+        sources = reachable(self.admin_site, request, Source)
         chosen = request.GET.get(f"citation_{row}_source", "")
         if chosen.isdigit():
             sources = sources.filter(pk=chosen)
@@ -448,7 +450,7 @@ class QuestionAdmin(CourseScoped):
         )
 
 
-class QuizQuestionInline(admin.TabularInline):
+class QuizQuestionInline(ScopedInline, admin.TabularInline):
     model = QuizQuestion
     fields = ["position", "question", "points"]
     autocomplete_fields = ["question"]

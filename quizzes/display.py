@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from quizzes.grading import correct_answer_text, feedback_for, shuffled
+from django.conf import settings
+
+from quizzes.answer_fields import CHOICE, ITEM, LEFT, TARGET, AnswerFields
+from quizzes.grading import correct_answer_text, feedback_for
 from quizzes.models import Quiz, Response
 from quizzes.review import Visibility, visibility
 
@@ -66,6 +69,13 @@ def policy(quiz: Quiz) -> dict[str, str]:
     }
 
 
+def answer_fields(response: Response) -> AnswerFields:
+    """The opaque field ids of this response's question in its attempt's pages."""
+    return AnswerFields(
+        secret=settings.SECRET_KEY, seed=f"{response.attempt_id}:{response.slot_id}"
+    )
+
+
 def question_view(
     response: Response, quiz: Quiz, *, submitted: bool, closed: bool, draft_text: str | None = None
 ) -> QuestionView:
@@ -80,17 +90,17 @@ def question_view(
     view = QuestionView(
         response=response, number=response.position + 1, kind=kind, stem=version.stem
     )
-    seed = f"{response.attempt_id}:{response.slot_id}"
+    fields = answer_fields(response)
 
     if kind in ("single", "multiple"):
         choices = {c["id"]: c for c in data.get("choices", [])}
         order = list(choices)
         if quiz.shuffle_choices:
-            order = shuffled(order, seed)
+            order = fields.order(CHOICE, order)
         picked = set(answer) if isinstance(answer, list) else {answer}
         view.options = [
             Option(
-                id=cid,
+                id=fields.token(CHOICE, cid),
                 text=choices[cid]["text"],
                 selected=cid in picked,
                 is_correct=bool(choices[cid].get("correct")) if reveal else None,
@@ -109,21 +119,32 @@ def question_view(
         items = {i["id"]: i["text"] for i in data.get("items", [])}
         chosen = answer if isinstance(answer, dict) else {}
         view.options = [
-            Option(id=iid, text=items[iid], selected_value=str(chosen.get(iid, "")))
-            for iid in shuffled(list(items), seed)
+            Option(
+                id=fields.token(ITEM, iid),
+                text=items[iid],
+                selected_value=str(chosen.get(iid, "")),
+            )
+            for iid in fields.order(ITEM, list(items))
         ]
     elif kind == "matching":
         pairs = data.get("pairs", [])
         chosen = answer if isinstance(answer, dict) else {}
         view.options = [
-            Option(id=p["id"], text=p["left"], selected_value=str(chosen.get(p["id"], "")))
+            Option(
+                id=fields.token(LEFT, p["id"]),
+                text=p["left"],
+                selected_value=(
+                    fields.token(TARGET, str(chosen[p["id"]])) if p["id"] in chosen else ""
+                ),
+            )
             for p in pairs
         ]
         targets = {p["id"]: p["right"] for p in pairs} | {
             d["id"]: d["text"] for d in data.get("distractors", [])
         }
         view.targets = [
-            Option(id=tid, text=targets[tid]) for tid in shuffled(list(targets), seed + ":targets")
+            Option(id=fields.token(TARGET, tid), text=targets[tid])
+            for tid in fields.order(TARGET, list(targets))
         ]
 
     if seen.anything:

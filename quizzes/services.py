@@ -21,6 +21,7 @@ from courseware.ingest import Block, QuoteError
 from courseware.models import Course, Enrollment, Objective, Reading, Source
 from courseware.pack import CitationSpec, PackError, load_pack
 from courseware.services import BuildSummary, build_course, quote_fields, without_nul
+from quizzes.display import answer_fields
 from quizzes.generator import SourceText, build_pool, generate, select, source_label
 from quizzes.grading import grade, parse_answer, shuffled
 from quizzes.models import (
@@ -463,8 +464,9 @@ def record_answer(
                     "This answer was changed in another tab or on another device. "
                     "Reload the page to see the latest answer before changing it."
                 )
+            kind, data = response.version.question.kind, response.version.data
             response.answer = parse_answer(
-                response.version.question.kind, response.version.data, form
+                kind, data, answer_fields(response).reveal(kind, data, form)
             )
             response.is_flagged = is_flagged
             response.sequence += 1

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import factory
 from django.contrib.auth.models import User
 
 from courseware.models import Course, Enrollment
+from quizzes.display import answer_fields
+from quizzes.models import Response
+from quizzes.services import record_answer
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -110,3 +116,46 @@ def key_is(*ids):
             choice["correct"] = choice["id"] in ids
 
     return change
+
+
+def answer_question(*, student, attempt_id, position, form, sequence=0, is_flagged=False):
+    """Save an answer given in the question's own ids ("a", "position-b"), posted as the
+    attempt page posts it: with that attempt's opaque field ids."""
+    response = Response.objects.select_related("version__question").get(
+        attempt_id=attempt_id, position=position
+    )
+    version = response.version
+    return record_answer(
+        student=student,
+        attempt_id=attempt_id,
+        position=position,
+        form=answer_fields(response).conceal(version.question.kind, version.data, form),
+        sequence=sequence,
+        is_flagged=is_flagged,
+    )
+
+
+def page_form(attempt, position, data):
+    """`data` (the question's own ids; a value may be a string or a list) as the attempt's page
+    posts it: with that attempt's opaque field ids. Other fields ("seq", "flag") pass through."""
+    response = (
+        Response.objects.select_related("version__question")
+        .filter(attempt=attempt, position=position)
+        .first()
+    )
+    if response is None:  # no such question: posted as given, for the view to refuse
+        return data
+    version = response.version
+    form = {
+        name: value if isinstance(value, list) else [str(value)] for name, value in data.items()
+    }
+    return answer_fields(response).conceal(version.question.kind, version.data, form)
+
+
+def field_for(html, label):
+    """The opaque id of the answer field whose label contains `label`, read from the page as a
+    student's browser would (choices' values and ordering/matching fields' names end in it)."""
+    found = re.findall(r'<label for="q\d+-(f[a-z2-7]+)">([^<]*)</label>', html)
+    ids = [field for field, text in found if label in unescape(text)]
+    assert len(ids) == 1, f"{len(ids)} fields labelled {label!r}"
+    return ids[0]

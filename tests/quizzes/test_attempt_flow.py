@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from quizzes.models import Attempt, Question, QuestionReport, Quiz
 from quizzes.services import GRACE, start_attempt, submit_attempt
-from tests.factories import make_question, make_quiz
+from tests.factories import make_question, make_quiz, page_form
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def start(client, quiz) -> Attempt:
 
 def save(client, attempt, position, htmx=True, **data):
     response = attempt.responses.get(position=position)
-    payload = {"seq": response.sequence, **data}
+    payload = page_form(attempt, position, {"seq": response.sequence, **data})
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     return client.post(reverse("attempt_save", args=[attempt.pk, position]), payload, **headers)
 
@@ -90,7 +90,8 @@ def test_starting_again_resumes_the_open_attempt_even_from_another_device(client
     second = start(other_device, quiz)
     assert second.pk == first.pk
     page = other_device.get(reverse("attempt_detail", args=[first.pk])).content.decode()
-    assert 'value="b" id="q0-b" checked' in page
+    b = page_form(first, 0, {"answer": "b"})["answer"][0]
+    assert f'value="{b}" id="q0-{b}" checked' in page
 
 
 def test_attempts_allowed_is_enforced(client, student, quiz):

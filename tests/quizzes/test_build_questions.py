@@ -11,14 +11,13 @@ from courseware.pack import PackError
 from quizzes.models import Question, QuestionCitation, QuestionVersion, Quiz
 from quizzes.services import (
     build_pack,
-    record_answer,
     save_question_version,
     set_question_status,
     start_attempt,
     submit_attempt,
 )
 from tests.conftest import SEEDS
-from tests.factories import make_question
+from tests.factories import answer_question, make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +81,7 @@ def test_editing_an_answered_question_makes_a_new_version_and_old_answers_keep_t
     quiz = Quiz.objects.get(course=course, slug="weapons-flow")
     attempt = start_attempt(quiz=quiz, student=student)
     response = attempt.responses.get(version__question__key="weapons-flow-gun-stores")
-    record_answer(
+    answer_question(
         student=student,
         attempt_id=attempt.pk,
         position=response.position,

@@ -7,8 +7,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courseware.models import Enrollment
-from quizzes.services import override_grade, record_answer, start_attempt, submit_attempt
-from tests.factories import EnrollmentFactory, UserFactory, make_question, make_quiz
+from quizzes.services import override_grade, start_attempt, submit_attempt
+from tests.factories import (
+    EnrollmentFactory,
+    UserFactory,
+    answer_question,
+    make_question,
+    make_quiz,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +32,7 @@ CANVAS = (
 
 def take(student, quiz, answer):
     attempt = start_attempt(quiz=quiz, student=student)
-    record_answer(
+    answer_question(
         student=student,
         attempt_id=attempt.pk,
         position=0,

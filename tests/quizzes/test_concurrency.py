@@ -16,7 +16,6 @@ from quizzes.services import (
     QuizUnavailable,
     StaleAnswer,
     build_pack,
-    record_answer,
     regrade_quiz,
     start_attempt,
     submit_attempt,
@@ -26,6 +25,7 @@ from tests.factories import (
     CourseFactory,
     EnrollmentFactory,
     UserFactory,
+    answer_question,
     key_is,
     make_question,
     make_quiz,
@@ -83,7 +83,7 @@ def course_pg(transactional_db):
 def test_simultaneous_submits_of_one_attempt_produce_one_grade(setup):
     quiz, student = setup
     attempt = start_attempt(quiz=quiz, student=student)
-    record_answer(
+    answer_question(
         student=student,
         attempt_id=attempt.pk,
         position=0,
@@ -117,7 +117,7 @@ def test_an_out_of_date_autosave_never_overwrites_a_newer_answer(setup):
     answers = ["a", "b", "c", "a", "b", "c"]
     results = race(
         6,
-        lambda i: record_answer(
+        lambda i: answer_question(
             student=student,
             attempt_id=attempt.pk,
             position=0,
@@ -140,7 +140,7 @@ def test_a_save_racing_a_submit_is_either_counted_or_refused(setup):
     def act(i: int) -> object:
         if i == 0:
             return submit_attempt(attempt=attempt)
-        return record_answer(
+        return answer_question(
             student=student,
             attempt_id=attempt.pk,
             position=1,
@@ -171,7 +171,7 @@ def test_simultaneous_regrades_record_each_change_once(transactional_db):
         student = UserFactory(username=f"rg{i}")
         EnrollmentFactory(course=course, user=student, role=Enrollment.Role.STUDENT)
         attempt = start_attempt(quiz=quiz, student=student)
-        record_answer(
+        answer_question(
             student=student,
             attempt_id=attempt.pk,
             position=0,

@@ -15,15 +15,21 @@ from courseware.models import Enrollment, Prompt
 from courseware.services import Evidence, post_response, review_post
 from quizzes.gradebook import gradebook_of
 from quizzes.models import Quiz
-from quizzes.services import record_answer, start_attempt, submit_attempt
-from tests.factories import EnrollmentFactory, UserFactory, make_question, make_quiz
+from quizzes.services import start_attempt, submit_attempt
+from tests.factories import (
+    EnrollmentFactory,
+    UserFactory,
+    answer_question,
+    make_question,
+    make_quiz,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def take(student, quiz, answer):
     attempt = start_attempt(quiz=quiz, student=student)
-    record_answer(
+    answer_question(
         student=student,
         attempt_id=attempt.pk,
         position=0,

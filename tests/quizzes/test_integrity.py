@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from quizzes.models import Attempt, Quiz
 from quizzes.services import start_attempt, submit_attempt
-from tests.factories import UserFactory, make_question, make_quiz
+from tests.factories import UserFactory, make_question, make_quiz, page_form
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,8 @@ def open_attempt(client, course, student):
 
 def post_save(client, attempt, position, data, htmx=True):
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    return client.post(reverse("attempt_save", args=[attempt.pk, position]), data, **headers)
+    url = reverse("attempt_save", args=[attempt.pk, position])
+    return client.post(url, page_form(attempt, position, data), **headers)
 
 
 def test_a_submitted_attempt_cannot_be_changed(client, open_attempt):

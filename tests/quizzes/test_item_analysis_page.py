@@ -13,8 +13,14 @@ from django.urls import reverse
 from courseware.models import Enrollment, Objective, Passage, Source
 from quizzes.analysis import FIRST, analysis_of
 from quizzes.models import QuizQuestion
-from quizzes.services import record_answer, start_attempt, submit_attempt
-from tests.factories import EnrollmentFactory, UserFactory, make_question, make_quiz
+from quizzes.services import start_attempt, submit_attempt
+from tests.factories import (
+    EnrollmentFactory,
+    UserFactory,
+    answer_question,
+    make_question,
+    make_quiz,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +59,7 @@ def take(quiz, student, answers):
         answer = answers[response.slot.position]
         if answer is None:
             continue
-        record_answer(
+        answer_question(
             student=student,
             attempt_id=attempt.pk,
             position=response.position,

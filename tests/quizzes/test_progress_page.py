@@ -8,8 +8,14 @@ from django.urls import reverse
 from courseware.models import Enrollment, Reading
 from courseware.services import record_reading
 from quizzes.models import Attempt, Quiz
-from quizzes.services import record_answer, start_attempt, submit_attempt
-from tests.factories import EnrollmentFactory, UserFactory, make_question, make_quiz
+from quizzes.services import start_attempt, submit_attempt
+from tests.factories import (
+    EnrollmentFactory,
+    UserFactory,
+    answer_question,
+    make_question,
+    make_quiz,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def take(student, quiz, answers: dict[int, str]) -> Attempt:
     attempt = start_attempt(quiz=quiz, student=student)
     for position, answer in answers.items():
-        record_answer(
+        answer_question(
             student=student,
             attempt_id=attempt.pk,
             position=position,

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quizzes.services import start_attempt
-from tests.factories import make_question, make_quiz
+from tests.factories import make_question, make_quiz, page_form
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_saving_an_answer_costs_the_same_for_3_or_30_questions(
     with django_assert_max_num_queries(SAVE_BUDGET):
         client.post(
             reverse("attempt_save", args=[large.pk, 17]),
-            {"seq": 0, "answer": "b"},
+            page_form(large, 17, {"seq": 0, "answer": "b"}),
             HTTP_HX_REQUEST="true",
         )
     costs = [
@@ -57,7 +57,7 @@ def test_saving_an_answer_costs_the_same_for_3_or_30_questions(
             client,
             "post",
             reverse("attempt_save", args=[a.pk, 1]),
-            {"seq": 0, "answer": "a"},
+            page_form(a, 1, {"seq": 0, "answer": "a"}),
             HTTP_HX_REQUEST="true",
         )
         for a in (small, large)

@@ -13,7 +13,7 @@ from quizzes.grading import grade
 from quizzes.models import Question, Quiz
 from quizzes.services import save_question_version, start_attempt, submit_attempt
 from tests.admin_forms import change_form_data
-from tests.factories import SINGLE, make_question, make_quiz
+from tests.factories import SINGLE, field_for, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -283,7 +283,8 @@ def test_the_preview_shows_the_question_as_a_student_sees_it_then_the_feedback(t
     page = teacher_client.get(url).content.decode()
     assert question.current_version().stem in page
     assert "Right: DCAM in Mexico City" not in page  # no feedback before answering
-    answered = teacher_client.post(url, {"answer": "c"}).content.decode()
+    choice = field_for(page, "Two")
+    answered = teacher_client.post(url, {"answer": choice}).content.decode()
     assert "Right: DCAM in Mexico City" in answered
     assert "only through two military-run stores" in answered  # the citation
     bad = teacher_client.post(url, {"answer": "zz"})

@@ -16,12 +16,11 @@ from quizzes.gradebook import gradebook_of
 from quizzes.models import Attempt, Quiz, Regrade, Response
 from quizzes.services import (
     answer_fits,
-    record_answer,
     regrade_quiz,
     start_attempt,
     submit_attempt,
 )
-from tests.factories import EnrollmentFactory, UserFactory, key_is, publish
+from tests.factories import EnrollmentFactory, UserFactory, answer_question, key_is, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def take(student, quiz, answers):
     for response in attempt.responses.select_related("version__question"):
         form = answers.get(response.version.question.key)
         if form is not None:
-            record_answer(
+            answer_question(
                 student=student,
                 attempt_id=attempt.pk,
                 position=response.position,
