@@ -59,16 +59,6 @@ class QuestionView:
         return range(1, len(self.options) + 1)
 
 
-def policy(quiz: Quiz) -> dict[str, str]:
-    return {
-        "correctness": quiz.review_correctness,
-        "points": quiz.review_points,
-        "feedback": quiz.review_feedback,
-        "answer": quiz.review_answer,
-        "citations": quiz.review_citations,
-    }
-
-
 def answer_fields(response: Response) -> AnswerFields:
     """The opaque field ids of this response's question in its attempt's pages."""
     return AnswerFields(
@@ -85,7 +75,9 @@ def question_view(
     data: dict[str, Any] = version.data if isinstance(version.data, dict) else {}
     kind = version.question.kind
     answer = response.answer
-    seen = visibility(policy(quiz), checked=response.is_checked, submitted=submitted, closed=closed)
+    seen = visibility(
+        quiz.review_policy, checked=response.is_checked, submitted=submitted, closed=closed
+    )
     reveal = seen.correctness or seen.answer
     view = QuestionView(
         response=response, number=response.position + 1, kind=kind, stem=version.stem

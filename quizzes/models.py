@@ -251,6 +251,17 @@ class Quiz(models.Model):
         )
 
     @property
+    def review_policy(self) -> dict[str, str]:
+        """Each aspect of the review (quizzes.review.ASPECTS) and the moment it is shown."""
+        return {
+            "correctness": self.review_correctness,
+            "points": self.review_points,
+            "feedback": self.review_feedback,
+            "answer": self.review_answer,
+            "citations": self.review_citations,
+        }
+
+    @property
     def has_immediate_review(self) -> bool:
         return self.Review.IMMEDIATELY in {
             self.review_correctness,

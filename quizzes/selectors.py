@@ -9,10 +9,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from courseware.models import Course
 from quizzes.models import Attempt, Question, QuestionCitation, Quiz, Response
 from quizzes.progress import Answered, Cited
+from quizzes.review import AFTER_SUBMIT, ASPECTS, NEVER, Visibility, visibility
 from quizzes.scores import kept_score
 
 
@@ -110,9 +112,38 @@ def quiz_standing(quiz: Quiz, attempts: list[Attempt]) -> dict[str, Any]:
     }
 
 
-def answers_of(course: Course, student: AbstractBaseUser) -> list[Answered]:
-    """Every graded response of the student in the course, as the progress cores take them.
-    A fixed number of queries, however many quizzes and questions."""
+@dataclass(frozen=True)
+class StudentAnswers:
+    """A student's graded answers, each with what its quiz's review policy lets the student see
+    now. Whatever is derived from them for the student (mastery, review next, practice) reads
+    only the answers whose aspects it shows are visible: a quiz whose answers are never shown
+    never shows them through the progress page or a practice quiz either."""
+
+    rows: list[tuple[Answered, Visibility]]
+
+    @property
+    def all(self) -> list[Answered]:
+        """Every answer, as a teacher sees them."""
+        return [answered for answered, _ in self.rows]
+
+    def seeing(self, *aspects: str) -> list[Answered]:
+        """The answers whose student may now see every one of `aspects`."""
+        return [a for a, seen in self.rows if all(getattr(seen, x) for x in aspects)]
+
+    def practice_policy(self, keys: list[str]) -> dict[str, str]:
+        """The review policy of a practice quiz of these questions: each aspect is shown after
+        submitting only if every answer to them the student has shows it now, else never."""
+        rows = [seen for answered, seen in self.rows if answered.question in keys]
+        return {
+            aspect: AFTER_SUBMIT if rows and all(getattr(s, aspect) for s in rows) else NEVER
+            for aspect in ASPECTS
+        }
+
+
+def answers_of(course: Course, student: AbstractBaseUser) -> StudentAnswers:
+    """Every graded response of the student in the course, as the progress cores take them,
+    with what the student may see of each. A fixed number of queries, however many quizzes
+    and questions."""
     responses = (
         Response.objects.filter(
             attempt__quiz__course=course, attempt__student=student, points__isnull=False
@@ -126,17 +157,29 @@ def answers_of(course: Course, student: AbstractBaseUser) -> list[Answered]:
             ),
         )
     )
-    return [
-        Answered(
-            question=r.version.question.key,
-            objectives=tuple(o.code for o in r.version.question.objectives.all()),
-            points=r.points,
-            max_points=r.max_points,
-            answered_at=r.attempt.submitted_at or r.saved_at or r.attempt.started_at,
-            citations=tuple(
-                Cited(c.source.slug, c.start, c.end, c.exact) for c in r.version.citations.all()
-            ),
-            practice=r.attempt.quiz.practice_for_id is not None,
-        )
-        for r in responses
-    ]
+    now = timezone.now()
+    return StudentAnswers(
+        [
+            (
+                Answered(
+                    question=r.version.question.key,
+                    objectives=tuple(o.code for o in r.version.question.objectives.all()),
+                    points=r.points,
+                    max_points=r.max_points,
+                    answered_at=r.attempt.submitted_at or r.saved_at or r.attempt.started_at,
+                    citations=tuple(
+                        Cited(c.source.slug, c.start, c.end, c.exact)
+                        for c in r.version.citations.all()
+                    ),
+                    practice=r.attempt.quiz.practice_for_id is not None,
+                ),
+                visibility(
+                    r.attempt.quiz.review_policy,
+                    checked=r.is_checked,
+                    submitted=r.attempt.state == Attempt.State.SUBMITTED,
+                    closed=r.attempt.quiz.is_closed_at(now),
+                ),
+            )
+            for r in responses
+        ]
+    )

@@ -43,6 +43,7 @@ from quizzes.pack import (
     load_questions,
     load_quizzes,
 )
+from quizzes.review import ASPECTS
 
 # Saves that arrive this long after the deadline still count: the request was on its way.
 GRACE = timedelta(seconds=30)
@@ -621,8 +622,12 @@ def generate_drafts(
 
 
 @transaction.atomic
-def start_practice(*, course: Course, student: AbstractBaseUser, keys: list[str]) -> Attempt:
+def start_practice(
+    *, course: Course, student: AbstractBaseUser, keys: list[str], policy: Mapping[str, str]
+) -> Attempt:
     """An ungraded practice quiz of the given questions (the ones the student missed), started.
+    `policy` is its review policy by aspect (selectors.StudentAnswers.practice_policy): never
+    more than the quizzes the questions were answered in show.
 
     Raises QuizUnavailable when none of them can be practised.
     """
@@ -638,6 +643,7 @@ def start_practice(*, course: Course, student: AbstractBaseUser, keys: list[str]
         slug=f"practice-{student.pk}-{uuid.uuid4().hex[:10]}",
         title="Practice: the questions you missed",
         description="Not graded: practise as often as you like.",
+        **{f"review_{aspect}": policy.get(aspect, Quiz.Review.NEVER) for aspect in ASPECTS},
     )
     QuizQuestion.objects.bulk_create(
         QuizQuestion(quiz=quiz, question=question, position=i)

@@ -23,7 +23,7 @@ from courseware.models import Course, Enrollment, Objective, Post
 from courseware.selectors import course_for
 from quizzes import selectors
 from quizzes.analysis import FIRST, WHICH_ATTEMPTS, analysis_of
-from quizzes.display import QuestionView, policy, question_view
+from quizzes.display import QuestionView, question_view
 from quizzes.gradebook import (
     FORMATS,
     MAX_CANVAS_FILE,
@@ -385,12 +385,17 @@ def progress(request: HttpRequest, course_slug: str, user_id: int | None = None)
     else:
         raise Http404("No such student.")
     answers = selectors.answers_of(course, student)
+    # A teacher sees everything; a student only what each quiz's review policy shows now.
+    is_self = student.pk == request.user.pk
+    graded = answers.seeing("points") if is_self else answers.all
+    missed = answers.seeing("correctness") if is_self else answers.all
+    cited = answers.seeing("correctness", "citations") if is_self else answers.all
     objectives = list(
         Objective.objects.filter(
             Q(readings__courses=course) | Q(questions__quizzes__course=course)
         ).distinct()
     )
-    mastery_rows = mastery(answers, [o.code for o in objectives])
+    mastery_rows = mastery(graded, [o.code for o in objectives])
     titles = {o.code: o.title for o in objectives}
     bars = [
         Bar(label=titles[m.objective], value=m.share, detail=_mastery_text(m)) for m in mastery_rows
@@ -406,7 +411,7 @@ def progress(request: HttpRequest, course_slug: str, user_id: int | None = None)
         {
             "course": course,
             "student": student,
-            "is_self": student.pk == request.user.pk,
+            "is_self": is_self,
             "readings": [
                 (r, reading_progress.get(r.pk)) for r in course.readings.order_by("position")
             ],
@@ -416,8 +421,8 @@ def progress(request: HttpRequest, course_slug: str, user_id: int | None = None)
             .order_by("-created_at"),
             "mastery": list(zip(mastery_rows, bars, strict=True)),
             "chart": mark_safe(bar_chart_svg(bars, title="Mastery by objective")),
-            "review": review_next(answers),
-            "practice": practice_questions(answers),
+            "review": review_next(cited),
+            "practice": practice_questions(missed),
         },
     )
 
@@ -426,9 +431,12 @@ def progress(request: HttpRequest, course_slug: str, user_id: int | None = None)
 @login_required
 def practice_start(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = course_for(request.user, course_slug)
-    keys = practice_questions(selectors.answers_of(course, request.user))
+    answers = selectors.answers_of(course, request.user)
+    keys = practice_questions(answers.seeing("correctness"))
     try:
-        attempt = start_practice(course=course, student=request.user, keys=keys)
+        attempt = start_practice(
+            course=course, student=request.user, keys=keys, policy=answers.practice_policy(keys)
+        )
     except QuizUnavailable as error:
         messages.info(request, str(error))
         return redirect("progress", course.slug)
@@ -631,7 +639,7 @@ def gradebook_attempt(request: HttpRequest, course_slug: str, attempt_id: int) -
     )
     full = _showing_everything(quiz)
     student_sees = visibility(
-        policy(quiz), checked=False, submitted=True, closed=quiz.is_closed_at(timezone.now())
+        quiz.review_policy, checked=False, submitted=True, closed=quiz.is_closed_at(timezone.now())
     )
     return render(
         request,

@@ -114,7 +114,7 @@ def test_what_teachers_change_in_the_admin_survives_dump_and_rebuild(tmp_path, c
     save_question_version(
         rejected, stem="Bad draft.", data={"answer": False}, explanation="", citations=[]
     )
-    start_practice(course=course, student=student, keys=["weapons-flow-timeline"])
+    start_practice(course=course, student=student, keys=["weapons-flow-timeline"], policy={})
 
     out = dump(tmp_path / "pack")
     dumped = {

@@ -8,6 +8,7 @@ from django.urls import reverse
 from courseware.models import Enrollment, Reading
 from courseware.services import record_reading
 from quizzes.models import Attempt, Quiz
+from quizzes.review import ASPECTS
 from quizzes.services import start_attempt, submit_attempt
 from tests.factories import (
     EnrollmentFactory,
@@ -131,3 +132,97 @@ def test_the_course_home_shows_progress_bars(client, course, student, quiz):
     assert f"Quizzes submitted: 1 of {quizzes}" in html
     assert "Discussions joined: 0 of" in html
     assert "<progress" in html
+
+
+# --- Everything derived from answers obeys the policy of the quiz they came from -------------
+
+NEVER_SHOWN = {f"review_{aspect}": "never" for aspect in ASPECTS}
+
+
+@pytest.fixture
+def secret_quiz(course):
+    """A quiz whose review shows nothing, ever: the student missed both its questions."""
+    questions = [make_question(f"secret-q{i}") for i in range(2)]
+    objective = course.readings.first().objectives.first()
+    for question in questions:
+        question.objectives.add(objective)
+    return make_quiz(course, questions, slug="secret-quiz", **NEVER_SHOWN)
+
+
+def test_a_never_reviewed_quiz_adds_nothing_to_the_students_progress_page(
+    client, course, student, secret_quiz
+):
+    take(student, secret_quiz, {0: "a", 1: "a"})  # both wrong
+    client.force_login(student)
+    html = client.get(reverse("progress", args=[course.slug])).content.decode()
+    assert "of 2 points" not in html  # no per-objective points
+    assert "only through two military-run stores" not in html  # no cited passage of a miss
+    assert "Practise these" not in html
+    response = client.post(reverse("practice_start", args=[course.slug]))
+    assert response.status_code == 302 and not Quiz.objects.filter(practice_for=student).exists()
+
+
+def test_the_teacher_still_sees_everything_on_the_students_progress(
+    client, course, student, teacher, secret_quiz
+):
+    take(student, secret_quiz, {0: "a", 1: "a"})
+    client.force_login(teacher)
+    html = client.get(reverse("student_progress", args=[course.slug, student.pk])).content.decode()
+    assert "0% of 2 points on 2 questions" in html
+    assert "only through two military-run stores" in html
+
+
+def test_a_practice_quiz_shows_no_more_than_the_quiz_its_questions_came_from(
+    client, course, student
+):
+    # Correctness is shown after submitting, so the misses are known and may be practised;
+    # the right answer, feedback and citations never are, so practice must not show them.
+    quiz = make_quiz(
+        course,
+        [make_question("guarded-q0")],
+        slug="guarded",
+        review_correctness="after_submit",
+        review_points="after_submit",
+        review_feedback="never",
+        review_answer="never",
+        review_citations="never",
+    )
+    take(student, quiz, {0: "a"})
+    client.force_login(student)
+    started = client.post(reverse("practice_start", args=[course.slug]))
+    practice = Attempt.objects.get(pk=started.url.strip("/").split("/")[-1])
+    assert practice.quiz.review_policy == {
+        "correctness": "after_submit",
+        "points": "after_submit",
+        "feedback": "never",
+        "answer": "never",
+        "citations": "never",
+    }
+    take_practice = client.post(reverse("attempt_submit", args=[practice.pk]))
+    result = client.get(take_practice.url).content.decode()
+    assert "Right answer" not in result
+    assert "Al Jazeera names two stores." not in result  # the explanation
+    assert "only through two military-run stores" not in result  # the citation
+
+
+def test_a_quiz_that_shows_its_answers_after_it_closes_keeps_them_hidden_until_then(
+    client, course, student
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    quiz = make_quiz(
+        course,
+        [make_question("closing-q0")],
+        slug="closing",
+        closes_at=timezone.now() + timedelta(days=1),
+        **{f"review_{aspect}": "after_close" for aspect in ASPECTS},
+    )
+    take(student, quiz, {0: "a"})
+    client.force_login(student)
+    html = client.get(reverse("progress", args=[course.slug])).content.decode()
+    assert "Practise these" not in html and "only through two military-run stores" not in html
+    Quiz.objects.filter(pk=quiz.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    html = client.get(reverse("progress", args=[course.slug])).content.decode()
+    assert "Practise these 1 question" in html and "only through two military-run stores" in html
