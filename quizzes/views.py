@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from courseware import selectors as cw_selectors
 from courseware.models import Course, Enrollment, Objective, Post
+from courseware.params import int_param
 from courseware.selectors import course_for
 from quizzes import selectors
 from quizzes.analysis import FIRST, WHICH_ATTEMPTS, analysis_of
@@ -124,7 +125,7 @@ def _attempt_page(
     page = None
     shown = views
     if quiz.layout == Quiz.Layout.ONE_PER_PAGE and views:
-        page = _int(request.GET.get("page"), default=1, low=1, high=len(views))
+        page = int_param(request.GET.get("page"), default=1, low=1, high=len(views))
         shown = [views[page - 1]]
     return render(
         request,
@@ -143,14 +144,6 @@ def _attempt_page(
     )
 
 
-def _int(value: str | None, *, default: int, low: int, high: int) -> int:
-    try:
-        number = int(value or default)
-    except ValueError:
-        return default
-    return min(max(number, low), high)
-
-
 @require_GET
 @login_required
 def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
@@ -166,7 +159,7 @@ def _question_number(position: int) -> str:
 
 def _back_to_question(request: HttpRequest, attempt: Attempt, position: int) -> HttpResponse:
     """After a plain form post: back to the question, on its page when one is shown per page."""
-    page = _int(request.POST.get("page"), default=0, low=0, high=10_000)
+    page = int_param(request.POST.get("page"), default=0, low=0, high=10_000)
     url = reverse("attempt_detail", args=[attempt.pk]) + (f"?page={page}" if page else "")
     return redirect(f"{url}#q{position + 1}")
 
@@ -177,7 +170,7 @@ def _back_to_question(request: HttpRequest, attempt: Attempt, position: int) -> 
 def attempt_save(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
     """Autosave of one question (htmx), or the plain form post of its Save button."""
     form = {key: values for key, values in request.POST.lists()}
-    length = _int(request.META.get("CONTENT_LENGTH"), default=0, low=0, high=10**9)
+    length = int_param(request.META.get("CONTENT_LENGTH"), default=0, low=0, high=10**9)
     error, status = "", 200
     if len(form) > MAX_FORM_FIELDS or length > MAX_BODY:
         selectors.attempt_for(request.user, attempt_id)  # another student's attempt stays a 404
@@ -190,7 +183,7 @@ def attempt_save(request: HttpRequest, attempt_id: int, position: int) -> HttpRe
                 attempt_id=attempt_id,
                 position=position,
                 form=form,
-                sequence=_int(request.POST.get("seq"), default=-1, low=-1, high=10**9),
+                sequence=int_param(request.POST.get("seq"), default=-1, low=-1, high=10**9),
                 is_flagged=request.POST.get("flag") == "on",
             )
         except Attempt.DoesNotExist as exc:
