@@ -21,8 +21,11 @@ writes them:
   short answers and the right-hand side of matching pairs, which Moodle stores as plain text.
 * The general feedback (after ``####``) holds the explanation and the citations with links.
 * Escaping: ``\\`` ``~`` ``=`` ``#`` ``{`` ``}`` ``:`` get a backslash and a newline is
-  written ``\\n``, in every text, so no character in a stem or answer can end or split it.
-  ``$CATEGORY:`` names are not unescaped by Moodle, so they are written as they are.
+  written ``\\n``, in every text (short answers and matching answers included), so no
+  character in a stem or answer can end or split it. ``$CATEGORY:`` names are not unescaped by
+  Moodle, so they are written as they are. What GIFT cannot escape in its plain texts leaves
+  the question out, with the reason (`why_not`): "->" or a leading "[html]" (any format name)
+  in a short answer, or one of the importer's own placeholders ("&&058;" …).
 
 Lost in GIFT: the question's default mark (Moodle uses 1; a quiz's marks are set in the
 quiz), tags, the unit of a numeric answer (Fuente shows it beside the box; the stems name it),
@@ -31,6 +34,7 @@ and Fuente's looser short-answer matching (Moodle ignores case only).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
@@ -57,7 +61,22 @@ NO_ARROW_IN_SHORT = (
     'an accepted answer contains "->", which GIFT reads as a matching pair and cannot escape; '
     "export it as Moodle XML."
 )
+NO_FORMAT_IN_SHORT = (
+    "an accepted answer starts with {marker!r}, which GIFT reads as a text format and cannot "
+    "escape; export it as Moodle XML."
+)
+NO_PLACEHOLDER = (
+    "a short answer or matching answer contains {found!r}, which Moodle's GIFT importer turns "
+    "into another character; export it as Moodle XML."
+)
 _RESERVED = {char: f"\\{char}" for char in "\\~=#{}:"} | {"\n": "\\n"}
+# Short answers and right-hand sides are plain text in Moodle, so the HTML character references
+# that keep other texts safe are not available there, and two things cannot be escaped: a
+# leading text format (qformat_gift::parse_text_with_format, short answers only), and the
+# placeholders the importer swaps escaped characters for (escapedchar_post), which it would
+# turn into those characters.
+_FORMAT_MARKER = re.compile(r"\[(?:moodle|html|plain|markdown)\]")
+_PLACEHOLDER = re.compile(r"&&0(?:58;|35;|61;|123;|125;|126;|10)")
 
 
 def escape(text: str) -> str:
@@ -70,9 +89,28 @@ def why_not(question: ExportQuestion) -> str | None:
     if question.kind == "ordering":
         return NO_ORDERING
     found = problem(question)
-    if found is not None or question.kind != "short":
+    if found is not None:
         return found
-    return NO_ARROW_IN_SHORT if any("->" in a for a in question.data["accepted"]) else None
+    data = question.data
+    if question.kind == "short":
+        accepted = [short_answer(answer) for answer in data["accepted"]]
+        if any("->" in answer for answer in accepted):
+            return NO_ARROW_IN_SHORT
+        for answer in accepted:
+            marker = _FORMAT_MARKER.match(answer)
+            if marker:
+                return NO_FORMAT_IN_SHORT.format(marker=marker.group())
+        plain_texts = accepted
+    elif question.kind == "matching":
+        plain_texts = [pair["right"] for pair in data["pairs"]]
+        plain_texts += [item["text"] for item in data.get("distractors", ())]
+    else:
+        return None
+    for text in plain_texts:
+        placeholder = _PLACEHOLDER.search(text)
+        if placeholder:
+            return NO_PLACEHOLDER.format(found=placeholder.group())
+    return None
 
 
 def write(

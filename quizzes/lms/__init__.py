@@ -10,7 +10,9 @@ it to a writer, which streams it out one row at a time:
 * `oneroster.write_zip(gradebook, out, now)` — a OneRoster 1.1 CSV gradebook package;
 * `plain.write_csv(gradebook, out)` — a plain CSV with totals, for anything else.
 
-Text writers take a text file opened with ``newline=""`` (UTF-8 recommended).
+Text writers take a text file opened with ``newline=""`` (UTF-8 recommended). Every writer
+hands its rows to `cells.write_csv`: text cells are made safe for spreadsheets (no formula at
+the start of a cell or after a separator), numbers are written plainly and never altered.
 """
 
 from __future__ import annotations

@@ -22,25 +22,30 @@ Two ways to get grades in:
    columns without one make Canvas create a new assignment on import (named by the title, with
    the points from the "Points Possible" row).
 
-Format choices: RFC 4180 quoting (the csv module, minimal quoting), "\\n" line endings (as
-Canvas's own exporter writes them; Canvas reads "\\n" and "\\r\\n" alike), UTF-8 is the caller's
-to choose when opening `out` — open it with ``newline=""`` so nothing translates line endings.
-Blank cell = no score (Canvas leaves that grade as it is). Numbers carry no trailing zeros
-("8.5", "10"). Student names and sections are guarded against spreadsheet formula injection
-with a leading "'" (`model.guard_formula`); Canvas matches students by id before name, so that
-only matters for a student with no ids at all.
+Format choices: RFC 4180 quoting (minimal), "\\n" line endings (as Canvas's own exporter
+writes them; Canvas reads "\\n" and "\\r\\n" alike), UTF-8 is the caller's to choose when
+opening `out` — open it with ``newline=""`` so nothing translates line endings. Blank cell = no
+score (Canvas leaves that grade as it is). Numbers carry no trailing zeros ("8.5", "10").
+
+Spreadsheet safety (`cells`): in `write_csv` every text cell — names, ids, sections, headers
+made of quiz titles — is made safe for spreadsheets; scores and points are numbers, never
+altered. An id a spreadsheet would run as a formula is written with an apostrophe, so Canvas
+will not match it. `fill_export` writes only numbers (Fuente's scores) and copies every other
+byte of the teacher's file as Canvas wrote it: that file goes back to Canvas, which matches on
+those very cells, and Fuente adds nothing to it that a spreadsheet could run.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TextIO
 
-from .model import Column, Gradebook, Student, format_number, grade_for, guard_formula
+from . import cells
+from .cells import Cell, format_number
+from .model import Column, Gradebook, Student, grade_for
 
 STUDENT_HEADERS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 POINTS_POSSIBLE = "Points Possible"
@@ -79,26 +84,24 @@ def title_warnings(columns: Iterable[Column]) -> list[str]:
     return warnings
 
 
-def rows(gradebook: Gradebook) -> Iterator[list[str]]:
+def rows(gradebook: Gradebook) -> Iterator[list[Cell]]:
     """The Canvas import rows, one at a time (header, points possible, then one per student)."""
     columns = gradebook.columns
     yield [*STUDENT_HEADERS, *(column_header(c) for c in columns)]
-    yield [POINTS_POSSIBLE, "", "", "", "", *(format_number(c.points_possible) for c in columns)]
+    yield [POINTS_POSSIBLE, "", "", "", "", *(c.points_possible for c in columns)]
     for student, grades in gradebook.rows:
         yield [
-            guard_formula(student.name),
+            student.name,
             student.canvas_user_id,
             student.sis_user_id,
             student.sis_login_id,
-            guard_formula(student.section),
-            *(format_number(grade_for(grades, c).score) for c in columns),
+            student.section,
+            *(grade_for(grades, c).score for c in columns),
         ]
 
 
 def write_csv(gradebook: Gradebook, out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    for row in rows(gradebook):
-        writer.writerow(row)
+    cells.write_csv(rows(gradebook), out)
 
 
 # --- Filling a Canvas export -----------------------------------------------------------------
@@ -269,7 +272,9 @@ def fill_export(canvas_csv: TextIO, gradebook: Gradebook, out: TextIO) -> FillRe
     mark pass through untouched: every header cell, row and cell other than the filled ones is
     written exactly as read. A cell is filled only where Fuente has a score (no score never
     clears a Canvas grade) and the cell is not "EX" or "N/A". Students are matched by Canvas ID,
-    else SIS User ID, else SIS Login ID; columns by the assignment id in "Title (12345)".
+    else SIS User ID, else SIS Login ID; columns by the assignment id in "Title (12345)". A
+    filled cell is a number (`cells.format_number`); nothing else is written, so no cell Fuente
+    adds can start a spreadsheet formula, and the teacher's own cells stay Canvas's.
 
     Memory: the Canvas file streams through one record at a time; Fuente's side is held as one
     small tuple of scores per student (for the matched columns only), which the lookup needs.

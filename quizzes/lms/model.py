@@ -1,4 +1,4 @@
-"""Plain input data for the grade-export writers, and the small rules every writer shares.
+"""Plain input data for the grade-export writers (how their cells are written: `cells`).
 
 Nothing here knows about Django: a caller turns its rows into these frozen dataclasses (or a
 generator of them) and hands a `Gradebook` to a writer. `Gradebook.rows` may be a one-shot
@@ -55,36 +55,3 @@ class Gradebook:
 
 def grade_for(grades: Mapping[str, Grade], column: Column) -> Grade:
     return grades.get(column.key, NO_GRADE)
-
-
-def format_number(value: Decimal | None) -> str:
-    """A score or point value as LMSs read it: plain digits, no exponent, no trailing zeros.
-
-    Decimal("8.50") -> "8.5", Decimal("10.00") -> "10", Decimal("1E+1") -> "10", None -> "".
-    """
-    if value is None:
-        return ""
-    if not value.is_finite():
-        raise ValueError(f"Not a finite number: {value!r}")
-    if value == 0:
-        return "0"  # also turns -0 into 0
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def guard_formula(text: str) -> str:
-    """Prefix "'" to free text that a spreadsheet would run as a formula.
-
-    Applied to people-supplied display text (student names, section names) only. Identifiers
-    that an LMS matches on (usernames, emails, SIS and Canvas ids) and column titles are never
-    altered, since changing them would break the import's matching.
-    """
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text

@@ -19,41 +19,42 @@ What Moodle does with the cells (grade/import/csv/classes/load_data.php): a blan
 is stored as *no grade*, clearing a grade entered in Moodle for that item; a score outside the
 item's min/max fails the import; a user it cannot find aborts the whole import, so export only
 students enrolled in the Moodle course. Scores are plain numbers without trailing zeros ("8.5",
-"10"); "." as decimal point (Moodle also reads its locale's). Format: RFC 4180 quoting (csv
-module, minimal), "\\n" line endings; open `out` with ``newline=""`` and UTF-8.
+"10"); "." as decimal point (Moodle also reads its locale's). Format: RFC 4180 quoting
+(minimal), "\\n" line endings; open `out` with ``newline=""`` and UTF-8.
 
-No student names are written (Moodle ignores them), so nothing here needs a formula guard;
-identifiers are written verbatim because Moodle matches on them.
+No student names are written (Moodle ignores them). Every text cell — e-mails, usernames, ID
+numbers, titles, feedback — is made safe for spreadsheets (`cells.safe_text`): an identifier a
+spreadsheet would run as a formula is written with an apostrophe, and Moodle will not find that
+user (see `cells`).
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import TextIO
 
-from .model import Gradebook, format_number, grade_for
+from . import cells
+from .cells import Cell
+from .model import Gradebook, grade_for
 
 IDENTITY_HEADERS = ("Email address", "Username", "ID number")
 FEEDBACK_SUFFIX = " (feedback)"
 
 
-def rows(gradebook: Gradebook) -> Iterator[list[str]]:
+def rows(gradebook: Gradebook) -> Iterator[list[Cell]]:
     """The header, then one row per student, one at a time."""
     columns = gradebook.columns
-    header = list(IDENTITY_HEADERS)
+    header: list[Cell] = list(IDENTITY_HEADERS)
     for column in columns:
         header += [column.title, column.title + FEEDBACK_SUFFIX]
     yield header
     for student, grades in gradebook.rows:
-        row = [student.email, student.username, student.sis_user_id]
+        row: list[Cell] = [student.email, student.username, student.sis_user_id]
         for column in columns:
             grade = grade_for(grades, column)
-            row += [format_number(grade.score), grade.feedback]
+            row += [grade.score, grade.feedback]
         yield row
 
 
 def write_csv(gradebook: Gradebook, out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    for row in rows(gradebook):
-        writer.writerow(row)
+    cells.write_csv(rows(gradebook), out)

@@ -22,20 +22,24 @@ date; scoreDate is the export date (Fuente's grades carry no date of their own).
 
 Dates: dateLastModified is ISO 8601 UTC with milliseconds ("2025-03-01T12:00:00.000Z"; a naive
 `now` is taken as UTC); dueDate and scoreDate are ISO 8601 dates ("2025-03-14"). CSV: UTF-8,
-RFC 4180 quoting (csv module, minimal), "\\n" line endings, each file streamed straight into
-its zip entry.
+RFC 4180 quoting (minimal), "\\n" line endings, each file streamed straight into its zip entry.
+Every text cell (sourcedIds, titles, comments) is made safe for spreadsheets (`cells`); scores
+and points are numbers, never altered. A sourcedId a spreadsheet would run as a formula is
+written with an apostrophe, so the SIS will not match it.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import BinaryIO, Literal
 
-from .model import Column, Gradebook, Student, format_number, grade_for
+from . import cells
+from .cells import Cell
+from .model import Column, Gradebook, Student, grade_for
 
 Mode = Literal["delta", "bulk"]
 
@@ -98,7 +102,7 @@ def _timestamp(now: datetime) -> datetime:
     return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
 
 
-def manifest_rows(mode: Mode = "delta") -> Iterator[list[str]]:
+def manifest_rows(mode: Mode = "delta") -> Iterator[list[Cell]]:
     yield list(MANIFEST_HEADER)
     yield ["manifest.version", "1.0"]
     yield ["oneroster.version", "1.1"]
@@ -115,7 +119,7 @@ def line_item_rows(
     class_sourced_id: str = "",
     category_sourced_id: str = "",
     grading_period_sourced_id: str = "",
-) -> Iterator[list[str]]:
+) -> Iterator[list[Cell]]:
     status, modified = _status_fields(now, mode)
     yield list(LINE_ITEMS_HEADER)
     for column in gradebook.columns:
@@ -130,12 +134,12 @@ def line_item_rows(
             class_sourced_id or gradebook.course_id,
             category_sourced_id,
             grading_period_sourced_id,
-            "0",
-            format_number(column.points_possible),
+            Decimal(0),
+            column.points_possible,
         ]
 
 
-def result_rows(gradebook: Gradebook, now: datetime, mode: Mode = "delta") -> Iterator[list[str]]:
+def result_rows(gradebook: Gradebook, now: datetime, mode: Mode = "delta") -> Iterator[list[Cell]]:
     """The header, then one row per scored (student, column); walks `gradebook.rows` once."""
     status, modified = _status_fields(now, mode)
     score_date = _timestamp(now).date().isoformat()
@@ -154,7 +158,7 @@ def result_rows(gradebook: Gradebook, now: datetime, mode: Mode = "delta") -> It
                 item_id,
                 sourced_id,
                 FULLY_GRADED,
-                format_number(grade.score),
+                grade.score,
                 score_date,
                 grade.feedback,
             ]
@@ -170,14 +174,12 @@ def _status_fields(now: datetime, mode: Mode) -> tuple[str, str]:
 
 
 def _write_entry(
-    archive: zipfile.ZipFile, name: str, stamp: datetime, rows: Iterable[list[str]]
+    archive: zipfile.ZipFile, name: str, stamp: datetime, rows: Iterable[Sequence[Cell]]
 ) -> None:
     info = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
     info.compress_type = zipfile.ZIP_DEFLATED
     with io.TextIOWrapper(archive.open(info, "w"), encoding="utf-8", newline="") as text:
-        writer = csv.writer(text, lineterminator="\n")
-        for row in rows:
-            writer.writerow(row)
+        cells.write_csv(rows, text)
 
 
 def write_zip(

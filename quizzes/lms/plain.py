@@ -3,25 +3,26 @@
 Columns: Student, Username, Email, SIS User ID, Section, one "<Title> (<points> pts)" column per
 item with the score, then "Total" (sum of the student's scores) and "Total possible" (sum of the
 points of the items the student has a score in). No score = blank cell, never 0; a student with
-no scores has blank totals. Numbers carry no trailing zeros. Student names and sections are
-guarded against spreadsheet formula injection with a leading "'". RFC 4180 quoting (csv module,
-minimal), "\\n" line endings; open `out` with ``newline=""``.
+no scores has blank totals. Numbers carry no trailing zeros; every text cell (names, ids,
+e-mails, titles) is made safe for spreadsheets (`cells.safe_text`). RFC 4180 quoting (minimal),
+"\\n" line endings; open `out` with ``newline=""``.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import TextIO
 
-from .model import Gradebook, format_number, grade_for, guard_formula
+from . import cells
+from .cells import Cell, format_number
+from .model import Gradebook, grade_for
 
 STUDENT_HEADERS = ("Student", "Username", "Email", "SIS User ID", "Section")
 TOTAL_HEADERS = ("Total", "Total possible")
 
 
-def rows(gradebook: Gradebook) -> Iterator[list[str]]:
+def rows(gradebook: Gradebook) -> Iterator[list[Cell]]:
     """The header, then one row per student, one at a time."""
     columns = gradebook.columns
     yield [
@@ -42,18 +43,16 @@ def rows(gradebook: Gradebook) -> Iterator[list[str]]:
                     else possible + column.points_possible
                 )
         yield [
-            guard_formula(student.name),
+            student.name,
             student.username,
             student.email,
             student.sis_user_id,
-            guard_formula(student.section),
-            *(format_number(score) for score in scores),
-            format_number(total),
-            format_number(possible),
+            student.section,
+            *scores,
+            total,
+            possible,
         ]
 
 
 def write_csv(gradebook: Gradebook, out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    for row in rows(gradebook):
-        writer.writerow(row)
+    cells.write_csv(rows(gradebook), out)

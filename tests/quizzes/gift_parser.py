@@ -5,7 +5,9 @@ back is what Moodle would import:
 * blocks are separated by blank lines; each line is trimmed; lines starting with // are
   comments;
 * escapes first: "\\\\" is a backslash, "\\:" "\\#" "\\=" "\\{" "\\}" "\\~" stand for the
-  character, "\\n" for a newline; they are restored only after the question is taken apart;
+  character, "\\n" for a newline; they become Moodle's placeholders ("&&058;" …) and are
+  restored only after the question is taken apart (so a placeholder in the text is read as
+  its character, as Moodle does);
 * "$CATEGORY:" starts a category; "::name::" names a question; the answers are between the
   first "{" and the first "}"; "####" starts the general feedback; a text may start with its
   format in brackets ("[html]"), and answers and feedback default to the question's format;
@@ -20,16 +22,18 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+# Moodle's own placeholders (escapedchar_pre/escapedchar_post), so that text which happens to
+# contain one reads back as Moodle reads it.
 _ESCAPES = {
-    ":": "\ue000",
-    "#": "\ue001",
-    "=": "\ue002",
-    "{": "\ue003",
-    "}": "\ue004",
-    "~": "\ue005",
+    ":": "&&058;",
+    "#": "&&035;",
+    "=": "&&061;",
+    "{": "&&123;",
+    "}": "&&125;",
+    "~": "&&126;",
 }
-_NEWLINE = "\ue006"
-_BACKSLASH = "\ue007"
+_NEWLINE = "&&010"
+_BACKSLASH = "&&092;"
 _WEIGHT = re.compile(r"^%-*([0-9]{1,2})\.?([0-9]*)%")
 _FORMATS = ("moodle", "html", "plain", "markdown")
 

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from quizzes.lms import canvas, moodle, oneroster, plain
-from quizzes.lms.model import Column, Grade, Gradebook, Student, format_number, guard_formula
+from quizzes.lms import canvas, cells, moodle, oneroster, plain
+from quizzes.lms.cells import format_number, safe_text
+from quizzes.lms.model import Column, Grade, Gradebook, Student
 
 GOLDEN = Path(__file__).parent / "golden"
 NOW = datetime(2025, 3, 28, 17, 45, 30, 250000, tzinfo=UTC)
@@ -130,19 +131,47 @@ def test_numbers_are_written_plainly_without_trailing_zeros(value, text):
 
 
 @pytest.mark.parametrize(
-    ("name", "guarded"),
+    ("text", "safe"),
     [
         ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
         ("+1 555", "'+1 555"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tTab", "'\tTab"),
+        ("\r=1", "'\r'=1"),  # a carriage return splits a cell too: what follows is guarded
+        ("  =1", "  '=1"),
+        # A separator a spreadsheet may split the cell on, then a formula: guarded there.
+        ("x;=cmd|' /C calc'!A0", "x;'=cmd|' /C calc'!A0"),
+        ("a,=1+1", "a,'=1+1"),
+        ("ok|=1", "ok|'=1"),
+        ("a\t-1", "a\t'-1"),
+        ("line\n@x", "line\n'@x"),
+        ("a; +1", "a; '+1"),
+        # Left as they are.
         ("Núñez, María José", "Núñez, María José"),
+        ("O'Brien", "O'Brien"),
+        ("maria@example.edu", "maria@example.edu"),
+        ("12.50", "12.50"),
+        ("2025-03-14", "2025-03-14"),
+        ("Quiz 1 - Part 2", "Quiz 1 - Part 2"),
         ("", ""),
     ],
 )
-def test_formula_guard(name, guarded):
-    assert guard_formula(name) == guarded
+def test_safe_text_puts_an_apostrophe_before_every_formula_a_spreadsheet_could_see(text, safe):
+    assert safe_text(text) == safe
+
+
+def test_numbers_are_never_given_an_apostrophe_and_text_always_goes_through_the_rule():
+    assert cells.cell_text(D("-1.50")) == "-1.5"  # a number, even a negative one
+    assert cells.cell_text(None) == ""
+    assert cells.cell_text("-1.50") == "'-1.50"  # the same characters as text
+
+
+def test_records_quote_commas_quotes_and_line_breaks_of_either_kind():
+    record = cells.record(["a,b", 'say "hi"', "cr\rhere", "lf\nhere", "plain", D("8.50"), None])
+    assert record == '"a,b","say ""hi""","cr\rhere","lf\nhere",plain,8.5,\n'
+    assert parse(record) == [["a,b", 'say "hi"', "cr\rhere", "lf\nhere", "plain", "8.5", ""]]
+    assert cells.record([""]) == '""\n'
 
 
 # --- Golden files ------------------------------------------------------------------------------
@@ -599,34 +628,54 @@ def test_once_only_rows_really_refuse_a_second_pass():
 # --- Formula injection -------------------------------------------------------------------------
 
 
-def test_names_and_sections_are_guarded_but_ids_and_titles_are_not():
+def test_every_text_cell_is_safe_ids_and_titles_included_and_scores_are_numbers():
     evil = Student(
         '=HYPERLINK("http://evil.example","Grades")',
         "-user",
         "+1@example.edu",
         sis_user_id="@S9",
         sis_login_id="=login",
-        canvas_user_id="5009",
+        canvas_user_id="5009;=1",
         section="+Section",
     )
     titled = Column("quiz:minus", "-5 to 5 Quiz", D(10), canvas_assignment_id="40120")
-    gradebook = Gradebook("C", "c1", (titled,), [(evil, {titled.key: Grade(D(3), "=1+1")})])
 
-    c_header, _, c_row = parse(text_of(canvas.write_csv, gradebook))
-    assert c_row[0] == '\'=HYPERLINK("http://evil.example","Grades")'
-    assert c_row[1:5] == ["5009", "@S9", "=login", "'+Section"]  # ids verbatim: Canvas matches them
-    assert c_header[5] == "-5 to 5 Quiz (40120)"
+    def gradebook() -> Gradebook:
+        return Gradebook("C", "-c1", (titled,), [(evil, {titled.key: Grade(D(3), "=1+1")})])
 
-    gradebook = Gradebook("C", "c1", (titled,), [(evil, {titled.key: Grade(D(3), "=1+1")})])
-    _, p_row = parse(text_of(plain.write_csv, gradebook))
-    assert p_row[:5] == [
+    c_header, c_points, c_row = parse(text_of(canvas.write_csv, gradebook()))
+    assert c_row == [
         '\'=HYPERLINK("http://evil.example","Grades")',
-        "-user",
-        "+1@example.edu",
-        "@S9",
+        "5009;'=1",
+        "'@S9",
+        "'=login",
         "'+Section",
+        "3",
+    ]
+    assert c_header[5] == "'-5 to 5 Quiz (40120)"
+    assert c_points[5] == "10"
+
+    _, p_row = parse(text_of(plain.write_csv, gradebook()))
+    assert p_row == [
+        '\'=HYPERLINK("http://evil.example","Grades")',
+        "'-user",
+        "'+1@example.edu",
+        "'@S9",
+        "'+Section",
+        "3",
+        "3",
+        "10",
     ]
 
-    gradebook = Gradebook("C", "c1", (titled,), [(evil, {titled.key: Grade(D(3), "=1+1")})])
-    _, m_row = parse(text_of(moodle.write_csv, gradebook))
-    assert m_row[:3] == ["+1@example.edu", "-user", "@S9"]  # Moodle matches users on these
+    m_header, m_row = parse(text_of(moodle.write_csv, gradebook()))
+    assert m_header[3:] == ["'-5 to 5 Quiz", "'-5 to 5 Quiz (feedback)"]
+    assert m_row == ["'+1@example.edu", "'-user", "'@S9", "3", "'=1+1"]
+
+    files = read_zip(oneroster_zip(gradebook()))
+    items = csv_dicts(files["lineItems.csv"])
+    results = csv_dicts(files["results.csv"])
+    assert (items[0]["sourcedId"], items[0]["title"]) == ("'-c1:quiz:minus", "'-5 to 5 Quiz")
+    assert (items[0]["classSourcedId"], items[0]["resultValueMax"]) == ("'-c1", "10")
+    assert results[0]["lineItemSourcedId"] == items[0]["sourcedId"]  # still consistent
+    assert (results[0]["studentSourcedId"], results[0]["score"]) == ("'@S9", "3")
+    assert results[0]["comment"] == "'=1+1"
