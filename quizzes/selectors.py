@@ -70,9 +70,13 @@ def quiz_for(course: Course, slug: str) -> Quiz:
 
 
 def attempt_for(user: AbstractBaseUser | AnonymousUser, attempt_id: int) -> Attempt:
-    """The attempt, if it is the user's own; 404 for anyone else's."""
+    """The attempt, if it is the user's own and they are still in its course; 404 otherwise
+    (a student removed from a course can no longer open, save, submit or review its work)."""
     return get_object_or_404(
-        Attempt.objects.select_related("quiz__course"), pk=attempt_id, student_id=user.pk
+        Attempt.objects.select_related("quiz__course"),
+        pk=attempt_id,
+        student_id=user.pk,
+        quiz__course__enrollments__user_id=user.pk,
     )
 
 

@@ -448,7 +448,9 @@ def record_answer(
         # row, and only it: a submit cannot grade around this save, and none can deadlock.
         # The lock is taken through the student (the ownership check) and the response is read
         # after it, so its sequence number is the latest.
-        attempt = Attempt.objects.select_for_update().get(pk=attempt_id, student=student)
+        attempt = Attempt.objects.select_for_update(of=("self",)).get(
+            pk=attempt_id, student=student, quiz__course__enrollments__user=student
+        )
         if not attempt.is_open:
             raise AttemptClosed(
                 "This attempt has been submitted; its answers can no longer change."
@@ -505,12 +507,21 @@ def check_response(*, attempt: Attempt, position: int, now: datetime | None = No
         response = Response.objects.select_related("version__question").get(
             attempt=locked, position=position
         )
-        if response.answer is None:
-            raise AttemptClosed("Answer the question before checking it.")
-        if not response.is_checked:
-            _grade(response, locked.quiz)
-            response.is_checked = True
-            response.save(update_fields=["points", "outcome", "parts", "is_checked"])
+        # Past the deadline nothing more is graded: the attempt is submitted instead.
+        overdue = _is_overdue(locked, now)
+        if not overdue:
+            if response.answer is None:
+                raise AttemptClosed("Answer the question before checking it.")
+            if not response.is_checked:
+                _grade(response, locked.quiz)
+                response.is_checked = True
+                response.save(update_fields=["points", "outcome", "parts", "is_checked"])
+    if overdue:
+        submit_attempt(attempt=locked, now=now, auto=True)
+        raise AttemptClosed(
+            "Time is up: your attempt was submitted with the answers you had saved before "
+            "the deadline."
+        )
     return response
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from courseware.models import Enrollment
 from quizzes.models import Attempt, Question, QuestionReport, Quiz
 from quizzes.services import GRACE, start_attempt, submit_attempt
 from tests.factories import make_question, make_quiz, page_form
@@ -277,3 +278,42 @@ def test_a_report_with_nul_characters_is_stored_without_them(client, student, qu
     attempt = start(client, quiz)
     client.post(reverse("question_report", args=[attempt.pk, 0]), {"text": "bad\x00 choice"})
     assert QuestionReport.objects.get().text == "bad choice"
+
+
+def test_checking_an_answer_after_the_deadline_submits_the_attempt_instead(client, student, quiz):
+    quiz.review_correctness = quiz.review_feedback = quiz.review_answer = Quiz.Review.IMMEDIATELY
+    quiz.time_limit_minutes = 5
+    quiz.save()
+    client.force_login(student)
+    attempt = start(client, quiz)
+    save(client, attempt, 0, answer="b")
+    Attempt.objects.filter(pk=attempt.pk).update(deadline_at=timezone.now() - timedelta(hours=2))
+    client.post(reverse("attempt_check", args=[attempt.pk, 0]))
+    attempt.refresh_from_db()
+    assert not attempt.is_open and attempt.is_auto_submitted
+    response = attempt.responses.get(position=0)
+    assert not response.is_checked  # graded with the attempt, not checked hours late
+
+
+def test_a_student_removed_from_the_course_can_no_longer_reach_their_attempts(
+    client, student, quiz
+):
+    client.force_login(student)
+    attempt = start(client, quiz)
+    save(client, attempt, 0, answer="b")
+    Enrollment.objects.filter(user=student, course=quiz.course).delete()
+    for url in (
+        reverse("attempt_detail", args=[attempt.pk]),
+        reverse("attempt_summary", args=[attempt.pk]),
+        reverse("attempt_result", args=[attempt.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    for url, data in (
+        (reverse("attempt_save", args=[attempt.pk, 0]), {"seq": "1", "answer": "a"}),
+        (reverse("attempt_check", args=[attempt.pk, 0]), {}),
+        (reverse("attempt_submit", args=[attempt.pk]), {}),
+        (reverse("question_report", args=[attempt.pk, 0]), {"text": "hello"}),
+    ):
+        assert client.post(url, data).status_code == 404, url
+    attempt.refresh_from_db()
+    assert attempt.is_open and attempt.responses.get(position=0).sequence == 1

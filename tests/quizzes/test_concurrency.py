@@ -189,3 +189,28 @@ def test_simultaneous_regrades_record_each_change_once(transactional_db):
     assert set(Attempt.objects.filter(quiz=quiz).values_list("points", flat=True)) == {
         Decimal("1.00")
     }
+
+
+def test_the_same_post_sent_five_times_at_once_is_posted_once(transactional_db):
+    from courseware.models import Course, Post, Prompt
+    from courseware.services import Evidence, post_response
+
+    build_pack(seeds_dir=SEEDS)
+    course = Course.objects.get(slug="mexico-cartels")
+    author = UserFactory(username="double-clicker")
+    EnrollmentFactory(course=course, user=author, role=Enrollment.Role.STUDENT)
+    prompt = Prompt.objects.get(slug="insurgency-frame")
+    quote = "Cartels now operate more like insurgent groups than purely criminal organizations"
+    results = race(
+        5,
+        lambda i: post_response(
+            prompt=prompt,
+            course=course,
+            author=author,
+            body="Same words, sent five times.",
+            evidence=[Evidence("new-lines-militarization", quote)],
+        ),
+    )
+    assert all(isinstance(r, Post) for r in results), results
+    assert Post.objects.filter(author=author).count() == 1
+    assert len({r.pk for r in results}) == 1
