@@ -9,6 +9,10 @@ reaches a view (`refuses_nul`, applied to every request by config.middleware).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseBase
+from django.utils.translation import gettext as _
 
 # ASCII digits only, with an optional minus, and no more than a bigint holds.
 _INTEGER = re.compile(r"-?[0-9]{1,18}")
@@ -31,3 +35,23 @@ def id_param(value: object) -> int | None:
 def has_nul(query_string: str) -> bool:
     """Whether a raw query string carries a NUL byte, encoded or not (no field needs one)."""
     return "\x00" in query_string or "%00" in query_string
+
+
+class RefuseNulQueryMiddleware:
+    """A 400 for any query string with a NUL byte, before a view, a filter or the admin's own
+    searches hand it to the database (PostgreSQL refuses NUL in text with an error). Form
+    bodies are left to the forms and services, which drop or refuse NUL with a message."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if has_nul(request.META.get("QUERY_STRING", "")):
+            return HttpResponseBadRequest(
+                _(
+                    "This address contains a character that is not allowed (NUL). "
+                    "Remove it and try again."
+                ),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
