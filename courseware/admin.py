@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models
@@ -14,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from courseware import roster
 from courseware.ingest import QuoteError, SourceFileError, decode
@@ -39,7 +42,7 @@ from courseware.models import (
     TimelinePeriod,
 )
 from courseware.reimport import BROKEN, EDITED, MOVED, STATUS_LABELS
-from courseware.roles import CourseScoped, make_teacher
+from courseware.roles import CourseScoped, Library, Scoped, ScopedInline, make_teacher, reachable
 from courseware.services import (
     CitationChange,
     ReimportPlan,
@@ -49,6 +52,7 @@ from courseware.services import (
     plan_source_reimport,
     quote_fields,
     reimport_source,
+    review_post,
 )
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -133,7 +137,7 @@ def _owner(quote: Quote) -> Any:
 def _admin_url(site: admin.AdminSite, obj: Any) -> str | None:
     """The admin page of obj or, if its model has none, of its nearest required parent that
     has one (a question version → its question)."""
-    for _ in range(3):
+    for _step in range(3):
         model = type(obj)
         if site.is_registered(model):
             opts = model._meta
@@ -145,7 +149,7 @@ def _admin_url(site: admin.AdminSite, obj: Any) -> str | None:
     return None
 
 
-class PassageInline(admin.TabularInline):
+class PassageInline(ScopedInline, admin.TabularInline):
     model = Passage
     fields = ["position", "kind", "section", "text", "start", "end"]
     readonly_fields = fields
@@ -158,7 +162,7 @@ class PassageInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(Library):
     list_display = ["title", "slug", "kind", "publisher", "published", "passage_count"]
     list_filter = ["kind"]
     search_fields = ["title", "slug", "author", "publisher"]
@@ -223,9 +227,9 @@ class SourceAdmin(admin.ModelAdmin):
             kind=data["kind"],
             note=data["note"],
         )
-        if data["is_title_editorial"]:
-            source.is_title_editorial = True
-            source.save(update_fields=["is_title_editorial"])
+        source.is_title_editorial = data["is_title_editorial"]
+        source.created_by = request.user
+        source.save(update_fields=["is_title_editorial", "created_by"])
         obj.pk = source.pk
 
     def get_urls(self) -> list[Any]:
@@ -344,7 +348,7 @@ def _citation_rows(site: admin.AdminSite, changes: list[CitationChange]) -> list
 
 
 @admin.register(Passage)
-class PassageAdmin(admin.ModelAdmin):
+class PassageAdmin(Scoped, admin.ModelAdmin):
     list_display = ["__str__", "source", "position", "kind", "section"]
     list_filter = ["source", "kind"]
     list_select_related = ["source"]
@@ -356,7 +360,7 @@ class PassageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(Library):
     list_display = ["code", "title", "position"]
     search_fields = ["code", "title"]
 
@@ -413,7 +417,7 @@ class CitationCount(admin.ModelAdmin):
         return obj.n_citations  # type: ignore[no-any-return]
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(ScopedInline, admin.TabularInline):
     form = CitationForm
     fields = ["position", "source", "exact", "prefix", "suffix", "start", "end"]
     readonly_fields = ["start", "end"]
@@ -432,6 +436,9 @@ class CitationInline(admin.TabularInline):
         if db_field.name != "source":
             return super().formfield_for_dbfield(db_field, request, **kwargs)
         # A plain choice of the sources by short title: no add or edit icons inside a citation.
+        queryset = self.get_field_queryset(kwargs.get("using"), db_field, request)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
         field = db_field.formfield(**kwargs)
         field.label_from_instance = lambda source: Truncator(source.title).chars(40)
         return field
@@ -455,7 +462,7 @@ def _quotes(citations: Any) -> str:
     )
 
 
-class ReadingPassageInline(admin.TabularInline):
+class ReadingPassageInline(ScopedInline, admin.TabularInline):
     model = ReadingPassage
     fields = ["position", "passage"]
     autocomplete_fields = ["passage"]
@@ -463,7 +470,7 @@ class ReadingPassageInline(admin.TabularInline):
     ordering = ["position"]
 
 
-class ReadingNoteInline(admin.StackedInline):
+class ReadingNoteInline(ScopedInline, admin.StackedInline):
     model = ReadingNote
     fields = ["position", "title", "text", "quotes"]
     readonly_fields = ["quotes"]
@@ -506,7 +513,7 @@ class ReadingNoteAdmin(CitationCount, CourseScoped):
     inlines = [NoteCitationInline]
 
 
-class EnrollmentInline(admin.TabularInline):
+class EnrollmentInline(ScopedInline, admin.TabularInline):
     model = Enrollment
     fields = [
         *("user", "name", "email", "role", "section"),
@@ -522,10 +529,11 @@ class EnrollmentInline(admin.TabularInline):
 
     # Teachers see no user accounts (they have no permission on users): they enrol through a
     # roster, and change the enrolments here.
+    # Only administrators change who teaches a course (a teacher is staff).
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if request.user.is_superuser:
             return self.readonly_fields
-        return [*self.readonly_fields, "user"]
+        return [*self.readonly_fields, "user", "role"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser and super().has_add_permission(request, obj)
@@ -586,7 +594,7 @@ class CourseAdmin(CourseScoped):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)
-        for enrollment in formset.new_objects + [o for o, _ in formset.changed_objects]:
+        for enrollment in formset.new_objects + [o for o, _fields in formset.changed_objects]:
             if isinstance(enrollment, Enrollment) and enrollment.role == Enrollment.Role.TEACHER:
                 make_teacher(enrollment.user)
 
@@ -622,7 +630,7 @@ class CourseAdmin(CourseScoped):
             except (signing.BadSignature, KeyError, TypeError, roster.RosterFileError):
                 text, error, status = "", EXPIRED, 400
             else:
-                planned = plan_course_roster(course=course, rows=parsed.rows)
+                planned = plan_course_roster(course=course, rows=parsed.rows, by=request.user)
                 if request.POST.get("expected") != _roster_key(planned):
                     note = (
                         "What the roster would do has changed since the preview (someone "
@@ -630,7 +638,7 @@ class CourseAdmin(CourseScoped):
                     )
                 else:
                     try:
-                        summary = enrol_roster(course=course, rows=parsed.rows)
+                        summary = enrol_roster(course=course, rows=parsed.rows, by=request.user)
                     except IntegrityError:
                         note = "Someone changed these users meanwhile; check the preview again."
                     else:
@@ -657,7 +665,7 @@ class CourseAdmin(CourseScoped):
         }
         if text:
             parsed = roster.parse_roster(text)
-            planned = plan_course_roster(course=course, rows=parsed.rows)
+            planned = plan_course_roster(course=course, rows=parsed.rows, by=request.user)
             counts = _roster_counts(planned)
             context |= {
                 "roster": parsed,
@@ -703,7 +711,7 @@ class EnrollmentAdmin(CourseScoped):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if request.user.is_superuser:
             return self.readonly_fields
-        return [*self.readonly_fields, "user", "course"]
+        return [*self.readonly_fields, "user", "course", "role"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Teachers see no user accounts: they enrol students from a roster on the course.
@@ -723,7 +731,7 @@ class EnrollmentAdmin(CourseScoped):
         return obj.user.email if obj.user_id else ""
 
 
-class PerspectiveInline(admin.StackedInline):
+class PerspectiveInline(ScopedInline, admin.StackedInline):
     model = Perspective
     fields = ["position", "label", "summary", "quotes"]
     readonly_fields = ["quotes"]
@@ -767,22 +775,31 @@ class PerspectiveAdmin(CitationCount, CourseScoped):
 
 
 @admin.register(TimelinePeriod)
-class TimelinePeriodAdmin(admin.ModelAdmin):
+class TimelinePeriodAdmin(Library):
     list_display = ["title", "until", "position"]
     list_editable = ["until", "position"]
     search_fields = ["title"]
 
+    def courses_using(self, obj: TimelinePeriod) -> Any:
+        return Course.objects.all()  # every course's timeline shows every period
+
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(CitationCount):
+class TimelineEventAdmin(CitationCount, Library):
     list_display = ["when", "title", "sort", "slug", "citation_count"]
     list_filter = ["citations__source"]
     search_fields = ["title", "slug", "when", "note"]
     ordering = ["sort", "slug"]
     inlines = [EventCitationInline]
 
+    def courses_using(self, obj: TimelineEvent) -> Any:
+        # A course's timeline shows the events citing the sources it reads.
+        return Course.objects.filter(
+            readings__passages__source__in=obj.citations.values("source")
+        ).distinct()
 
-class PostEvidenceInline(admin.TabularInline):
+
+class PostEvidenceInline(ScopedInline, admin.TabularInline):
     model = PostEvidence
     fields = ["position", "source", "exact", "start", "end"]
     readonly_fields = fields
@@ -791,6 +808,23 @@ class PostEvidenceInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class PostReviewForm(forms.ModelForm):
+    class Meta:
+        model = Post
+        fields = ["is_featured", "is_hidden", "score", "teacher_comment"]
+
+    def clean_score(self) -> Any:
+        score = self.cleaned_data.get("score")
+        if score is None or self.instance.prompt_id is None:
+            return score
+        points = self.instance.prompt.points
+        if not 0 <= score <= points:
+            raise forms.ValidationError(
+                _("Give a score from 0 to %(points)s.") % {"points": f"{points.normalize():f}"}
+            )
+        return score
 
 
 @admin.register(Post)
@@ -804,8 +838,25 @@ class PostAdmin(CourseScoped):
     ]
     list_select_related = ["prompt", "author", "course"]
     search_fields = ["body", "author__username", "author__last_name"]
-    readonly_fields = ["prompt", "course", "author", "parent", "body", "created_at", "edited_at"]
+    readonly_fields = [
+        *("prompt", "course", "author", "parent", "body", "created_at", "edited_at"),
+        *("scored_by", "scored_at"),
+    ]
     inlines = [PostEvidenceInline]
+    form = PostReviewForm
+
+    def save_model(self, request: HttpRequest, obj: Post, form: Any, change: bool) -> None:
+        # Who scored it and when are the service's to set, never a choice among accounts.
+        # The form has already set the new values on obj: the service compares with the row.
+        data = form.cleaned_data
+        review_post(
+            post=Post.objects.get(pk=obj.pk),
+            teacher=request.user,
+            is_featured=data["is_featured"],
+            is_hidden=data["is_hidden"],
+            score=data["score"],
+            comment=data["teacher_comment"],
+        )
 
 
 @admin.register(ReadingProgress)
@@ -814,3 +865,21 @@ class ReadingProgressAdmin(CourseScoped):
     list_filter = [("course", admin.RelatedOnlyFieldListFilter), "is_read", "reading"]
     list_select_related = ["student", "reading", "course"]
     search_fields = ["student__username", "student__last_name"]
+
+
+def view_on_site(request: HttpRequest, content_type_id: str, object_id: str) -> HttpResponse:
+    """Django's "view on site" shortcut (/admin/r/<type>/<id>/), for what the user reaches in
+    the admin only: any other object is the same 404 as one that does not exist, so the
+    redirect never tells a teacher another course's address."""
+    if not content_type_id.isdecimal() or len(content_type_id) > 9:
+        raise Http404
+    try:
+        model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        reached = model is not None and (
+            reachable(admin.site, request, model).filter(pk=object_id).exists()
+        )
+    except (ContentType.DoesNotExist, ValueError, ValidationError, OverflowError):
+        reached = False
+    if not reached:
+        raise Http404(_("No such object."))
+    return shortcut(request, content_type_id, object_id)

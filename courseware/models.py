@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from courseware.ingest import count_words, flesch_kincaid_grade, reading_minutes
 
@@ -49,6 +50,15 @@ class Source(models.Model):
     clean_rules = models.JSONField(default=dict, blank=True)
     text = models.TextField(help_text="The cleaned text that citations anchor in.")
     removed_lines = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("The teacher who added it (and may change it); blank for the pack's."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -160,6 +170,15 @@ class Objective(models.Model):
     code = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("The teacher who added it (and may change it); blank for the pack's."),
+    )
 
     class Meta:
         ordering = ["position", "code"]
@@ -307,6 +326,15 @@ class TimelinePeriod(models.Model):
         help_text="Last year (or date) in it.",
     )
     position = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("The teacher who added it (and may change it); blank for the pack's."),
+    )
 
     class Meta:
         ordering = ["position"]
@@ -329,6 +357,15 @@ class TimelineEvent(models.Model):
     )
     title = models.CharField(max_length=300)
     note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("The teacher who added it (and may change it); blank for the pack's."),
+    )
 
     class Meta:
         ordering = ["sort", "slug"]

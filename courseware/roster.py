@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 MAX_BYTES = 1024 * 1024
 # The database's limits (auth.User and courseware.Enrollment), checked by a test.
@@ -292,6 +293,7 @@ ACTION_LABELS = {
     UNCHANGED: "Already enrolled — nothing to change",
     ERROR: "Error — will be skipped",
 }
+TEACHER = "teacher"
 ENROLMENT_FIELDS = ("role", "section", "sis_user_id", "sis_login_id", "canvas_user_id")
 
 
@@ -346,14 +348,22 @@ def plan_roster(
     *,
     accounts: Iterable[Account],
     memberships: Iterable[Membership],
+    taken: Iterable[str] = (),
+    may_make_teachers: bool = True,
 ) -> list[PlannedRow]:
-    """What enrolling each row would do, given the accounts whose username or email the rows
-    name and the course's current enrolments.
+    """What enrolling each row would do, given the accounts the rows may name (whose username
+    or email they name) and the course's current enrolments.
 
     A row names an account by username (any capitalisation, an exact match preferred); a row
     whose username came from its email may also name one by email. Existing accounts are never
     changed, and a blank cell never erases an enrolment's value.
+
+    `taken` holds usernames (lower case) of accounts the rows may not name: those outside the
+    uploading teacher's courses. A row that would create one of them is an error worded as
+    every unusable new username is, saying nothing of whose it is. Without
+    `may_make_teachers`, no row may make someone a teacher or change a teacher's enrolment.
     """
+    unavailable = {name.lower() for name in taken}
     by_username: dict[str, list[Account]] = {}
     by_email: dict[str, list[Account]] = {}
     for account in accounts:
@@ -374,6 +384,23 @@ def plan_roster(
             planned.append(PlannedRow(row, ERROR, errors=row.errors))
             continue
         user, errors = _find_account(row, by_username, by_email)
+        if user is None and not errors and row.username.lower() in unavailable:
+            errors.append(
+                _(
+                    "The username “%(username)s” cannot be given to a new account. If this "
+                    "person already has one, ask an administrator to enrol them; otherwise "
+                    "choose another username."
+                )
+                % {"username": row.username}
+            )
+        was = members[user.id].role if user is not None and user.id in members else ""
+        if not may_make_teachers and row.role and TEACHER in (row.role, was) and row.role != was:
+            errors.append(
+                _(
+                    "Only an administrator can change who teaches a course: leave this row's "
+                    "role blank (a new person becomes a student)."
+                )
+            )
         if user is not None:
             earlier = rows_of_user.setdefault(user.id, row.number)
             if earlier != row.number:

@@ -74,7 +74,7 @@ from courseware.reimport import (
     relocate,
     remap_reading,
 )
-from courseware.roles import make_teacher
+from courseware.roles import courses_taught, make_teacher
 
 
 @dataclass(frozen=True)
@@ -606,37 +606,66 @@ class RosterSummary:
         )
 
 
+def _is_administrator(by: Any) -> bool:
+    return by is None or bool(getattr(by, "is_superuser", False))
+
+
 def plan_course_roster(
-    *, course: Course, rows: Sequence[roster.RosterRow]
+    *, course: Course, rows: Sequence[roster.RosterRow], by: Any = None
 ) -> list[roster.PlannedRow]:
     """What enrol_roster would do with each row now (reads only; the rules are in
-    courseware.roster.plan_roster)."""
+    courseware.roster.plan_roster).
+
+    `by` is who uploads the roster (None: an administrator's import). For anyone but a
+    superuser, rows name only accounts enrolled in a course `by` teaches: every other account
+    is out of reach (never enrolled, never changed) and the plan says no more of it than that
+    its username cannot be given to a new account; nobody is made a teacher."""
     usernames = {row.username.lower() for row in rows if row.username}
     emails = {row.email.lower() for row in rows if row.email}
     users = User.objects.annotate(lower_username=Lower("username"), lower_email=Lower("email"))
+    if not _is_administrator(by):
+        own = Enrollment.objects.filter(course__in=courses_taught(by)).values("user_id")
+        users = users.filter(pk__in=own)
     accounts = [
         roster.Account(user.pk, user.username, user.email)
         for user in users.filter(Q(lower_username__in=usernames) | Q(lower_email__in=emails))
     ]
+    taken: list[str] = []
+    if not _is_administrator(by):
+        taken = list(
+            User.objects.annotate(lower_username=Lower("username"))
+            .filter(lower_username__in=usernames)
+            .exclude(pk__in=[a.id for a in accounts])
+            .values_list("lower_username", flat=True)
+        )
     memberships = [
         roster.Membership(
             e.user_id, e.role, e.section, e.sis_user_id, e.sis_login_id, e.canvas_user_id
         )
         for e in course.enrollments.all()
     ]
-    return roster.plan_roster(rows, accounts=accounts, memberships=memberships)
+    return roster.plan_roster(
+        rows,
+        accounts=accounts,
+        memberships=memberships,
+        taken=taken,
+        may_make_teachers=_is_administrator(by),
+    )
 
 
 @transaction.atomic
-def enrol_roster(*, course: Course, rows: Sequence[roster.RosterRow]) -> RosterSummary:
-    """Enrol every row of a roster that has no error, in one transaction.
+def enrol_roster(
+    *, course: Course, rows: Sequence[roster.RosterRow], by: Any = None
+) -> RosterSummary:
+    """Enrol every row of a roster that has no error, in one transaction, as uploaded by `by`
+    (see plan_course_roster: a teacher's roster reaches only their own courses' people).
 
     New people get an account with an unusable password (they sign in through the school's
     single sign-on, or a teacher sets a password); existing accounts are enrolled as they are,
     never changed. An enrolment already there gets the row's role, section and ids, but a blank
     cell erases nothing. Rows with errors are skipped and counted.
     """
-    planned = plan_course_roster(course=course, rows=rows)
+    planned = plan_course_roster(course=course, rows=rows, by=by)
     new_users = []
     for item in planned:
         if item.action == roster.CREATE:
@@ -683,6 +712,8 @@ def enrol_roster(*, course: Course, rows: Sequence[roster.RosterRow]) -> RosterS
         changed, ["role", "section", "sis_user_id", "sis_login_id", "canvas_user_id"]
     )
     teacher_ids = {e.user_id for e in [*enrolments, *changed] if e.role == Enrollment.Role.TEACHER}
+    if teacher_ids and not _is_administrator(by):
+        raise PermissionDenied("Only an administrator can make someone a teacher.")
     for teacher in User.objects.filter(pk__in=teacher_ids):
         make_teacher(teacher)
 

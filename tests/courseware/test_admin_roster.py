@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from courseware.models import Enrollment
 from courseware.services import enrol_roster
+from tests.admin_forms import change_form_data
 from tests.factories import CourseFactory, EnrollmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -263,3 +264,105 @@ def test_the_enrolment_admin_shows_and_edits_the_lms_ids(admin_client, course, s
     html = course_page.content.decode()
     assert 'name="enrollments-0-sis_user_id"' in html
     assert student.email in html
+
+
+# -- a teacher's roster reaches only the teacher's own courses' people
+
+
+@pytest.fixture
+def other_course_student(db):
+    """A student of a course the teacher does not teach, with an e-mail the teacher may know."""
+    course = CourseFactory(slug="course-a", title="Course A")
+    return EnrollmentFactory(
+        course=course, user=UserFactory(username="student1", email="s1@school.example")
+    ).user
+
+
+def _untouched(user, before):
+    user.refresh_from_db()
+    assert (user.is_staff, user.password, user.email, user.get_full_name()) == before
+    assert not user.groups.exists()
+
+
+def test_a_teachers_roster_cannot_enrol_or_promote_another_courses_student(
+    client, course, teacher, other_course_student
+):
+    user = other_course_student
+    before = (user.is_staff, user.password, user.email, user.get_full_name())
+    client.force_login(teacher)
+    preview = upload(
+        client, course, "username,email,first name,role\nstudent1,s1@school.example,Evil,teacher\n"
+    )
+    assert "No row can be enrolled as it is." in preview.content.decode()
+    # Confirming a forged preview of the same file changes nothing either.
+    token = re.search(r'name="token" value="([^"]+)"', preview.content.decode())
+    assert token is None
+    plain = upload(client, course, "username,email\nstudent1,s1@school.example\n")
+    assert "No row can be enrolled as it is." in plain.content.decode()
+    _untouched(user, before)
+    assert not course.enrollments.filter(user=user).exists()
+
+
+def test_a_teachers_roster_preview_does_not_tell_whose_a_username_or_email_is(
+    client, course, teacher, other_course_student
+):
+    client.force_login(teacher)
+
+    def row_message(text):
+        html = upload(client, course, text).content.decode()
+        return re.search(r"Row 2</a>: ([^<]*)</li>", html).group(1)
+
+    right = row_message("username,email\nstudent1,s1@school.example\n")
+    wrong = row_message("username,email\nstudent1,guess@school.example\n")
+    assert right == wrong  # the same words whether the e-mail matches the account or not
+    assert "s1@school.example" not in right and "different email" not in right
+    # An outsider's e-mail under a new username is no different from any unused e-mail.
+    known = upload(client, course, "username,email\nnew.kid,s1@school.example\n")
+    unknown = upload(client, course, "username,email\nnew.kid,nobody@school.example\n")
+
+    def what(preview):
+        return [(p.action, p.user, p.errors) for p in preview.context["planned"]]
+
+    assert what(known) == what(unknown) == [("create", None, ())]
+
+
+def test_only_an_administrator_makes_a_teacher_through_a_roster(client, course, teacher):
+    client.force_login(teacher)
+    html = upload(client, course, "username,email,role\nnew.boss,b@school.example,teacher\n")
+    assert "Only an administrator can change who teaches a course" in html.content.decode()
+    assert 'name="token"' not in html.content.decode()
+    assert not User.objects.filter(username="new.boss").exists()
+
+
+def test_a_teachers_roster_still_updates_their_own_students(client, course, teacher, student):
+    client.force_login(teacher)
+    preview = upload(client, course, f"username,section\n{student.username},P9\n")
+    assert "Already enrolled — enrolment updated" in preview.content.decode()
+    confirm(client, course, preview)
+    assert Enrollment.objects.get(course=course, user=student).section == "P9"
+
+
+def test_enrol_roster_by_a_teacher_refuses_to_make_teachers(course, teacher):
+    from courseware.roster import parse_roster
+
+    rows = parse_roster("username,role\nsomeone.new,teacher\n").rows
+    summary = enrol_roster(course=course, rows=rows, by=teacher)
+    assert summary.skipped == 1 and not User.objects.filter(username="someone.new").exists()
+
+
+def test_a_teacher_cannot_make_a_student_a_teacher_in_the_course_form(
+    client, course, teacher, student
+):
+    client.force_login(teacher)
+    url = reverse("admin:courseware_course_change", args=[course.pk])
+    page = client.get(url)
+    data = change_form_data(page)
+    for key, value in list(data.items()):
+        if key.endswith("-id") and value == str(
+            Enrollment.objects.get(course=course, user=student).pk
+        ):
+            data[key.replace("-id", "-role")] = "teacher"
+    client.post(url, data)
+    student.refresh_from_db()
+    assert not student.is_staff
+    assert Enrollment.objects.get(course=course, user=student).role == "student"

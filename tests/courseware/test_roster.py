@@ -433,3 +433,35 @@ def test_rows_with_errors_from_the_file_are_planned_as_errors():
     [item] = plan("username,email\nana,broken\n")
     assert (item.action, item.errors) == (ERROR, ("“broken” is not a valid email address.",))
     assert item.label == "Error — will be skipped"
+
+
+def test_a_username_out_of_reach_cannot_be_created_and_the_row_says_nothing_of_whose_it_is():
+    [taken] = plan_roster(
+        rows("username,email\nCyd,cy@example.edu\n"), accounts=(), memberships=(), taken=["cyd"]
+    )
+    [free] = plan_roster(rows("username,email\ncyd,cy@example.edu\n"), accounts=(), memberships=())
+    assert taken.action == ERROR and free.action == CREATE
+    assert taken.errors == (
+        "The username “Cyd” cannot be given to a new account. If this person already has one, "
+        "ask an administrator to enrol them; otherwise choose another username.",
+    )
+
+
+def test_without_the_right_to_make_teachers_no_row_changes_who_teaches():
+    teacher = Membership(ANA.id, role="teacher")
+    student = Membership(BEN.id, role="student")
+    planned = plan_roster(
+        rows("username,role\nana,student\nben,teacher\nnew,teacher\nana2,\n"),
+        accounts=(ANA, BEN),
+        memberships=(teacher, student),
+        may_make_teachers=False,
+    )
+    assert [p.action for p in planned] == [ERROR, ERROR, ERROR, CREATE]
+    assert all("Only an administrator" in p.errors[0] for p in planned[:3])
+    [kept] = plan_roster(
+        rows("username,role\nana,teacher\n"),
+        accounts=(ANA,),
+        memberships=(teacher,),
+        may_make_teachers=False,
+    )
+    assert kept.action == UNCHANGED  # a teacher listed as one changes nothing
