@@ -423,6 +423,8 @@ MAX_POST_LENGTH = 5000
 MAX_EVIDENCE = 5
 # A reading page reports time every 30 s while open; more than this per report is not reading.
 MAX_SECONDS_PER_PING = 60
+# A post sent again within this time is the same post (see post_response).
+REPOST_WINDOW = timedelta(minutes=10)
 
 
 def without_nul(text: str) -> str:
@@ -495,9 +497,26 @@ def post_response(
 ) -> Post:
     """Post a response to a prompt (evidence required) or a reply to a post (evidence optional).
 
+    Posting is idempotent: the same post sent again within REPOST_WINDOW (a double click, a
+    resent form, a retry after a timeout) returns the first one instead of a copy.
+
     Raises ValidationError keyed by "body" and "evidence", with messages a student can act on.
     """
     body, fields = _check_post(body, evidence, course, needs_evidence=parent is None)
+    # One author's posts are written one at a time, so that copies sent at once see each other.
+    User.objects.select_for_update().filter(pk=author.pk).exists()
+    recent = Post.objects.filter(
+        prompt=prompt,
+        course=course,
+        author=author,
+        parent=parent,
+        body=body,
+        created_at__gte=timezone.now() - REPOST_WINDOW,
+    ).prefetch_related("evidence")
+    quoted = [(f["source"].pk, f["start"], f["end"]) for f in fields]
+    for earlier in recent:
+        if [(e.source_id, e.start, e.end) for e in earlier.evidence.all()] == quoted:
+            return earlier
     post = Post.objects.create(
         prompt=prompt, course=course, author=author, parent=parent, body=body
     )
@@ -569,14 +588,17 @@ def review_post(
 def record_reading(
     *, course: Course, reading: Reading, student: Any, seconds: int = 0, finished: bool = False
 ) -> ReadingProgress:
-    """Add (capped) time spent on a reading, and mark it read when the student says so or
-    reaches its end."""
-    progress, _ = ReadingProgress.objects.select_for_update().get_or_create(
+    """Add time spent on a reading, and mark it read when the student says so or reaches its
+    end. The time a page claims is capped by one ping's worth and, after the first, by the
+    time that has really passed since the last one: pings sent in a burst add nothing."""
+    now = timezone.now()
+    progress, created = ReadingProgress.objects.select_for_update().get_or_create(
         course=course, reading=reading, student=student
     )
-    progress.seconds_spent += max(0, min(seconds, MAX_SECONDS_PER_PING))
+    elapsed = MAX_SECONDS_PER_PING if created else (now - progress.updated_at).total_seconds()
+    progress.seconds_spent += max(0, min(seconds, MAX_SECONDS_PER_PING, int(elapsed)))
     if finished and not progress.is_read:
-        progress.is_read, progress.read_at = True, timezone.now()
+        progress.is_read, progress.read_at = True, now
     progress.save(update_fields=["seconds_spent", "is_read", "read_at", "updated_at"])
     return progress
 

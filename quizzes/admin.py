@@ -19,6 +19,7 @@ from django.urls import path, reverse
 
 from courseware.ingest import QuoteError
 from courseware.models import Passage, Source
+from courseware.params import id_param, int_param
 from courseware.roles import CourseScoped, ScopedInline, courses_taught, reachable
 from courseware.selectors import passages_matching
 from courseware.services import quote_fields, without_nul
@@ -363,9 +364,9 @@ class QuestionAdmin(CourseScoped):
         if row not in {str(n) for n in range(1, CITATION_ROWS + 1)}:
             return HttpResponse("No such citation row.", status=400)
         quote = without_nul(request.POST.get(f"citation_{row}_quote", "")).strip()[:2000]
-        source_id = request.POST.get(f"citation_{row}_source", "")
+        source_id = id_param(request.POST.get(f"citation_{row}_source"))
         sources = reachable(self.admin_site, request, Source)
-        source = sources.filter(pk=source_id).first() if source_id.isdigit() else None
+        source = sources.filter(pk=source_id).first() if source_id else None
         context: dict[str, Any] = {"row": row, "quote": quote, "source": source}
         if quote and source is not None:
             try:
@@ -382,10 +383,10 @@ class QuestionAdmin(CourseScoped):
     def passages_view(self, request: HttpRequest) -> HttpResponse:
         """Passages containing every word searched for, to pick a citation's words from."""
         query = without_nul(request.GET.get("q", "")).strip()
-        row = request.GET.get("row", "1")
+        row = int_param(request.GET.get("row"), default=1, low=1, high=CITATION_ROWS)
         sources = reachable(self.admin_site, request, Source)
-        chosen = request.GET.get(f"citation_{row}_source", "")
-        if chosen.isdigit():
+        chosen = id_param(request.GET.get(f"citation_{row}_source"))
+        if chosen:
             sources = sources.filter(pk=chosen)
         passages = passages_matching(sources, query)
         return render(
@@ -407,8 +408,7 @@ class QuestionAdmin(CourseScoped):
         errors: dict[int, str] = {}
         status = 200
         if request.method == "POST":
-            picked = request.POST.get("question", "")
-            question = get_object_or_404(pending, pk=int(picked) if picked.isdigit() else 0)
+            question = get_object_or_404(pending, pk=id_param(request.POST.get("question")) or 0)
             try:
                 if request.POST.get("decision") == "accept":
                     accept_draft(question=question, by=request.user)

@@ -320,15 +320,41 @@ def test_a_reading_is_marked_read_and_time_is_recorded_capped(client, course, st
     client.force_login(student)
     progress_url = reverse("reading_progress", args=[course.slug, reading.slug])
     client.post(progress_url, {"seconds": "30"}, HTTP_HX_REQUEST="true")
-    client.post(progress_url, {"seconds": "100000"}, HTTP_HX_REQUEST="true")
     progress = ReadingProgress.objects.get(student=student, reading=reading)
-    assert progress.seconds_spent == 90 and not progress.is_read
+    assert progress.seconds_spent == 30 and not progress.is_read
+
+    def ping(seconds, after):
+        # The last ping `after` seconds ago, then another claiming `seconds`.
+        ReadingProgress.objects.filter(pk=progress.pk).update(
+            updated_at=timezone.now() - timedelta(seconds=after)
+        )
+        client.post(progress_url, {"seconds": seconds}, HTTP_HX_REQUEST="true")
+        progress.refresh_from_db()
+        return progress.seconds_spent
+
+    assert ping("100000", after=45) == 75  # no more than the time that passed
+    assert ping("100000", after=600) == 135  # and no more than one ping's worth
+    for _ in range(5):  # a burst of pings adds (almost) nothing
+        client.post(progress_url, {"seconds": "60"}, HTTP_HX_REQUEST="true")
+    progress.refresh_from_db()
+    assert progress.seconds_spent <= 136
     response = client.post(progress_url, {"finished": "1"})
     assert response.status_code == 302
     progress.refresh_from_db()
     assert progress.is_read and progress.read_at
     page = client.get(reverse("reading_detail", args=[course.slug, reading.slug])).content.decode()
     assert "You marked this reading as read" in page
+
+
+@pytest.mark.parametrize("seconds", ["²", "٣", "1" * 5000, "+5", "1_0", " ", "-20", "\x00"])
+def test_a_malformed_reading_time_adds_nothing_and_is_not_a_server_error(
+    client, course, student, seconds
+):
+    client.force_login(student)
+    progress_url = reverse("reading_progress", args=[course.slug, "weapons-flow"])
+    response = client.post(progress_url, {"seconds": seconds}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert ReadingProgress.objects.get(student=student).seconds_spent == 0
 
 
 def test_reading_progress_is_for_course_members_only(client, course, other_student):
@@ -349,3 +375,14 @@ def test_nul_characters_in_a_post_or_a_search_are_dropped_not_a_server_error(
     assert client.get(url(course, prompt), {"q": "insurgent\x00 groups"}).status_code == 200
     respond(client, course, prompt, body="nul\x00 inside")
     assert Post.objects.get(author=student).body == "nul inside"
+
+
+def test_a_post_sent_twice_is_posted_once_but_a_different_one_is_new(
+    client, course, student, prompt
+):
+    client.force_login(student)
+    first, again = respond(client, course, prompt), respond(client, course, prompt)
+    assert first.status_code == again.status_code == 302 and first.url == again.url
+    assert Post.objects.filter(author=student).count() == 1
+    respond(client, course, prompt, body="A second thought.")
+    assert Post.objects.filter(author=student).count() == 2
