@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from config.views import LoginView, csp_report, if_email_configured
 from courseware.admin import view_on_site
 
 
@@ -26,8 +27,29 @@ urlpatterns = [
         name="view_on_site",
     ),
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("csp-report/", csp_report, name="csp_report"),
+    path(
+        "password-reset/",
+        if_email_configured(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        if_email_configured(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        if_email_configured(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        if_email_configured(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
     path("", include("courseware.urls")),
     path("", include("quizzes.urls")),
 ]

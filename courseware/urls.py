@@ -48,6 +48,11 @@ urlpatterns = [
     ),
     path("courses/<slug:course_slug>/timeline/", views.timeline, name="timeline"),
     path(
+        "courses/<slug:course_slug>/students/<int:user_id>/password/",
+        views.student_password_reset,
+        name="student_password_reset",
+    ),
+    path(
         "courses/<slug:course_slug>/cite/<slug:source_slug>/<int:start>-<int:end>/",
         views.cite,
         name="cite",

@@ -3,17 +3,19 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courseware import selectors
+from courseware.accounts import reset_student_password
 from courseware.highlight import layout, parse_span
-from courseware.models import Course, Prompt
+from courseware.models import Course, Enrollment, Prompt
 from courseware.services import (
     EDIT_WINDOW,
     MAX_EVIDENCE,
@@ -344,3 +346,38 @@ def reading_progress(request: HttpRequest, course_slug: str, reading_slug: str) 
             {"course": course, "reading": reading, "progress": progress},
         )
     return redirect(reverse("reading_detail", args=[course.slug, reading.slug]) + "#progress")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def student_password_reset(request: HttpRequest, course_slug: str, user_id: int) -> HttpResponse:
+    """A teacher sets a new password for a student of their course: a temporary one shown once,
+    or one they type. Anyone else, another course's student and staff accounts get 404."""
+    course = selectors.course_for(request.user, course_slug)
+    if not selectors.is_teacher(request.user, course):
+        raise Http404("No such page.")
+    student = get_object_or_404(
+        get_user_model(),
+        pk=user_id,
+        is_staff=False,
+        is_superuser=False,
+        enrollments__course=course,
+        enrollments__role=Enrollment.Role.STUDENT,
+    )
+    new_password, errors = "", []
+    if request.method == "POST":
+        try:
+            new_password = reset_student_password(
+                teacher=request.user,
+                student=student,
+                course=course,
+                password=request.POST.get("password", "")[:128],
+            )
+        except ValidationError as error:
+            errors = error.messages
+    return render(
+        request,
+        "courseware/student_password_reset.html",
+        {"course": course, "student": student, "new_password": new_password, "errors": errors},
+        status=400 if errors else 200,
+    )

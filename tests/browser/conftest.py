@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -27,6 +29,80 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Every page a browser test opens runs under the site's Content-Security-Policy; a violation
+# (an inline script or style, an eval, anything from elsewhere) fails the test. Each document
+# reports `securitypolicyviolation` events through a binding (which survives navigation), and
+# Chromium's "Refused to …" console errors are kept too.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__fuenteCspViolation({
+    page: document.location.href,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile + ":" + event.lineNumber,
+    sample: event.sample,
+    element: event.target && event.target.outerHTML ? event.target.outerHTML.slice(0, 200) : "",
+  });
+});
+"""
+
+
+@dataclass
+class CspWatch:
+    """What the current test's pages reported; `pages` are the documents they loaded."""
+
+    violations: list[dict] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+
+    def clear(self) -> None:
+        self.violations.clear()
+        self.console.clear()
+
+
+_watch = CspWatch()
+VISITED: list[str] = []  # every document any browser test loaded, for the session summary
+
+
+def _watch_context(context):
+    def on_violation(violation):
+        _watch.violations.append(violation)
+
+    context.expose_function("__fuenteCspViolation", on_violation)
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("Refused to"):
+            _watch.console.append(text)
+
+    def on_response(response):
+        request = response.request
+        if request.resource_type == "document" and request.frame.parent_frame is None:
+            _watch.pages.append(urlsplit(response.url).path)
+            VISITED.append(urlsplit(response.url).path)
+
+    context.on("console", on_console)
+    context.on("response", on_response)
+    return context
+
+
+class WatchedBrowser:
+    """The Playwright browser, with every new context watched for CSP violations."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        return _watch_context(self._browser.new_context(**kwargs))
+
+    def new_page(self, **kwargs):
+        return self.new_context(**kwargs).new_page()
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
@@ -36,8 +112,28 @@ def browser():
     args = CHROMIUM_ARGS + (["--no-sandbox"] if os.geteuid() == 0 else [])
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def csp_violations():
+    """Fails the test if any page it opened broke the Content-Security-Policy. A test that
+    breaks it on purpose inspects this and clears it."""
+    _watch.clear()
+    _watch.pages.clear()
+    yield _watch
+    found = [*_watch.violations, *_watch.console]
+    _watch.clear()
+    assert not found, f"Content-Security-Policy violations: {found}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if VISITED:
+        terminalreporter.write_line(
+            f"Browser tests: {len(VISITED)} page loads ({len(set(VISITED))} distinct paths) "
+            "checked for Content-Security-Policy violations."
+        )
 
 
 @pytest.fixture

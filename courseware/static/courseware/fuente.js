@@ -9,6 +9,14 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 
+  // Reading-time pings count only while the page is in view. (An htmx trigger filter would say
+  // this in the template, but filters are eval'd, which the Content-Security-Policy forbids.)
+  document.body.addEventListener("htmx:confirm", (event) => {
+    if (event.target.matches("[data-only-when-visible]") && document.visibilityState !== "visible") {
+      event.preventDefault();
+    }
+  });
+
   // A citation link opens a page at #hl: move keyboard and screen-reader focus to the
   // highlighted words (the browser already scrolls there on its own).
   const mark = document.getElementById("hl");
