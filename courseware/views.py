@@ -16,6 +16,7 @@ from courseware import selectors
 from courseware.accounts import reset_student_password
 from courseware.highlight import layout, parse_span
 from courseware.models import Course, Enrollment, Prompt
+from courseware.params import int_param
 from courseware.services import (
     EDIT_WINDOW,
     MAX_EVIDENCE,
@@ -331,12 +332,11 @@ def reading_progress(request: HttpRequest, course_slug: str, reading_slug: str) 
     """Mark a reading as read (button, or reaching its end) and/or add time spent on it."""
     course = selectors.course_for(request.user, course_slug)
     reading = selectors.reading_for(course, reading_slug)
-    seconds = request.POST.get("seconds", "0")
     progress = record_reading(
         course=course,
         reading=reading,
         student=request.user,
-        seconds=int(seconds) if seconds.isdigit() else 0,
+        seconds=int_param(request.POST.get("seconds"), default=0, low=0, high=3600),
         finished=request.POST.get("finished") == "1",
     )
     if request.htmx:
