@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Sum
@@ -22,7 +23,7 @@ from courseware.models import Course, Enrollment, Objective, Reading, Source
 from courseware.pack import CitationSpec, PackError, load_pack
 from courseware.services import BuildSummary, build_course, quote_fields, without_nul
 from quizzes.display import answer_fields
-from quizzes.generator import SourceText, build_pool, generate, select, source_label
+from quizzes.generator import SourceText, build_pool, generate, load_lexicon, select, source_label
 from quizzes.grading import grade, parse_answer, shuffled
 from quizzes.models import (
     Attempt,
@@ -595,7 +596,8 @@ def generate_drafts(
     Returns the questions created, source by source.
     """
     pool_sources = list(Source.objects.all()) if distractor_pool is None else distractor_pool
-    pool = build_pool(source.text for source in pool_sources)
+    lexicon = load_lexicon(settings.SEEDS_DIR)  # the pack's course/lexicon.toml, if any
+    pool = build_pool((source.text for source in pool_sources), lexicon=lexicon)
     created: list[Question] = []
     for source in sources:
         blocks = tuple(

@@ -19,11 +19,14 @@ from quizzes.generator import (
     BLANK,
     Draft,
     Key,
+    LexiconError,
     SourceText,
     build_pool,
     find_keys,
     generate,
     generate_all,
+    load_lexicon,
+    read_lexicon,
     rejection,
     select,
     source_label,
@@ -31,11 +34,12 @@ from quizzes.generator import (
 )
 from quizzes.grading import validate_spec
 from quizzes.models import Question
-from tests.conftest import SEEDS
+from tests.conftest import PACK, SEEDS
 
 pytestmark = pytest.mark.django_db
 
 SAMPLE = Path(__file__).with_name("generator_sample.toml")
+OTHER_LEXICON = Path(__file__).parents[1] / "fixtures" / "lexicon_other.toml"
 SAMPLE_SEED = 1
 MONTHS = {
     *("January", "February", "March", "April", "May", "June", "July", "August"),
@@ -82,8 +86,13 @@ def one_sentence(text: str, slug: str = "example") -> SourceText:
 
 
 @cache
+def lexicon():
+    return load_lexicon(SEEDS)
+
+
+@cache
 def pool():
-    return build_pool(source.text for source in pack_sources())
+    return build_pool((source.text for source in pack_sources()), lexicon=lexicon())
 
 
 @cache
@@ -370,7 +379,9 @@ def test_the_key_position_varies_with_the_seed():
 def test_the_same_seed_gives_the_same_drafts_and_another_seed_other_choices():
     again = tuple(
         generate_all(
-            pack_sources(), seed=SAMPLE_SEED, pool=build_pool(s.text for s in pack_sources())
+            pack_sources(),
+            seed=SAMPLE_SEED,
+            pool=build_pool((s.text for s in pack_sources()), lexicon=lexicon()),
         )
     )
     assert again == drafts_for(SAMPLE_SEED)
@@ -413,7 +424,9 @@ def test_the_limit_takes_drafts_in_turn_from_each_rule():
 def test_every_draft_cites_one_sentence_that_anchors_holds_the_key_and_has_valid_data(slug):
     if slug == "ardle-flood":
         source = flood_source()
-        drafts = generate(source, seed=SAMPLE_SEED, pool=build_pool([source.text]))
+        drafts = generate(
+            source, seed=SAMPLE_SEED, pool=build_pool([source.text], lexicon=lexicon())
+        )
         assert len(drafts) >= 6
         assert {d.kind for d in drafts} == {"short", "single", "numeric"}
     else:
@@ -479,25 +492,29 @@ def test_at_least_70_percent_of_the_blind_sample_is_acceptable():
 # The command
 
 
-def test_generate_questions_saves_drafts_once_and_refuses_an_unknown_source():
+def test_generate_questions_saves_drafts_once_and_refuses_an_unknown_source(settings):
+    # The database holds the test suite's own pack (tests/conftest.py); its lexicon is the
+    # one the command reads, from SEEDS_DIR (it has none: the language file alone).
+    settings.SEEDS_DIR = PACK
+    source = Source.objects.get(slug="delta-news")
     before = set(Question.objects.values_list("key", flat=True))
-    args = ("generate_questions", "--source", "al-jazeera-guns", "--limit", "15", "--seed", "3")
+    args = ("generate_questions", "--source", source.slug, "--limit", "15", "--seed", "3")
     out = StringIO()
     call_command(*args, stdout=out)
     new = Question.objects.exclude(key__in=before).prefetch_related("versions__citations__source")
     assert 0 < len(new) <= 15
-    assert "al-jazeera-guns:" in out.getvalue()
-    source = Source.objects.get(slug="al-jazeera-guns")
+    assert f"{source.slug}:" in out.getvalue()
+    label = source_label(source.publisher, source.author, source.title)
     for question in new:
         assert question.status == Question.Status.DRAFT
         assert question.origin == Question.Origin.GENERATED
         assert question.generator_rule and question.key.startswith(
-            f"gen-al-jazeera-guns-{question.generator_rule}-"
+            f"gen-{source.slug}-{question.generator_rule}-"
         )
         assert question.difficulty == 2 and not question.objectives.exists()
         version = question.current_version()
         validate_spec(question.kind, version.data)
-        assert version.explanation.startswith("From Al Jazeera (2026-03-03): ")
+        assert version.explanation.startswith(f"From {label} ({source.published}): ")
         (citation,) = version.citations.all()
         assert citation.source == source
         assert source.text[citation.start : citation.end] == citation.exact
@@ -505,7 +522,7 @@ def test_generate_questions_saves_drafts_once_and_refuses_an_unknown_source():
     count = Question.objects.count()
     call_command(*args, stdout=StringIO())
     assert Question.objects.count() == count
-    with pytest.raises(CommandError, match=r"Unknown source 'no-such-source'.*al-jazeera-guns"):
+    with pytest.raises(CommandError, match=rf"Unknown source 'no-such-source'.*{source.slug}"):
         call_command("generate_questions", "--source", "no-such-source")
 
 
@@ -526,3 +543,79 @@ def test_the_failure_patterns_found_in_the_sample_do_not_come_back():
             others = [int(c["text"]) for c in draft.data["choices"] if not c["correct"]]
             assert all(abs(year - int(draft.blank)) >= 2 for year in others), draft.key
         assert not re.search(r"\b(?:a|an|the) (?:a|an|the)\b|\w+ly us\b", draft.stem)
+
+
+# ---------------------------------------------------------------------------------------------
+# The lexicon is data: another subject needs a file, not code
+
+# Canadian politics, which the rules were never written for: its parties, provinces, cities
+# and agencies are only in tests/fixtures/lexicon_other.toml.
+ELECTIONS = """Elections on the Prairies
+
+In the 2021 election, the Conservative Party won most of the seats in Alberta and Saskatchewan.
+The New Democratic Party formed the government of British Columbia after a close vote in 2017.
+Voters in Manitoba elected a New Democratic government led by Wab Kinew in October 2023.
+The Liberal Party has held the largest number of seats in Ontario since the election of 2015.
+The Bloc Québécois Party runs candidates only in Quebec and won 32 seats in the 2019 election.
+Officers of the RCMP investigated threats against candidates during the campaign in Calgary.
+The Green Party elected its first member in British Columbia when Elizabeth May won in 2011.
+Turnout in Nova Scotia reached 55 percent of registered voters in the provincial election of 2021.
+"""
+
+
+def elections_source() -> SourceText:
+    document = ingest(ELECTIONS)
+    return SourceText(
+        "prairie-elections", "The Prairie Ledger", "2024", document.text, document.blocks
+    )
+
+
+def test_it_asks_about_another_subject_s_names_given_only_that_subject_s_lexicon_file():
+    source = elections_source()
+    other = read_lexicon(OTHER_LEXICON)
+    drafts = generate(source, seed=SAMPLE_SEED, pool=build_pool([source.text], lexicon=other))
+    rules = Counter(draft.rule for draft in drafts)
+    assert rules["choice-party"] >= 3 and rules["blank-province"] >= 1, rules
+    assert rules["blank-agency"] == 1
+    for draft in drafts:
+        if draft.rule == "choice-party":
+            texts = {c["text"] for c in draft.data["choices"]}
+            assert texts <= {"Conservative", "Democratic", "Liberal", "Bloc Québécois", "Green"}
+        if draft.rule == "blank-province":
+            assert draft.blank in ("Manitoba", "Nova Scotia", "Alberta", "Ontario", "Quebec")
+            assert draft.stem.startswith("Fill in the blank (a province) in this sentence")
+    # Without that file, the same text gives only what the language file knows: no parties.
+    plain = generate(source, seed=SAMPLE_SEED, pool=build_pool([source.text]))
+    assert plain and {d.rule.split("-")[0] for d in plain} <= {"blank", "choice", "numeric"}
+    assert not {"party", "province", "agency"} & {d.rule.split("-", 1)[1] for d in plain}
+
+
+def test_a_pack_without_a_lexicon_file_uses_the_language_file_alone(tmp_path):
+    assert load_lexicon(SEEDS).group_kind == "cartel"
+    bare = load_lexicon(tmp_path)
+    assert (bare.group_kind, bare.regions, bare.cities) == ("group", (), ())
+    source = flood_source()
+    drafts = generate(source, seed=SAMPLE_SEED, pool=build_pool([source.text], lexicon=bare))
+    assert len(drafts) >= 6
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[groups]\nnoun = ["Party"]\n',
+            r"lexicon\.toml: unknown key\(s\) noun in the file\.groups",
+        ),
+        ('language = "xx"\n', r"no language file for 'xx'; known: en"),
+        (
+            '[regions]\nkind = "year"\n',
+            r"kinds of groups, regions, cities and agencies must differ",
+        ),
+        ("[cities\n", r"not valid TOML"),
+    ],
+)
+def test_a_lexicon_file_that_cannot_be_used_is_refused_with_what_to_fix(tmp_path, text, message):
+    (tmp_path / "course").mkdir()
+    (tmp_path / "course" / "lexicon.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(LexiconError, match=message):
+        load_lexicon(tmp_path)

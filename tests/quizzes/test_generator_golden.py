@@ -2,7 +2,7 @@
 
 tests/quizzes/golden/generator_drafts.json was recorded from the generator as the command and
 quizzes.services run it (the pack's sources, their texts as the distractor pool) for every
-source of the real pack, a text the rules were never tuned on (a flood report, as in
+source of the real pack (with the pack's lexicon, seeds/course/lexicon.toml), a text the rules were never tuned on (a flood report, as in
 test_generator.py) and a public CRS report the course never used. If a change to the rules is
 meant to change drafts, regenerate it with FUENTE_REGENERATE_GOLDEN=1 and review the diff.
 """
@@ -17,7 +17,7 @@ from typing import Any
 
 from courseware.ingest import decode, ingest
 from courseware.pack import load_pack
-from quizzes.generator import SourceText, build_pool, generate, source_label
+from quizzes.generator import SourceText, build_pool, generate, load_lexicon, source_label
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 GOLDEN = Path(__file__).parent / "golden" / "generator_drafts.json"
@@ -74,7 +74,8 @@ def record() -> list[dict[str, Any]]:
     recorded = []
     for seed in SEEDS_TO_RECORD:
         for source, pool_texts in runs:
-            drafts = generate(source, seed=seed, pool=build_pool(pool_texts))
+            pool = build_pool(pool_texts, lexicon=load_lexicon(SEEDS))
+            drafts = generate(source, seed=seed, pool=pool)
             recorded.append(
                 {
                     "seed": seed,

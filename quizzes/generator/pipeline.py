@@ -1,0 +1,104 @@
+"""The pipeline: every stage in turn, for one source or many, and a varied selection.
+
+A source asks about the same answer at most twice (a number once), and a fact it repeats
+only once: two sentences sharing most of their content words tell the same fact.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from courseware.ingest import QuoteError, anchor
+from quizzes.generator.filters import rejection
+from quizzes.generator.keys import find_keys
+from quizzes.generator.lexicon import Lexicon
+from quizzes.generator.model import Draft, Key, SourceText, Unit
+from quizzes.generator.pool import Pool, build_pool
+from quizzes.generator.render import draft_for
+from quizzes.generator.sentences import units
+from quizzes.generator.text import fold, word_list
+
+# A source that keeps returning to one year or one group would otherwise fill the bank with
+# the same answer; numbers are asked once per source.
+_MAX_SAME_ANSWER = 2
+# Two sentences of one source sharing this share of their content words tell the same fact: a
+# question on one would give the other's answer away, so only the first is asked.
+_SAME_FACT = 0.6
+
+
+def _content_words(text: str, common: frozenset[str]) -> set[str]:
+    return {word for word in word_list(text) if len(word) >= 4 and word not in common}
+
+
+def _signature(key: Key) -> str:
+    if key.kind in ("number", "range"):
+        return f"{key.kind}:{key.value}:{key.high}:{key.unit}"
+    return f"{key.kind}:{key.identity or fold(key.text)}"
+
+
+def _anchors(source: SourceText, unit: Unit) -> bool:
+    try:
+        found = anchor(source.text, unit.text)
+    except QuoteError:
+        return False
+    return found.start == unit.start and found.end == unit.end
+
+
+def generate(source: SourceText, *, seed: int, pool: Pool) -> list[Draft]:
+    """Drafts for one source, in text order, at most one per sentence."""
+    language, order = pool.lexicon.language, pool.lexicon.order
+    drafts: list[Draft] = []
+    answers: Counter[str] = Counter()
+    asked: list[set[str]] = []
+    for unit in units(source):
+        if rejection(unit.text, quoted_before=unit.quoted_before, language=language) is not None:
+            continue
+        if not _anchors(source, unit):
+            continue
+        keys = sorted(find_keys(unit.text, pool), key=lambda k: (order.index(k.kind), k.start))
+        for key in keys:
+            signature = _signature(key)
+            limit = 1 if key.kind in ("number", "range") else _MAX_SAME_ANSWER
+            if answers[signature] >= limit:
+                continue
+            vocabulary = _content_words(unit.text, language.common)
+            if any(
+                len(vocabulary & seen) >= _SAME_FACT * min(len(vocabulary), len(seen))
+                for seen in asked
+            ):
+                break  # the same fact said twice (a source that repeats itself) is asked once
+            answers[signature] += 1
+            asked.append(vocabulary)
+            drafts.append(draft_for(source, unit, key, pool, seed))
+            break
+    return drafts
+
+
+def generate_all(
+    sources: Sequence[SourceText],
+    *,
+    seed: int,
+    pool: Pool | None = None,
+    lexicon: Lexicon | None = None,
+) -> list[Draft]:
+    """Drafts for several sources; the pool defaults to the sources' own texts (and lexicon)."""
+    if pool is None:
+        pool = build_pool((source.text for source in sources), lexicon=lexicon)
+    return [draft for source in sources for draft in generate(source, seed=seed, pool=pool)]
+
+
+def select(drafts: Sequence[Draft], limit: int | None) -> list[Draft]:
+    """At most `limit` drafts, taken in turn from each rule so that a short run is varied."""
+    if limit is None or limit >= len(drafts):
+        return list(drafts)
+    by_rule: dict[str, list[Draft]] = {}
+    for draft in drafts:
+        by_rule.setdefault(draft.rule, []).append(draft)
+    chosen: list[Draft] = []
+    while len(chosen) < limit:
+        for rule in sorted(by_rule):
+            if by_rule[rule] and len(chosen) < limit:
+                chosen.append(by_rule[rule].pop(0))
+    order = {id(draft): index for index, draft in enumerate(drafts)}
+    return sorted(chosen, key=lambda draft: order[id(draft)])
