@@ -9,7 +9,7 @@ from itertools import groupby
 from typing import Any
 
 SPAN = re.compile(r"^(\d{1,9})-(\d{1,9})$")
-FIRST, MARK, PLAIN = "first", "mark", ""
+FIRST_MARK, MARK, PLAIN = "first", "mark", ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def layout(
             for chunk, marked in pieces(
                 passage.text, passage.start, span if passage.source_id == source_id else None
             ):
-                state = PLAIN if not marked else (MARK if seen_mark else FIRST)
+                state = PLAIN if not marked else (MARK if seen_mark else FIRST_MARK)
                 seen_mark |= marked
                 states.append((chunk, state))
             kind = "list" if passage.kind == "list_item" else passage.kind

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from courseware.highlight import FIRST, MARK, PLAIN, Span, layout, parse_span, pieces
+from courseware.highlight import FIRST_MARK, MARK, PLAIN, Span, layout, parse_span, pieces
 
 
 @dataclass
@@ -52,6 +52,6 @@ def test_layout_groups_list_items_and_marks_only_the_first_piece_as_the_anchor()
     assert [p.source for p in parts] == ["s1", "s2"]
     assert [b.kind for b in parts[0].blocks] == ["heading", "paragraph", "list"]
     assert len(parts[0].blocks[2].items) == 2
-    assert parts[0].blocks[1].items[0][1] == [("One ", PLAIN), ("two", FIRST)]
+    assert parts[0].blocks[1].items[0][1] == [("One ", PLAIN), ("two", FIRST_MARK)]
     assert parts[0].blocks[2].items[0][1] == [("Three", MARK)]
     assert parts[1].blocks[0].items[0][1] == [("Five", PLAIN)]  # another source: never marked
