@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courseware import selectors
-from courseware.accounts import reset_student_password
 from courseware.highlight import layout, parse_span
 from courseware.models import Course, Enrollment, Prompt
 from courseware.params import int_param
@@ -25,6 +24,7 @@ from courseware.services import (
     edit_post,
     post_response,
     record_reading,
+    reset_student_password,
     review_post,
 )
 from courseware.timeline import group_by_period

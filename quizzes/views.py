@@ -43,10 +43,11 @@ from quizzes.services import (
     AttemptClosed,
     QuizUnavailable,
     StaleAnswer,
+    apply_regrade,
     check_response,
     override_grade,
+    plan_regrade,
     record_answer,
-    regrade_quiz,
     report_problem,
     start_attempt,
     start_practice,
@@ -663,11 +664,8 @@ def gradebook_regrade(request: HttpRequest, course_slug: str, quiz_slug: str) ->
     error = ""
     if request.method == "POST":
         try:
-            done = regrade_quiz(
-                quiz=quiz,
-                reason=request.POST.get("reason", "")[:5000],
-                by=request.user,
-                dry_run=False,
+            done = apply_regrade(
+                quiz=quiz, reason=request.POST.get("reason", "")[:5000], by=request.user
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -687,7 +685,7 @@ def gradebook_regrade(request: HttpRequest, course_slug: str, quiz_slug: str) ->
         {
             "course": course,
             "quiz": quiz,
-            "preview": regrade_quiz(quiz=quiz, reason="", by=None, dry_run=True),
+            "preview": plan_regrade(quiz=quiz),
             "past": Regrade.objects.filter(response__attempt__quiz=quiz)
             .select_related(
                 "response__attempt__student", "from_version__question", "to_version", "created_by"

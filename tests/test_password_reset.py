@@ -11,8 +11,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from courseware.accounts import reset_student_password, temporary_password
 from courseware.models import Enrollment
+from courseware.services import reset_student_password, temporary_password
 from tests.factories import EnrollmentFactory, UserFactory
 
 

@@ -15,8 +15,8 @@ from quizzes.services import (
     AttemptClosed,
     QuizUnavailable,
     StaleAnswer,
+    apply_regrade,
     build_pack,
-    regrade_quiz,
     start_attempt,
     submit_attempt,
 )
@@ -182,7 +182,7 @@ def test_simultaneous_regrades_record_each_change_once(transactional_db):
         submit_attempt(attempt=attempt)
     assert publish("race-regrade", key_is("a")).number == 2  # the fix: "a" was right
 
-    results = race(2, lambda i: regrade_quiz(quiz=quiz, reason=f"t{i}", by=None, dry_run=False))
+    results = race(2, lambda i: apply_regrade(quiz=quiz, reason=f"t{i}", by=None))
     assert not [r for r in results if isinstance(r, Exception)]
     assert sorted(len(r.changes) for r in results) == [0, 6]  # the second found nothing left
     assert Regrade.objects.count() == 6

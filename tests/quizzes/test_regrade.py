@@ -16,7 +16,8 @@ from quizzes.gradebook import gradebook_of
 from quizzes.models import Attempt, Quiz, Regrade, Response
 from quizzes.services import (
     answer_fits,
-    regrade_quiz,
+    apply_regrade,
+    plan_regrade,
     start_attempt,
     submit_attempt,
 )
@@ -80,9 +81,9 @@ def kept(course, username):
     return grades[f"quiz:{QUIZ}"].score
 
 
-def test_a_dry_run_shows_what_would_change_and_writes_nothing(quiz, student, wrong_key_answered):
+def test_a_plan_shows_what_would_change_and_writes_nothing(quiz, student, wrong_key_answered):
     first, _ = wrong_key_answered
-    report = regrade_quiz(quiz=quiz, reason="", by=None, dry_run=True)
+    report = plan_regrade(quiz=quiz)
     assert report.questions == {SINGLE: (1, 2, 2)}
     changes = {c.student: (c.old_points, c.new_points) for c in report.changes}
     assert changes == {
@@ -99,7 +100,7 @@ def test_regrading_a_fixed_key_changes_scores_and_records_who_and_why(
 ):
     first, second = wrong_key_answered
     before = {"stu": kept(course, "stu"), "ana": kept(course, "ana")}
-    report = regrade_quiz(quiz=quiz, reason="Key was wrong", by=teacher, dry_run=False)
+    report = apply_regrade(quiz=quiz, reason="Key was wrong", by=teacher)
     assert len(report.changed) == 2
 
     fixed = response_to(first, SINGLE)
@@ -120,9 +121,9 @@ def test_regrading_a_fixed_key_changes_scores_and_records_who_and_why(
 
 
 def test_running_a_regrade_again_changes_nothing(quiz, teacher, wrong_key_answered):
-    regrade_quiz(quiz=quiz, reason="Key was wrong", by=teacher, dry_run=False)
+    apply_regrade(quiz=quiz, reason="Key was wrong", by=teacher)
     points = list(Response.objects.order_by("pk").values_list("points", "version_id"))
-    again = regrade_quiz(quiz=quiz, reason="Again", by=teacher, dry_run=False)
+    again = apply_regrade(quiz=quiz, reason="Again", by=teacher)
     assert again.changes == []
     assert Regrade.objects.count() == 2
     assert list(Response.objects.order_by("pk").values_list("points", "version_id")) == points
@@ -136,9 +137,7 @@ def test_an_answer_that_no_longer_fits_is_reported_and_left_alone(quiz, student,
         data["choices"] = [c for c in data["choices"] if c["id"] != "d"]
 
     publish(SINGLE, drop_d)
-    report = regrade_quiz(
-        quiz=quiz, reason="Removed a misleading choice", by=teacher, dry_run=False
-    )
+    report = apply_regrade(quiz=quiz, reason="Removed a misleading choice", by=teacher)
     assert [c.student for c in report.unfit] == [student.get_full_name()]
     assert [c.student for c in report.regradable] == ["Ana Ruiz"]
     left = response_to(kept_attempt, SINGLE)
@@ -146,9 +145,9 @@ def test_an_answer_that_no_longer_fits_is_reported_and_left_alone(quiz, student,
     assert not Regrade.objects.filter(response=left).exists()
     assert response_to(fitting, SINGLE).version.number == 2
     # Reported again, never changed, on the next run.
-    assert [
-        c.student for c in regrade_quiz(quiz=quiz, reason="x", by=teacher, dry_run=False).unfit
-    ] == [student.get_full_name()]
+    assert [c.student for c in apply_regrade(quiz=quiz, reason="x", by=teacher).unfit] == [
+        student.get_full_name()
+    ]
 
 
 def test_a_regrade_uses_the_quizs_multiple_response_scoring(quiz, student, teacher):
@@ -158,7 +157,7 @@ def test_a_regrade_uses_the_quizs_multiple_response_scoring(quiz, student, teach
     attempt = take(student, quiz, {MULTIPLE: {"answer": ["a", "b"]}})
     assert response_to(attempt, MULTIPLE).points == Decimal("1.00")
     publish(MULTIPLE, key_is("a", "b", "c"))  # fixed
-    regrade_quiz(quiz=quiz, reason="Huachicol counts too", by=teacher, dry_run=False)
+    apply_regrade(quiz=quiz, reason="Huachicol counts too", by=teacher)
     # Two of three right picks: 0.67 if proportional, nothing when all or nothing.
     assert response_to(attempt, MULTIPLE).points == Decimal("0.00")
 
@@ -166,13 +165,13 @@ def test_a_regrade_uses_the_quizs_multiple_response_scoring(quiz, student, teach
 def test_open_attempts_are_not_regraded(quiz, student, teacher):
     attempt = start_attempt(quiz=quiz, student=student)
     publish(SINGLE, key_is("a"))
-    assert regrade_quiz(quiz=quiz, reason="x", by=teacher, dry_run=False).changes == []
+    assert apply_regrade(quiz=quiz, reason="x", by=teacher).changes == []
     assert response_to(attempt, SINGLE).version.number == 1
 
 
 def test_a_regrade_needs_a_reason(quiz, teacher, wrong_key_answered):
     with pytest.raises(ValidationError, match="Give a reason"):
-        regrade_quiz(quiz=quiz, reason="  ", by=teacher, dry_run=False)
+        apply_regrade(quiz=quiz, reason="  ", by=teacher)
     assert not Regrade.objects.exists()
 
 
@@ -252,7 +251,7 @@ def test_the_regrade_page_previews_then_applies_with_a_reason(
 def test_the_exports_carry_the_regraded_scores(client, course, quiz, teacher, wrong_key_answered):
     Quiz.objects.filter(pk=quiz.pk).update(canvas_assignment_id="8080")
     Enrollment.objects.filter(user__username="stu").update(canvas_user_id="3000")
-    regrade_quiz(quiz=quiz, reason="Key was wrong", by=teacher, dry_run=False)
+    apply_regrade(quiz=quiz, reason="Key was wrong", by=teacher)
     client.force_login(teacher)
     response = client.get(reverse("gradebook_export", args=[course.slug, "canvas"]))
     rows = list(csv.reader(io.StringIO(response.content.decode())))

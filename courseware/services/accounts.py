@@ -1,4 +1,4 @@
-"""Services for students' accounts: a teacher sets a new password for a student of their course.
+"""Students' accounts: a teacher sets a new password for a student of their course.
 
 Schools often run Fuente without e-mail, so a student who forgets a password asks their
 teacher, as they would for a locker key. The teacher's power is exactly that: a student enrolled

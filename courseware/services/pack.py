@@ -1,0 +1,343 @@
+"""Building the course pack into the database, and adding one source through the same pipeline."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import transaction
+
+from courseware.ingest import Document, SourceFileError, decode, ingest
+from courseware.models import (
+    Course,
+    EventCitation,
+    NoteCitation,
+    Objective,
+    Passage,
+    Perspective,
+    PerspectiveCitation,
+    Prompt,
+    Quote,
+    Reading,
+    ReadingNote,
+    ReadingPassage,
+    Source,
+    TimelineEvent,
+    TimelinePeriod,
+    published_validator,
+)
+from courseware.pack import (
+    PROMPTS_FILE,
+    READINGS_FILE,
+    SOURCES_FILE,
+    TIMELINE_FILE,
+    CitationSpec,
+    NoteSpec,
+    Pack,
+    PackError,
+    load_pack,
+    part_blocks,
+)
+from courseware.services.citations import anchor_citations
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    sources: int
+    passages: int
+    removed_lines: int
+    objectives: int
+    readings: int
+    course: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.sources} sources, {self.passages} passages, {self.removed_lines} removed "
+            f"lines, {self.objectives} objectives, {self.readings} readings in course "
+            f"{self.course!r}."
+        )
+
+
+def _write_source(
+    source: Source, *, raw: bytes, document: Document, rules_data: dict[str, Any]
+) -> Source:
+    """Store a source's text and passages, changing only the rows that differ."""
+    source.raw_sha256 = hashlib.sha256(raw).hexdigest()
+    source.raw_text = raw.decode("utf-8-sig")
+    source.clean_rules = rules_data
+    source.text = document.text
+    source.removed_lines = [
+        {"line_no": r.line_no, "text": r.text, "reason": r.reason} for r in document.removed
+    ]
+    source.full_clean()
+    source.save()
+
+    existing = {p.position: p for p in source.passages.all()}
+    changed, created = [], []
+    for position, block in enumerate(document.blocks):
+        values = {
+            "kind": block.kind,
+            "section": block.section[:300],
+            "text": block.text,
+            "start": block.start,
+            "end": block.end,
+        }
+        passage = existing.pop(position, None)
+        if passage is None:
+            created.append(Passage(source=source, position=position, **values))
+        elif any(getattr(passage, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(passage, key, value)
+            changed.append(passage)
+    Passage.objects.filter(pk__in=[p.pk for p in existing.values()]).delete()
+    Passage.objects.bulk_update(changed, ["kind", "section", "text", "start", "end"])
+    Passage.objects.bulk_create(created)
+    return source
+
+
+def _write_citations(
+    model: type[Quote],
+    owner: dict[str, Any],
+    specs: tuple[CitationSpec, ...],
+    sources: dict[str, Source],
+    file: str,
+    where: str,
+) -> None:
+    """Anchor each citation of a pack item and store it; a quote that does not anchor stops the
+    build with the file, the item and the nearest text."""
+    for number, fields in enumerate(anchor_citations(specs, sources, file, where)):
+        model.objects.create(position=number, **owner, **fields)
+
+
+def _write_notes(reading: Reading, notes: tuple[NoteSpec, ...], sources: dict[str, Source]) -> None:
+    reading.notes.all().delete()
+    for position, spec in enumerate(notes):
+        note = ReadingNote.objects.create(
+            reading=reading, position=position, title=spec.title, text=spec.text
+        )
+        where = f"reading {reading.slug!r}, note {position + 1}"
+        _write_citations(
+            NoteCitation, {"note": note}, spec.citations, sources, READINGS_FILE, where
+        )
+
+
+def _write_prompts(
+    pack: Pack, sources: dict[str, Source], objectives: dict[str, Objective]
+) -> list[Prompt]:
+    prompts = []
+    for position, spec in enumerate(pack.prompts):
+        prompt, _ = Prompt.objects.update_or_create(
+            slug=spec.slug,
+            defaults={
+                "title": spec.title,
+                "question": spec.question,
+                "context": spec.context,
+                "guiding_questions": list(spec.guiding_questions),
+                "position": position,
+            },
+        )
+        prompt.objectives.set([objectives[code] for code in spec.objectives])
+        prompt.perspectives.all().delete()
+        for number, view in enumerate(spec.perspectives):
+            perspective = Perspective.objects.create(
+                prompt=prompt, position=number, label=view.label, summary=view.summary
+            )
+            where = f"prompt {spec.slug!r}, perspective {number + 1}"
+            _write_citations(
+                PerspectiveCitation,
+                {"perspective": perspective},
+                view.citations,
+                sources,
+                PROMPTS_FILE,
+                where,
+            )
+        prompts.append(prompt)
+    return prompts
+
+
+def _write_timeline(pack: Pack, sources: dict[str, Source]) -> None:
+    TimelinePeriod.objects.all().delete()
+    TimelinePeriod.objects.bulk_create(
+        TimelinePeriod(title=p.title, until=p.until, position=i) for i, p in enumerate(pack.periods)
+    )
+    for spec in pack.events:
+        event, _ = TimelineEvent.objects.update_or_create(
+            slug=spec.slug,
+            defaults={"when": spec.when, "sort": spec.sort, "title": spec.title, "note": spec.note},
+        )
+        event.citations.all().delete()
+        where = f"event {spec.slug!r}"
+        _write_citations(
+            EventCitation, {"event": event}, spec.citations, sources, TIMELINE_FILE, where
+        )
+
+
+def _write_sources(pack: Pack, log: Callable[[str], None]) -> dict[str, tuple[Source, Document]]:
+    """Ingest and store every source of the pack, by slug with its cleaned document."""
+    documents: dict[str, tuple[Source, Document]] = {}
+    for position, spec in enumerate(pack.sources):
+        raw = pack.raw_bytes(spec)
+        try:
+            document = ingest(decode(raw), spec.rules)
+        except SourceFileError as error:
+            raise PackError(SOURCES_FILE, f"source {spec.slug!r}", str(error)) from error
+        source, _ = Source.objects.get_or_create(slug=spec.slug, defaults={"title": spec.title})
+        for field, value in {
+            "title": spec.title,
+            "is_title_editorial": spec.title_is_editorial,
+            "author": spec.author,
+            "publisher": spec.publisher,
+            "published": spec.published,
+            "kind": spec.kind,
+            "url": spec.url,
+            "copied_from_url": spec.copied_from,
+            "note": spec.note,
+            "position": position,
+        }.items():
+            setattr(source, field, value)
+        try:
+            _write_source(source, raw=raw, document=document, rules_data=spec.rules_data)
+        except ValidationError as error:
+            raise PackError(
+                SOURCES_FILE, f"source {spec.slug!r}", "; ".join(error.messages)
+            ) from error
+        documents[spec.slug] = (source, document)
+        log(
+            f"  source {spec.slug}: {len(document.blocks)} passages, "
+            f"{len(document.removed)} lines removed"
+        )
+    return documents
+
+
+def _write_readings(
+    pack: Pack,
+    documents: dict[str, tuple[Source, Document]],
+    objectives: dict[str, Objective],
+    log: Callable[[str], None],
+) -> list[Reading]:
+    """Store every reading of the pack: its passages (rewritten only when they change), its
+    objectives and its notes."""
+    sources = {slug: source for slug, (source, _) in documents.items()}
+    readings = []
+    for position, spec in enumerate(pack.readings):
+        passages: list[Passage] = []
+        for number, part in enumerate(spec.parts, start=1):
+            source, document = documents[part.source]
+            by_position = {p.position: p for p in source.passages.all()}
+            blocks = part_blocks(document, part, f"reading {spec.slug!r}, part {number}")
+            passages.extend(by_position[i] for i in blocks)
+        reading, _ = Reading.objects.update_or_create(
+            slug=spec.slug,
+            defaults={"title": spec.title, "summary": spec.summary, "position": position},
+        )
+        reading.objectives.set([objectives[code] for code in spec.objectives])
+        current = list(reading.reading_passages.values_list("passage_id", flat=True))
+        if current != [p.pk for p in passages]:
+            reading.reading_passages.all().delete()
+            ReadingPassage.objects.bulk_create(
+                ReadingPassage(reading=reading, passage=p, position=i)
+                for i, p in enumerate(passages)
+            )
+        _write_notes(reading, spec.notes, sources)
+        readings.append(reading)
+        log(f"  reading {spec.slug}: {len(passages)} passages, {len(spec.notes)} notes")
+    return readings
+
+
+@transaction.atomic
+def build_course(
+    *, seeds_dir: Path, log: Callable[[str], None] = lambda line: None
+) -> BuildSummary:
+    """Load the course pack in `seeds_dir` into the database, idempotently.
+
+    Rows are matched by their stable slugs and codes, so a rebuild updates in place and never
+    duplicates. Any error (a changed file, a quote that does not anchor) raises PackError and
+    rolls the whole build back.
+    """
+    pack = load_pack(seeds_dir)
+    documents = _write_sources(pack, log)
+    for position, objective in enumerate(pack.objectives):
+        Objective.objects.update_or_create(
+            code=objective.code, defaults={"title": objective.title, "position": position}
+        )
+    objectives = {o.code: o for o in Objective.objects.all()}
+    sources = {slug: source for slug, (source, _) in documents.items()}
+    readings = _write_readings(pack, documents, objectives, log)
+
+    course, _ = Course.objects.update_or_create(
+        slug=pack.course.slug,
+        defaults={"title": pack.course.title, "description": pack.course.description},
+    )
+    course.readings.add(*readings)
+    course.prompts.add(*_write_prompts(pack, sources, objectives))
+    _write_timeline(pack, sources)
+    log(f"  prompts: {len(pack.prompts)}, timeline events: {len(pack.events)}")
+
+    return BuildSummary(
+        sources=len(documents),
+        passages=sum(len(d.blocks) for _, d in documents.values()),
+        removed_lines=sum(len(d.removed) for _, d in documents.values()),
+        objectives=len(pack.objectives),
+        readings=len(readings),
+        course=course.title,
+    )
+
+
+@transaction.atomic
+def import_source(
+    *,
+    slug: str,
+    title: str,
+    data: bytes,
+    author: str = "",
+    publisher: str = "",
+    published: str = "",
+    kind: str = Source.Kind.OTHER,
+    note: str = "",
+) -> Source:
+    """Add a new source through the same pipeline as the course pack.
+
+    Raises ValidationError with a message a teacher can act on: an empty, binary or non-UTF-8
+    file, a slug already taken, a date in the wrong form.
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        errors["slug"] = [
+            "Use only letters, numbers, hyphens and underscores, e.g. 'ap-guns-2026'."
+        ]
+    if not errors and Source.objects.filter(slug=slug).exists():
+        errors["slug"] = [f"A source with the slug {slug!r} already exists; choose another slug."]
+    if not title.strip():
+        errors["title"] = ["Give the source a title."]
+    if kind not in Source.Kind.values:
+        errors["kind"] = [f"Kind must be one of {', '.join(Source.Kind.values)}."]
+    if published:
+        try:
+            published_validator(published)
+        except ValidationError as error:
+            errors["published"] = list(error.messages)
+    try:
+        text = decode(data)
+    except SourceFileError as error:
+        errors["file"] = [str(error)]
+    if errors:
+        raise ValidationError(errors)
+
+    source = Source(
+        slug=slug,
+        title=title.strip(),
+        author=author.strip(),
+        publisher=publisher.strip(),
+        published=published,
+        kind=kind,
+        note=note.strip(),
+        position=Source.objects.count(),
+    )
+    return _write_source(source, raw=data, document=ingest(text), rules_data={})

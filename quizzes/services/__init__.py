@@ -1,0 +1,67 @@
+"""Writes that touch several rows, one module per domain (see docs/architecture.md).
+
+The names callers use are re-exported here; helpers shared between modules are imported from
+their own module.
+"""
+
+from __future__ import annotations
+
+from quizzes.services.attempts import (
+    GRACE,
+    AttemptClosed,
+    QuizUnavailable,
+    StaleAnswer,
+    check_response,
+    record_answer,
+    report_problem,
+    start_attempt,
+    submit_attempt,
+    submit_if_overdue,
+)
+from quizzes.services.authoring import (
+    author_question,
+    duplicate_question,
+    save_question_version,
+    set_question_status,
+    set_questions_status,
+)
+from quizzes.services.drafts import accept_draft, generate_drafts, reject_draft
+from quizzes.services.grades import override_grade
+from quizzes.services.pack import build_pack
+from quizzes.services.practice import start_practice
+from quizzes.services.regrade import (
+    RegradeChange,
+    RegradeReport,
+    answer_fits,
+    apply_regrade,
+    plan_regrade,
+)
+
+__all__ = [
+    "GRACE",
+    "AttemptClosed",
+    "QuizUnavailable",
+    "RegradeChange",
+    "RegradeReport",
+    "StaleAnswer",
+    "accept_draft",
+    "answer_fits",
+    "apply_regrade",
+    "author_question",
+    "build_pack",
+    "check_response",
+    "duplicate_question",
+    "generate_drafts",
+    "override_grade",
+    "plan_regrade",
+    "record_answer",
+    "reject_draft",
+    "report_problem",
+    "save_question_version",
+    "set_question_status",
+    "set_questions_status",
+    "start_attempt",
+    "start_practice",
+    "submit_attempt",
+    "submit_if_overdue",
+]

@@ -1,0 +1,104 @@
+"""Generated draft questions: proposing them from the sources, accepting or rejecting them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from courseware.ingest import Block
+from courseware.models import Source
+from courseware.services.citations import quote_fields, without_nul
+from quizzes.generator import SourceText, build_pool, generate, load_lexicon, select, source_label
+from quizzes.models import Question
+from quizzes.services.authoring import _mark_reviewed, save_question_version, set_question_status
+
+
+@transaction.atomic
+def generate_drafts(
+    *,
+    sources: list[Source],
+    limit: int | None,
+    seed: int,
+    distractor_pool: list[Source] | None = None,
+) -> list[Question]:
+    """Propose draft questions from the sources' cleaned texts, by rules (quizzes.generator).
+
+    Distractors come from the texts of `distractor_pool` (by default every source in the
+    database). At most `limit` new drafts per source (None: no limit), taken in turn from each
+    rule. Each draft is saved with status "draft", origin "generated", difficulty 2, no
+    objectives, the rule that made it, and one citation: the sentence it was made from. Keys
+    are stable (source, rule and sentence), so a key that already exists is skipped and running
+    again adds nothing twice. Drafts never reach students until a teacher publishes them.
+    Returns the questions created, source by source.
+    """
+    pool_sources = list(Source.objects.all()) if distractor_pool is None else distractor_pool
+    lexicon = load_lexicon(settings.SEEDS_DIR)  # the pack's course/lexicon.toml, if any
+    pool = build_pool((source.text for source in pool_sources), lexicon=lexicon)
+    created: list[Question] = []
+    for source in sources:
+        blocks = tuple(
+            Block(p.kind, p.text, p.start, p.end, p.section) for p in source.passages.all()
+        )
+        text = SourceText(
+            slug=source.slug,
+            label=source_label(source.publisher, source.author, source.title),
+            published=source.published,
+            text=source.text,
+            blocks=blocks,
+        )
+        drafts = generate(text, seed=seed, pool=pool)
+        existing = set(
+            Question.objects.filter(key__in=[d.key for d in drafts]).values_list("key", flat=True)
+        )
+        for draft in select([d for d in drafts if d.key not in existing], limit):
+            question = Question.objects.create(
+                key=draft.key,
+                kind=draft.kind,
+                status=Question.Status.DRAFT,
+                origin=Question.Origin.GENERATED,
+                difficulty=2,
+                generator_rule=draft.rule,
+            )
+            save_question_version(
+                question,
+                stem=draft.stem,
+                data=draft.data,
+                explanation=draft.explanation,
+                citations=[quote_fields(source, draft.quote)],
+            )
+            created.append(question)
+    return created
+
+
+def _pending_draft(question: Question) -> None:
+    if question.origin != Question.Origin.GENERATED or question.status != Question.Status.DRAFT:
+        raise ValidationError(f"{question.key} is not a generated draft waiting for review.")
+
+
+@transaction.atomic
+def accept_draft(*, question: Question, by: Any) -> None:
+    """Publish a generated draft as it is (it must have a citation that anchors)."""
+    _pending_draft(question)
+    set_question_status(question, Question.Status.PUBLISHED)
+    _mark_reviewed(question, by, timezone.now())
+    question.save(update_fields=["reviewed_by", "reviewed_at"])
+
+
+@transaction.atomic
+def reject_draft(*, question: Question, reason: str, by: Any) -> None:
+    """Reject a generated draft; the reason is kept, to improve the rule that made it."""
+    _pending_draft(question)
+    reason = without_nul(reason).strip()
+    if not reason:
+        raise ValidationError("Say why the draft is rejected: it tells us how to fix its rule.")
+    if len(reason) > 2000:
+        raise ValidationError("Keep the reason under 2,000 characters.")
+    question.status, question.rejection_reason = Question.Status.REJECTED, reason
+    question.reviewed_by, question.reviewed_at = by, timezone.now()
+    question.save(
+        update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at", "updated_at"]
+    )
