@@ -199,7 +199,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Password reset by e-mail is offered only where the school has configured e-mail (EMAIL_HOST);
-# otherwise a teacher sets a student's new password (courseware.accounts).
+# otherwise a teacher sets a student's new password (courseware.services.accounts).
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 PASSWORD_RESET_BY_EMAIL = bool(EMAIL_HOST)
 if EMAIL_HOST:

@@ -9,15 +9,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from courseware import selectors
 from courseware.highlight import layout, parse_span
 from courseware.models import Course, Enrollment, Prompt
 from courseware.params import int_param
 from courseware.services import (
-    EDIT_WINDOW,
     MAX_EVIDENCE,
     MAX_POST_LENGTH,
     Evidence,
@@ -135,8 +134,6 @@ def _prompt_page(
             if query
             else [],
             "max_length": MAX_POST_LENGTH,
-            "now": timezone.now(),
-            "edit_window": EDIT_WINDOW,
         },
         status=status,
     )
@@ -198,6 +195,7 @@ def prompt_detail(request: HttpRequest, course_slug: str, prompt_slug: str) -> H
 
 @require_GET
 @login_required
+@vary_on_headers("HX-Request")
 def evidence_search(request: HttpRequest, course_slug: str, prompt_slug: str) -> HttpResponse:
     """The picker's results, as the fragment htmx swaps in (or as the whole page without it)."""
     course = selectors.course_for(request.user, course_slug)
@@ -328,6 +326,7 @@ def timeline(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
+@vary_on_headers("HX-Request")
 def reading_progress(request: HttpRequest, course_slug: str, reading_slug: str) -> HttpResponse:
     """Mark a reading as read (button, or reaching its end) and/or add time spent on it."""
     course = selectors.course_for(request.user, course_slug)

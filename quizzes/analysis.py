@@ -29,11 +29,11 @@ from courseware.models import Objective, Passage
 from quizzes.models import Attempt, Question, QuestionCitation, QuestionVersion, Quiz, Response
 from quizzes.statistics import ItemResponse, ItemStats, Rollup, TestStats, analyse
 
-FIRST, LAST, ALL = "first", "last", "all"
+FIRST_ATTEMPTS, LAST_ATTEMPTS, ALL_ATTEMPTS = "first", "last", "all"
 WHICH_ATTEMPTS = {
-    FIRST: "First attempts",
-    LAST: "Last attempts",
-    ALL: "All attempts",
+    FIRST_ATTEMPTS: "First attempts",
+    LAST_ATTEMPTS: "Last attempts",
+    ALL_ATTEMPTS: "All attempts",
 }
 CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.TRUE_FALSE)
 STEM_EXCERPT = 120
@@ -121,7 +121,7 @@ def alpha_reading(alpha: float | None) -> str:
     )
 
 
-def analysis_of(quiz: Quiz, *, which: str = FIRST) -> Analysis:
+def analysis_of(quiz: Quiz, *, which: str = FIRST_ATTEMPTS) -> Analysis:
     """The item analysis of the quiz's submitted attempts (`which`: first, last or all).
 
     Six queries, whatever the number of students: the slots with their questions, the
@@ -237,14 +237,14 @@ def _responses(quiz: Quiz, which: str) -> Iterable[tuple[int, int, int, Decimal,
     responses = Response.objects.filter(
         attempt__quiz=quiz, attempt__state=Attempt.State.SUBMITTED, points__isnull=False
     )
-    if which != ALL:
+    if which != ALL_ATTEMPTS:
         kept = (
             Attempt.objects.filter(
                 quiz=quiz,
                 student_id=OuterRef("attempt__student_id"),
                 state=Attempt.State.SUBMITTED,
             )
-            .order_by("number" if which == FIRST else "-number")
+            .order_by("number" if which == FIRST_ATTEMPTS else "-number")
             .values("pk")[:1]
         )
         responses = responses.filter(attempt_id=Subquery(kept))

@@ -23,7 +23,7 @@ from courseware.models import Course, Enrollment, Objective, Post
 from courseware.params import int_param
 from courseware.selectors import course_for
 from quizzes import selectors
-from quizzes.analysis import FIRST, WHICH_ATTEMPTS, analysis_of
+from quizzes.analysis import FIRST_ATTEMPTS, WHICH_ATTEMPTS, analysis_of
 from quizzes.display import QuestionView, question_view
 from quizzes.gradebook import (
     FORMATS,
@@ -478,7 +478,7 @@ def item_analysis(request: HttpRequest, course_slug: str, quiz_slug: str) -> Htt
     """A quiz's item analysis (Moodle's statistics), rolled up by cited passage and objective."""
     course = _teacher_course(request, course_slug)
     quiz = selectors.quiz_for(course, quiz_slug)
-    which = request.GET.get("attempts", FIRST)
+    which = request.GET.get("attempts", FIRST_ATTEMPTS)
     if which not in WHICH_ATTEMPTS:
         return HttpResponse(
             f"Unknown choice of attempts {which[:40]!r}: use first, last or all.",

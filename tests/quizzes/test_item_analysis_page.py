@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courseware.models import Enrollment, Objective, Passage, Source
-from quizzes.analysis import FIRST, analysis_of
+from quizzes.analysis import FIRST_ATTEMPTS, analysis_of
 from quizzes.models import QuizQuestion
 from quizzes.services import start_attempt, submit_attempt
 from tests.factories import (
@@ -261,7 +261,7 @@ def test_the_page_costs_the_same_queries_for_5_or_25_students(
 
 
 def test_the_analysis_refuses_an_unknown_choice_of_attempts(course, answered):
-    analysis = analysis_of(answered, which=FIRST)
+    analysis = analysis_of(answered, which=FIRST_ATTEMPTS)
     assert (analysis.attempts, analysis.students, analysis.test.attempts) == (5, 5, 5)
     assert [row.number for row in analysis.items] == [1, 2, 3]
     with pytest.raises(ValueError, match="Unknown choice of attempts"):
