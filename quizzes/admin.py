@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy
 
 from courseware.ingest import QuoteError
 from courseware.models import Passage, Source
@@ -25,7 +26,8 @@ from courseware.selectors import passages_matching
 from courseware.services import quote_fields, without_nul
 from quizzes.display import answer_fields, question_view
 from quizzes.exchange.export import FORMATS as QUESTION_FORMATS
-from quizzes.exchange.export import export_questions
+from quizzes.exchange.export import PACKAGES as QUESTION_PACKAGES
+from quizzes.exchange.export import export_package, export_questions
 from quizzes.forms import CITATION_ROWS, FORMS
 from quizzes.grading import AnswerError, correct_answer_text, grade, parse_answer
 from quizzes.models import (
@@ -78,15 +80,22 @@ def download_questions(
         )
         return None
     content_type, extension = QUESTION_FORMATS[fmt]
-    out = io.StringIO()
-    result = export_questions(
-        questions=questions,
-        fmt=fmt,
-        out=out,
-        base_url=request.build_absolute_uri("/").rstrip("/"),
-        course=course,
-        quiz=quiz,
-    )
+    out: io.StringIO | io.BytesIO
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    if fmt in QUESTION_PACKAGES:
+        out = io.BytesIO()
+        try:
+            result = export_package(
+                questions=questions, fmt=fmt, out=out, base_url=base_url, course=course, quiz=quiz
+            )
+        except ValueError as error:
+            model_admin.message_user(request, str(error), "error")
+            return None
+    else:
+        out = io.StringIO()
+        result = export_questions(
+            questions=questions, fmt=fmt, out=out, base_url=base_url, course=course, quiz=quiz
+        )
     for skipped in result.skipped:
         model_admin.message_user(
             request,
@@ -95,7 +104,8 @@ def download_questions(
         )
     for note in result.notes:
         model_admin.message_user(request, note, "info")
-    response = HttpResponse(out.getvalue(), content_type=f"{content_type}; charset=utf-8")
+    charset = "" if fmt in QUESTION_PACKAGES else "; charset=utf-8"
+    response = HttpResponse(out.getvalue(), content_type=f"{content_type}{charset}")
     name = quiz.slug if quiz is not None else "questions"
     response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
     return response
@@ -158,7 +168,16 @@ class QuestionAdmin(CourseScoped):
     search_fields = ["key", "versions__stem"]
     filter_horizontal = ["objectives"]
     inlines = [QuestionReportInline, QuestionVersionInline]
-    actions = ["publish", "retire", "back_to_draft", "duplicate", "export_moodle", "export_gift"]
+    actions = [
+        "publish",
+        "retire",
+        "back_to_draft",
+        "duplicate",
+        "export_moodle",
+        "export_gift",
+        "export_qti",
+        "export_cc",
+    ]
 
     # -- who sees what
 
@@ -282,6 +301,22 @@ class QuestionAdmin(CourseScoped):
     def export_gift(self, request: HttpRequest, queryset: QuerySet[Question]) -> Any:
         course = courses_taught(request.user).first()
         return download_questions(self, request, queryset, "gift", course=course)
+
+    @admin.action(
+        description=gettext_lazy("Export selected questions as a QTI 2.1 package"),
+        permissions=["view"],
+    )
+    def export_qti(self, request: HttpRequest, queryset: QuerySet[Question]) -> Any:
+        course = courses_taught(request.user).first()
+        return download_questions(self, request, queryset, "qti", course=course)
+
+    @admin.action(
+        description=gettext_lazy("Export selected questions as a Common Cartridge quiz"),
+        permissions=["view"],
+    )
+    def export_cc(self, request: HttpRequest, queryset: QuerySet[Question]) -> Any:
+        course = courses_taught(request.user).first()
+        return download_questions(self, request, queryset, "cc", course=course)
 
     # -- extra pages: preview, citation check, passage search, review queue
 
@@ -460,7 +495,7 @@ class QuizQuestionInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(CourseScoped):
-    actions = ["export_moodle", "export_gift"]
+    actions = ["export_moodle", "export_gift", "export_qti", "export_cc"]
 
     def _export(self, request: HttpRequest, queryset: QuerySet[Quiz], fmt: str) -> Any:
         quizzes = list(queryset.select_related("course", "reading")[:2])
@@ -478,6 +513,19 @@ class QuizAdmin(CourseScoped):
     @admin.action(description="Export the quiz's questions as GIFT", permissions=["view"])
     def export_gift(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> Any:
         return self._export(request, queryset, "gift")
+
+    @admin.action(
+        description=gettext_lazy("Export the quiz as a QTI 2.1 package"), permissions=["view"]
+    )
+    def export_qti(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> Any:
+        return self._export(request, queryset, "qti")
+
+    @admin.action(
+        description=gettext_lazy("Export the quiz as a Common Cartridge (IMSCC)"),
+        permissions=["view"],
+    )
+    def export_cc(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> Any:
+        return self._export(request, queryset, "cc")
 
     list_display = [
         "title",

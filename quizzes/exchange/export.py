@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TextIO
+from typing import IO, TextIO
 from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
@@ -18,14 +18,18 @@ from django.urls import reverse
 from courseware.models import Course
 from quizzes.models import Question, QuestionCitation, QuestionVersion, Quiz, QuizQuestion
 
-from . import gift, moodle_xml
+from . import cc, gift, moodle_xml, qti
 from .model import Citation, ExportQuestion, Skipped, check_base_url
 
 # Format → (content type, file extension), for downloads.
 FORMATS = {
     "moodle": ("application/xml", "xml"),
     "gift": ("text/plain", "txt"),
+    "qti": ("application/zip", "zip"),
+    "cc": ("application/zip", "imscc"),
 }
+# Formats written as a zip (export_package) rather than text (export_questions).
+PACKAGES = frozenset({"qti", "cc"})
 NO_VERSION = "it has no content yet (no version); write it in the admin first."
 ALL_OR_NOTHING_NOTE = (
     "This quiz scores multiple-response questions all or nothing; Moodle's multiple-choice "
@@ -157,7 +161,7 @@ def export_questions(
     for the quiz; without, under one named for the course. Raises ValueError for an unknown
     format or a base_url that is not an absolute http(s) address.
     """
-    if fmt not in FORMATS:
+    if fmt not in FORMATS or fmt in PACKAGES:
         raise ValueError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
     found, missing = exportable(questions, base_url=base_url, course=course, quiz=quiz)
     category = [course.title] + ([quiz.title] if quiz is not None else [])
@@ -172,6 +176,39 @@ def export_questions(
         skipped=missing + left_out,
         notes=[ALL_OR_NOTHING_NOTE] if all_or_nothing and has_multiple else [],
     )
+
+
+def export_package(
+    *,
+    questions: QuerySet[Question],
+    fmt: str,
+    out: IO[bytes],
+    base_url: str,
+    course: Course,
+    quiz: Quiz | None = None,
+) -> ExportResult:
+    """Write the questions' current versions as a QTI 2.1 content package ("qti") or an IMS
+    Common Cartridge 1.1 quiz ("cc"), a zip, to out; say which were left out and why.
+
+    Citations, order and points as export_questions. QTI 2.1 scores multiple response as the
+    quiz does (all or nothing or proportional); a cartridge's QTI 1.2 profile only says "all
+    the correct choices", and LMSs apply their own partial credit. Raises ValueError for an
+    unknown format, a base_url that is not an absolute http(s) address, or a cartridge none
+    of whose questions its profile can hold.
+    """
+    if fmt not in PACKAGES:
+        raise ValueError(f"Unknown format {fmt!r}; use one of {', '.join(sorted(PACKAGES))}.")
+    found, missing = exportable(questions, base_url=base_url, course=course, quiz=quiz)
+    title = quiz.title if quiz is not None else course.title
+    identifier = quiz.slug if quiz is not None else course.slug
+    if fmt == "qti":
+        scoring = quiz.multiple_scoring if quiz is not None else "proportional"
+        left_out = qti.write(
+            found, out, title=title, identifier=identifier, multiple_scoring=scoring
+        )
+    else:
+        left_out = cc.write(found, out, title=title, identifier=identifier)
+    return ExportResult(written=len(found) - len(left_out), skipped=missing + left_out, notes=[])
 
 
 def _citation(citation: QuestionCitation, *, site: str, course: Course, reading: str) -> Citation:

@@ -5,13 +5,27 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from courseware.models import Course, Objective, Source
-from quizzes.exchange.export import FORMATS, bank_questions, export_questions
+from quizzes.exchange.export import (
+    FORMATS,
+    PACKAGES,
+    ExportResult,
+    bank_questions,
+    export_package,
+    export_questions,
+)
 from quizzes.models import Question, Quiz
 
 ANY_STATUS = "any"
-LABELS = {"moodle": "Moodle XML", "gift": "GIFT"}
+LABELS = {
+    "moodle": "Moodle XML",
+    "gift": "GIFT",
+    "qti": "a QTI 2.1 package",
+    "cc": "a Common Cartridge",
+}
 
 
 class Command(BaseCommand):
@@ -71,6 +85,11 @@ class Command(BaseCommand):
                 "No questions match: check the filters (the default --status is published; "
                 f"use --status {ANY_STATUS} for every status)."
             )
+        if fmt in PACKAGES:
+            self._package(
+                questions, fmt=fmt, output=output, base_url=base_url, course=course, quiz=quiz
+            )
+            return
         # Written once complete: no half-written file on an error, and Django's stdout
         # wrapper would end every partial write with a newline of its own.
         buffer = io.StringIO()
@@ -92,6 +111,39 @@ class Command(BaseCommand):
                 Path(output).write_text(buffer.getvalue(), encoding="utf-8", newline="\n")
             except OSError as error:
                 raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
+        self._report(result, fmt=fmt, output=output)
+
+    def _package(
+        self,
+        questions: QuerySet[Question],
+        *,
+        fmt: str,
+        output: str,
+        base_url: str,
+        course: Course,
+        quiz: Quiz | None,
+    ) -> None:
+        if output == "-":
+            raise CommandError(_("A zip cannot go to standard output; give --output FILE."))
+        buffer = io.BytesIO()
+        try:
+            result = export_package(
+                questions=questions,
+                fmt=fmt,
+                out=buffer,
+                base_url=base_url,
+                course=course,
+                quiz=quiz,
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        try:
+            Path(output).write_bytes(buffer.getvalue())
+        except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
+        self._report(result, fmt=fmt, output=output)
+
+    def _report(self, result: ExportResult, *, fmt: str, output: str) -> None:
         for skipped in result.skipped:
             self.stderr.write(f"Skipped {skipped.key}: {skipped.reason}")
         for note in result.notes:
