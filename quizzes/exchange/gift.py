@@ -27,9 +27,15 @@ writes them:
   the question out, with the reason (`why_not`): "->" or a leading "[html]" (any format name)
   in a short answer, or one of the importer's own placeholders ("&&058;" …).
 
+* Each question is preceded by a comment line ``// [id:key] [tag:…]``: Moodle (3.6 and later)
+  reads the question's ID number and tags from it (extract_idnumber_and_tags_from_comment),
+  ``]`` written ``\\]``. A tag with ``<``, ``>``, a backtick or a control character cannot be
+  written there and is left out.
+
 Lost in GIFT: the question's default mark (Moodle uses 1; a quiz's marks are set in the
-quiz), tags, the unit of a numeric answer (Fuente shows it beside the box; the stems name it),
-and Fuente's looser short-answer matching (Moodle ignores case only).
+quiz), tags Moodle's comment syntax cannot hold, the unit of a numeric answer (Fuente shows
+it beside the box; the stems name it), and Fuente's looser
+short-answer matching (Moodle ignores case only).
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
+from . import moodle_xml
 from .model import ExportQuestion, Skipped
 from .render import (
     category_path,
@@ -126,10 +133,29 @@ def write(
         if reason is not None:
             skipped.append(Skipped(question.key, reason))
             continue
-        out.write("\n" + question_text(question))
+        out.write("\n" + id_and_tags(question) + question_text(question))
     for left_out in skipped:
         out.write(f"\n// Not exported: {left_out.key}: {' '.join(left_out.reason.split())}\n")
     return skipped
+
+
+_NOT_IN_TAG = re.compile(r"[<>`\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def id_and_tags(question: ExportQuestion) -> str:
+    """The comment line Moodle reads a question's ID number and tags from."""
+    idnumber = moodle_xml.idnumber(_CONTROL.sub("", question.key))
+    bits = [f"[id:{_bracketed(idnumber)}]"]
+    for tag in question.tags:
+        tag = " ".join(tag.split())
+        if tag and not _NOT_IN_TAG.search(tag):
+            bits.append(f"[tag:{_bracketed(tag)}]")
+    return f"// {' '.join(bits)}\n"
+
+
+def _bracketed(text: str) -> str:
+    return text.replace("]", "\\]")
 
 
 def question_text(question: ExportQuestion) -> str:

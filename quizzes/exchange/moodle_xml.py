@@ -24,10 +24,32 @@ opens them highlighted) as the general feedback. Texts are escaped HTML in the "
   pairs in the right order.
 
 Choices and matching answers are shuffled; the default mark is the question's points.
+
+What Moodle's importer (question/format/xml/format.php and each type's import_from_xml and
+save_question_options) needs written, because it mishandles the element's absence:
+
+* ordering: ``<shownumcorrect>``. Without it qtype_ordering invents hints with no text and no
+  format, and Moodle 4.4+ stops the import at that question ("Error writing to database":
+  question_hints.hintformat cannot be null);
+* every question: ``<idnumber>``, from the Fuente key (a key longer than Moodle's 100
+  characters is shortened with a hash, still stable). ID numbers are unique per category, and
+  on a clash the importer silently drops the new question's ID number and imports it anyway:
+  re-importing a file adds copies *without* an ID number, the originals keep theirs (the
+  category's description says so, in Moodle);
+* multichoice, matching and ordering: the combined feedback (empty, as Fuente shows none) and,
+  for multiple response and matching, ``<shownumcorrect/>`` ("You have 2 correct"), as Moodle's
+  own exporter writes them, rather than leaving them to the importer's defaults;
+* every question: ``<penalty>`` (Moodle's defaults for a new question: 1 for true/false, a
+  third otherwise; it only applies in Moodle's interactive and adaptive quiz modes).
+
+What Moodle refuses, and so Fuente leaves out (render.problem): a multiple-response question
+with more correct choices than Moodle has shares for, a matching question with fewer than 3
+answers. tests/quizzes/moodle_xml_checker.py reads the files as Moodle's importer does.
 """
 
 from __future__ import annotations
 
+import hashlib
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
@@ -55,7 +77,24 @@ QTYPES = {
     "matching": "matching",
     "ordering": "ordering",
 }
-MAX_IDNUMBER = 100  # Moodle's question.idnumber is a varchar(100)
+MAX_IDNUMBER = 100  # Moodle's question_bank_entries.idnumber is a varchar(100)
+CATEGORY_INFO = (
+    "Questions exported from Fuente. Each question's ID number is its key in Fuente. Moodle "
+    "gives an ID number to one question per category only: importing the same file again adds "
+    "copies without an ID number, which you can find and delete."
+)
+# Moodle's penalty for each wrong try (interactive and adaptive modes), as for a new question.
+PENALTY = {"true_false": "1"}
+DEFAULT_PENALTY = "0.3333333"
+
+
+def idnumber(key: str) -> str:
+    """The question's Moodle ID number: its Fuente key, or, for a key longer than Moodle's 100
+    characters, its start and a hash of the whole (stable, and still unique)."""
+    if len(key) <= MAX_IDNUMBER:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:8]
+    return f"{key[: MAX_IDNUMBER - len(digest) - 1]}-{digest}"
 
 
 def write(
@@ -70,6 +109,7 @@ def write(
     if category:
         node = ET.SubElement(root, "question", {"type": "category"})
         _text(node, "category", category_path(category), text_format=None)
+        _text(node, "info", html_block(CATEGORY_INFO))
     skipped = []
     for question in questions:
         reason = problem(question)
@@ -107,9 +147,9 @@ def _question(root: ET.Element, question: ExportQuestion) -> None:
     _text(node, "questiontext", html_block(question.stem))
     _text(node, "generalfeedback", general_feedback(question))
     _value(node, "defaultgrade", plain(question.points))
+    _value(node, "penalty", PENALTY.get(question.kind, DEFAULT_PENALTY))
     _value(node, "hidden", "0")
-    if len(question.key) <= MAX_IDNUMBER:
-        _value(node, "idnumber", question.key)
+    _value(node, "idnumber", idnumber(question.key))
     WRITERS[question.kind](node, question.data)
     if question.tags:
         tags = ET.SubElement(node, "tags")
@@ -127,10 +167,21 @@ def _answer(
     return node
 
 
+def _combined_feedback(node: ET.Element, *, shownumcorrect: bool) -> None:
+    # Fuente shows no "Your answer is correct" texts; written empty, as Moodle's export does.
+    for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
+        _text(node, tag, "")
+    if shownumcorrect:
+        ET.SubElement(node, "shownumcorrect")
+
+
 def _choices(node: ET.Element, data: Any, *, multiple: bool) -> None:
     _value(node, "single", "false" if multiple else "true")
     _value(node, "shuffleanswers", "true")
     _value(node, "answernumbering", "none")  # Fuente shows no letters before the choices
+    # "Select one:" or "Select one or more:" above the choices, as for a new Moodle question.
+    _value(node, "showstandardinstruction", "1")
+    _combined_feedback(node, shownumcorrect=multiple)
     for choice, percent in zip(
         data["choices"], choice_percents(data, multiple=multiple), strict=True
     ):
@@ -180,6 +231,7 @@ def _short(node: ET.Element, data: Any) -> None:
 
 def _matching(node: ET.Element, data: Any) -> None:
     _value(node, "shuffleanswers", "true")
+    _combined_feedback(node, shownumcorrect=True)
     rows = [(html_inline(pair["left"]), pair["right"]) for pair in data["pairs"]]
     rows += [("", item["text"]) for item in data.get("distractors", ())]
     for left, right in rows:
@@ -196,6 +248,10 @@ def _ordering(node: ET.Element, data: Any) -> None:
     _value(node, "gradingtype", "RELATIVE_ALL_PREVIOUS_AND_NEXT")
     _value(node, "showgrading", "SHOW")
     _value(node, "numberingstyle", "none")
+    _combined_feedback(node, shownumcorrect=False)
+    # Without it, qtype_ordering's import_from_xml makes hints with no format, and the import
+    # stops at this question (see the module docstring).
+    _value(node, "shownumcorrect", "1")
     # The fraction of an ordering answer is its place in the right order.
     for place, item in enumerate(items, start=1):
         _answer(node, str(place), html_inline(item["text"]))

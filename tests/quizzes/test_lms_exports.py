@@ -363,12 +363,12 @@ def test_fill_export_record_reader_agrees_with_the_csv_module():
 
 def test_moodle_columns_scores_and_feedback():
     header, *rows = parse(text_of(moodle.write_csv, small_gradebook()))
+    # Lee has no SIS id, so no "ID number" column; the weapons quiz has no feedback, so no
+    # "(feedback)" column that would erase Moodle's.
     assert header == [
         "Email address",
         "Username",
-        "ID number",
         "Weapons Flow Quiz",
-        "Weapons Flow Quiz (feedback)",
         "Insurgency Frame Discussion",
         "Insurgency Frame Discussion (feedback)",
         "Plaza System Quiz",
@@ -377,16 +377,67 @@ def test_moodle_columns_scores_and_feedback():
     assert rows[0] == [
         "mnunez@example.edu",
         "mnunez",
-        "S1001",
         "8.5",
-        "",
         "4",
         'Good "frame", but cite the map.',
         "7.25",
         "Check the 2008 plaza split.",
     ]
-    assert rows[1][3:] == ["10", "", "", "", "0", ""]
-    assert rows[2] == ["dlee@example.edu", "dlee", "", "", "", "", "", "", ""]
+    assert rows[1][2:] == ["10", "", "", "0", ""]
+    assert rows[2] == ["dlee@example.edu", "dlee", "", "", "", "", ""]
+
+
+def test_moodle_offers_the_id_number_only_when_every_student_has_one():
+    with_ids = Gradebook("C", "c", (WEAPONS,), [(NUNEZ, {}), (OKAFOR, {})])
+    header, *rows = parse(text_of(moodle.write_csv, with_ids))
+    assert header == ["Email address", "Username", "ID number", "Weapons Flow Quiz"]
+    assert [row[2] for row in rows] == ["S1001", "S1002"]
+    blank_id = Student("Roe, Sam", "sroe", "sroe@example.edu", sis_user_id="  ")
+    mixed = Gradebook("C", "c", (WEAPONS,), [(NUNEZ, {}), (blank_id, {})])
+    assert "ID number" not in parse(text_of(moodle.write_csv, mixed))[0]
+
+
+def moodle_import(
+    text: str, *, by: str, users: list[Student], feedback: dict[tuple[str, str], str]
+) -> dict[tuple[str, str], str]:
+    """Moodle's CSV grade import (grade/import/csv/classes/load_data.php), every column mapped
+    as docs/grade-export-moodle.md says: each score to its item, each "(feedback)" column to its
+    item's feedback. Returns the feedback per (username, item) after the import."""
+    field = {"Email address": "email", "Username": "username", "ID number": "sis_user_id"}[by]
+    header, *rows = parse(text)
+    after = dict(feedback)
+    for row in rows:
+        value = row[header.index(by)]
+        found = [user for user in users if getattr(user, field) == value]
+        # check_user_exists: none or several (a blank ID number matches everyone without one).
+        assert len(found) == 1, f"Moodle aborts: {len(found)} users with {by} {value!r}"
+        for title, cell in zip(header, row, strict=True):
+            if title.endswith(moodle.FEEDBACK_SUFFIX):
+                # A mapped feedback cell is stored even when blank: it replaces Moodle's.
+                after[(found[0].username, title.removesuffix(moodle.FEEDBACK_SUFFIX))] = cell
+    return after
+
+
+def test_moodle_import_keeps_feedback_a_teacher_wrote_in_moodle_for_quizzes():
+    written_in_moodle = {("cokafor", "Weapons Flow Quiz"): "See me after class."}
+    for by in ("Email address", "Username"):
+        after = moodle_import(
+            text_of(moodle.write_csv, small_gradebook()),
+            by=by,
+            users=list(GRADES),
+            feedback=written_in_moodle,
+        )
+        assert after[("cokafor", "Weapons Flow Quiz")] == "See me after class."
+        assert after[("mnunez", "Insurgency Frame Discussion")] == 'Good "frame", but cite the map.'
+
+
+def test_moodle_never_offers_an_id_number_column_moodle_cannot_match():
+    text = text_of(moodle.write_csv, small_gradebook())
+    header = parse(text)[0]
+    # Lee has no ID number: mapping by it would abort Moodle's import, so it is not offered.
+    assert "ID number" not in header
+    ids = Gradebook("C", "c", COLUMNS, [(NUNEZ, GRADES[NUNEZ]), (OKAFOR, GRADES[OKAFOR])])
+    moodle_import(text_of(moodle.write_csv, ids), by="ID number", users=list(GRADES), feedback={})
 
 
 def test_plain_totals_count_only_scored_columns():
@@ -591,8 +642,8 @@ def peak_bytes(action) -> int:
 
 @pytest.mark.parametrize(
     ("writer", "rows_before_students"),
-    [(canvas.write_csv, 2), (moodle.write_csv, 1), (plain.write_csv, 1)],
-    ids=["canvas", "moodle", "plain"],
+    [(canvas.write_csv, 2), (plain.write_csv, 1)],
+    ids=["canvas", "plain"],
 )
 def test_text_writers_stream_one_row_at_a_time(writer, rows_before_students):
     columns = big_columns()
@@ -606,6 +657,16 @@ def test_text_writers_stream_one_row_at_a_time(writer, rows_before_students):
     gradebook = Gradebook("Big", "big", columns, rows)
     peak = peak_bytes(lambda: writer(gradebook, sink))
     assert sink.lines == rows_before_students + OnceOnly.STUDENTS
+    assert peak < 5 * 1024 * 1024, f"peak {peak:,} bytes"
+
+
+def test_moodle_reads_the_rows_once_and_spools_them_in_flat_memory():
+    # Moodle's header depends on every row (ID numbers, feedback), so the rows are spooled.
+    columns = big_columns()
+    sink = TextSink()
+    gradebook = Gradebook("Big", "big", columns, OnceOnly(columns))
+    peak = peak_bytes(lambda: moodle.write_csv(gradebook, sink))
+    assert sink.lines == 1 + OnceOnly.STUDENTS
     assert peak < 5 * 1024 * 1024, f"peak {peak:,} bytes"
 
 
