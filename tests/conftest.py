@@ -10,7 +10,10 @@ from courseware.roles import make_teacher
 from quizzes.services import build_pack
 from tests.factories import EnrollmentFactory, UserFactory
 
+# The real course pack: only tests/pack/ (its own checks) and the browser tests build it.
 SEEDS = Path(django_settings.BASE_DIR) / "seeds"
+# The test suite's own small pack: every other test runs on it (docs/course-pack.md format).
+PACK = Path(__file__).parent / "fixtures" / "pack"
 ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts"
 
 
@@ -25,14 +28,14 @@ def _plain_static_files(settings):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Build the real course pack once; each test runs inside a transaction on top of it."""
+    """Build the fixture course pack once; each test runs inside a transaction on top of it."""
     with django_db_blocker.unblock():
-        build_pack(seeds_dir=SEEDS)
+        build_pack(seeds_dir=PACK)
 
 
 @pytest.fixture
 def course(db) -> Course:
-    return Course.objects.get(slug="mexico-cartels")
+    return Course.objects.get(slug="rivers")
 
 
 @pytest.fixture

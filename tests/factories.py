@@ -45,12 +45,17 @@ SINGLE = {
     "choices": [
         {
             "id": "a",
-            "text": "One store",
+            "text": "Sand",
             "correct": False,
-            "feedback": "New Lines says one; Al Jazeera two.",
+            "feedback": "Sand is not what dams trap.",
         },
-        {"id": "b", "text": "Two stores", "correct": True, "feedback": "Right: DCAM and OTCA."},
-        {"id": "c", "text": "Three stores", "correct": False, "feedback": "Al Jazeera names two."},
+        {"id": "b", "text": "Silt", "correct": True, "feedback": "Right: dams trap the silt."},
+        {
+            "id": "c",
+            "text": "Gravel",
+            "correct": False,
+            "feedback": "The news explainer says silt.",
+        },
     ]
 }
 
@@ -58,20 +63,21 @@ SINGLE = {
 def make_question(
     key: str, kind: str = "single", data: dict | None = None, quote: str | None = None
 ):
-    """A published question citing the Al Jazeera source (built by the session fixture)."""
+    """A published question citing the fixture pack's news explainer (built by the session
+    fixture): by default a single-choice question whose key is "b"."""
     from courseware.models import Source
     from courseware.services import quote_fields
     from quizzes.models import Question
     from quizzes.services import save_question_version
 
-    source = Source.objects.get(slug="al-jazeera-guns")
+    source = Source.objects.get(slug="delta-news")
     question = Question.objects.create(key=key, kind=kind, status=Question.Status.PUBLISHED)
     save_question_version(
         question,
         stem=f"Stem of {key}?",
         data=data or SINGLE,
-        explanation="Al Jazeera names two stores.",
-        citations=[quote_fields(source, quote or "only through two military-run stores")],
+        explanation="The news explainer says dams trap the silt.",
+        citations=[quote_fields(source, quote or "Dams upstream trap most of the silt")],
     )
     return question
 
@@ -133,6 +139,30 @@ def answer_question(*, student, attempt_id, position, form, sequence=0, is_flagg
         sequence=sequence,
         is_flagged=is_flagged,
     )
+
+
+def take_quiz(student, quiz, answers=None, *, submit=True):
+    """Start an attempt, answer and (unless `submit=False`) submit it, as a student does.
+
+    `answers` maps a question to its answer: the question by its key, or by its position in the
+    quiz; the answer as a form in the question's own ids ({"answer": ["b"]}), or a bare value
+    or list of values, which is posted as {"answer": [...]}. None (or a missing question) leaves
+    it unanswered."""
+    from quizzes.services import start_attempt, submit_attempt
+
+    answers = answers or {}
+    attempt = start_attempt(quiz=quiz, student=student)
+    responses = attempt.responses.select_related("slot", "version__question")
+    for response in responses.order_by("position"):
+        answer = answers.get(response.version.question.key, answers.get(response.slot.position))
+        if answer is None:
+            continue
+        if not isinstance(answer, dict):
+            answer = {"answer": answer if isinstance(answer, list) else [answer]}
+        answer_question(
+            student=student, attempt_id=attempt.pk, position=response.position, form=answer
+        )
+    return submit_attempt(attempt=attempt) if submit else attempt
 
 
 def page_form(attempt, position, data):

@@ -236,7 +236,7 @@ def test_a_teacher_cannot_attach_another_courses_reading_or_prompt_to_their_cour
 
 def test_a_teacher_cannot_put_another_courses_question_in_their_quiz(client, teacher, course_b):
     client.force_login(teacher)
-    quiz = Quiz.objects.get(slug="weapons-flow")
+    quiz = Quiz.objects.get(slug="river-flow")
     url = reverse("admin:quizzes_quiz_change", args=[quiz.pk])
     data = change_form_data(client.get(url))
     total = int(data["slots-TOTAL_FORMS"])
@@ -268,7 +268,7 @@ def test_a_teacher_cannot_add_notes_or_perspectives_to_another_courses_rows(
     client.force_login(teacher)
     url = reverse(f"admin:courseware_{name}_add")
     prefix = "citations"
-    source = Source.objects.get(slug="al-jazeera-guns")
+    source = Source.objects.get(slug="delta-news")
     posted = {
         parent: str(course_b[parent].pk),
         **data,
@@ -278,7 +278,7 @@ def test_a_teacher_cannot_add_notes_or_perspectives_to_another_courses_rows(
         f"{prefix}-MAX_NUM_FORMS": "1000",
         f"{prefix}-0-position": "0",
         f"{prefix}-0-source": str(source.pk),
-        f"{prefix}-0-exact": "only through two military-run stores",
+        f"{prefix}-0-exact": "Dams upstream trap most of the silt",
     }
     response = client.post(url, posted)
     assert response.status_code == 200
@@ -467,7 +467,7 @@ def test_an_owner_cannot_change_material_a_course_they_do_not_teach_uses(
 
 
 def test_a_teacher_cannot_re_import_a_source_other_courses_read(client, teacher, course_b):
-    source = Source.objects.get(slug="al-jazeera-guns")
+    source = Source.objects.get(slug="delta-news")
     client.force_login(teacher)
     reimport = reverse("admin:courseware_source_reimport", args=[source.pk])
     response = client.post(reimport, {"paste": "One word of it."})

@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 
 from courseware.models import Post, Prompt, Reading, Source
 from quizzes.models import Quiz
-from quizzes.services import start_attempt
-from tests.factories import answer_question
+from tests.factories import take_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -105,12 +104,11 @@ def app_urls(patterns=None, prefix=""):
 
 @pytest.fixture
 def world(course, student, teacher):
-    quiz = Quiz.objects.get(course=course, slug="unit-review")
-    attempt = start_attempt(quiz=quiz, student=student)
-    answer_question(student=student, attempt_id=attempt.pk, position=0, form={"answer": ["a"]})
-    prompt = Prompt.objects.get(slug="insurgency-frame")
+    quiz = Quiz.objects.get(course=course, slug="review")
+    attempt = take_quiz(student, quiz, {"flow-longest": "a"}, submit=False)
+    prompt = Prompt.objects.get(slug="dams-debate")
     post = Post.objects.create(prompt=prompt, course=course, author=student, body="Mine.")
-    source = Source.objects.get(slug="al-jazeera-guns")
+    source = Source.objects.get(slug="delta-news")
     return {
         "course_slug": course.slug,
         "reading_slug": Reading.objects.filter(courses=course).first().slug,
@@ -195,7 +193,7 @@ def test_no_page_gives_a_teacher_a_server_error(client, teacher, world, data):
     "query",
     [
         {"q": "a\x00b"},
-        {"reading": "weapons\x00flow"},
+        {"reading": "river\x00flow"},
         {"rule": "\x00"},
         {"term": "\x00", "app_label": "quizzes", "model_name": "quizmquestion"},
         {"status__exact": "\x00"},

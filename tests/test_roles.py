@@ -79,7 +79,7 @@ def test_a_teacher_of_course_b_sees_its_rows_and_not_course_as(client, course, o
     questions = client.get(reverse("admin:quizzes_question_changelist")).context["cl"]
     keys = {q.key for q in questions.queryset}
     assert "only-in-b" in keys
-    assert "weapons-flow-gun-stores" not in keys  # used only by course A's quizzes
+    assert "flow-longest" not in keys  # used only by course A's quizzes
 
 
 def test_questions_no_course_uses_yet_are_shared_and_a_teachers_own_are_theirs(
@@ -100,7 +100,7 @@ def test_questions_no_course_uses_yet_are_shared_and_a_teachers_own_are_theirs(
 def test_a_teacher_chooses_only_among_the_courses_they_teach(client, teacher, other_course):
     client.force_login(teacher)
     form = client.get(reverse("admin:quizzes_quiz_add")).context["adminform"].form
-    assert set(form.fields["course"].queryset.values_list("slug", flat=True)) == {"mexico-cartels"}
+    assert set(form.fields["course"].queryset.values_list("slug", flat=True)) == {"rivers"}
     posted = client.post(
         reverse("admin:quizzes_quiz_add"),
         {"course": other_course["course"].pk, "slug": "sneaky", "title": "Sneaky"},
@@ -113,14 +113,14 @@ def test_a_teacher_chooses_only_among_the_courses_they_teach(client, teacher, ot
 def test_a_superuser_sees_every_course(client, course, other_course):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     quizzes = client.get(reverse("admin:quizzes_quiz_changelist")).context["cl"].queryset
-    assert {"quiz-b", "weapons-flow"} <= set(quizzes.values_list("slug", flat=True))
+    assert {"quiz-b", "river-flow"} <= set(quizzes.values_list("slug", flat=True))
     attempts = client.get(reverse("admin:quizzes_attempt_changelist")).context["cl"].queryset
     assert other_course["attempt"].pk in set(attempts.values_list("pk", flat=True))
 
 
 def test_teachers_cannot_delete_teaching_material_or_manage_users(client, teacher):
     client.force_login(teacher)
-    question = Question.objects.get(key="weapons-flow-gun-stores")
+    question = Question.objects.get(key="flow-longest")
     assert (
         client.get(reverse("admin:quizzes_question_delete", args=[question.pk])).status_code == 403
     )
@@ -146,9 +146,9 @@ def test_students_never_reach_the_admin(client, student, url):
 @pytest.mark.parametrize(
     "name, args",
     [
-        ("gradebook", ["mexico-cartels"]),
-        ("gradebook_export", ["mexico-cartels", "canvas"]),
-        ("item_analysis", ["mexico-cartels", "weapons-flow"]),
+        ("gradebook", ["rivers"]),
+        ("gradebook_export", ["rivers", "canvas"]),
+        ("item_analysis", ["rivers", "river-flow"]),
     ],
 )
 def test_students_never_reach_a_teacher_page(client, student, name, args):

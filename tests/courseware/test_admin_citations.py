@@ -14,15 +14,8 @@ from courseware.models import (
     Source,
     TimelineEvent,
 )
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture
@@ -87,9 +80,9 @@ def test_a_quote_that_does_not_anchor_is_refused_with_the_nearest_text(admin_cli
 def test_a_quote_typed_with_straight_quotes_and_spaces_is_stored_as_the_sources_words(
     admin_client, perspective
 ):
-    source = Source.objects.get(slug="al-jazeera-guns")
-    exact = "Mexico’s main drug cartels include the Gulf Cartel"
-    typed = "Mexico's  main drug cartels\ninclude the Gulf Cartel"
+    source = Source.objects.get(slug="delta-news")
+    exact = "Farmers’ groups oppose the plan: they say"
+    typed = "Farmers' groups  oppose\nthe plan: they say"
     citation = perspective.citations.first()
     response = admin_client.post(
         change_url(perspective),
@@ -105,17 +98,17 @@ def test_a_quote_typed_with_straight_quotes_and_spaces_is_stored_as_the_sources_
 
 
 def test_a_quote_found_in_several_places_asks_for_a_prefix_or_suffix(admin_client, perspective):
-    source = Source.objects.get(slug="al-jazeera-guns")
-    assert source.text.count("El Mencho") > 1
+    source = Source.objects.get(slug="delta-news")
+    assert source.text.count("of the silt") > 1
     citation = perspective.citations.first()
-    new = {"source": source.pk, "exact": "El Mencho", "prefix": "", "suffix": ""}
+    new = {"source": source.pk, "exact": "of the silt", "prefix": "", "suffix": ""}
     response = admin_client.post(
         change_url(perspective), perspective_form(perspective, [existing(citation), new])
     )
     html = response.content.decode()
     assert response.status_code == 200
     assert "add a prefix or suffix (the words just before or after) to choose one" in html
-    assert not PerspectiveCitation.objects.filter(exact="El Mencho").exists()
+    assert not PerspectiveCitation.objects.filter(exact="of the silt").exists()
 
 
 def test_a_quote_without_a_source_is_a_form_error_not_a_server_error(admin_client, perspective):
@@ -137,13 +130,13 @@ def test_a_perspective_keeps_at_least_one_citation(admin_client, perspective):
 
 
 def test_a_timeline_event_is_added_with_its_citation(admin_client):
-    source = Source.objects.get(slug="al-jazeera-guns")
-    exact = "From 2018 to 2021, the ATF conducted Project Thor"
+    source = Source.objects.get(slug="delta-news")
+    exact = "The water board opened a new flood barrier in 2019"
     data = {
-        "slug": "project-thor-test",
-        "when": "2018–2021",
-        "sort": "2018",
-        "title": "Project Thor",
+        "slug": "flood-barrier-test",
+        "when": "2019",
+        "sort": "2019",
+        "title": "A flood barrier",
         "note": "",
         "citations-TOTAL_FORMS": 1,
         "citations-INITIAL_FORMS": 0,
@@ -157,7 +150,7 @@ def test_a_timeline_event_is_added_with_its_citation(admin_client):
     }
     response = admin_client.post(reverse("admin:courseware_timelineevent_add"), data)
     assert response.status_code == 302
-    event = TimelineEvent.objects.get(slug="project-thor-test")
+    event = TimelineEvent.objects.get(slug="flood-barrier-test")
     [citation] = EventCitation.objects.filter(event=event)
     assert source.text[citation.start : citation.end] == exact
 
@@ -203,7 +196,7 @@ def test_the_courseware_lists_open_within_a_query_budget(
 
 
 def test_the_timeline_event_list_filters_by_cited_source(admin_client):
-    source = Source.objects.get(slug="al-jazeera-guns")
+    source = Source.objects.get(slug="river-survey")
     response = admin_client.get(
         reverse("admin:courseware_timelineevent_changelist")
         + f"?citations__source__id__exact={source.pk}"

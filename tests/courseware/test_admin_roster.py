@@ -24,12 +24,6 @@ ROSTER = (
 )
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    return client
-
-
 def url(course):
     return reverse("admin:courseware_course_roster", args=[course.pk])
 

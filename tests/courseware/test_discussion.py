@@ -14,13 +14,13 @@ from tests.factories import EnrollmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-QUOTE = "Cartels now operate more like insurgent groups than purely criminal organizations"
-SOURCE = "new-lines-militarization"
+QUOTE = "Supporters say large dams give a country cheap power that burns no fuel"
+SOURCE = "river-survey"
 
 
 @pytest.fixture
 def prompt():
-    return Prompt.objects.get(slug="insurgency-frame")
+    return Prompt.objects.get(slug="dams-debate")
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_a_student_posts_a_response_with_evidence_and_sees_it_with_its_quote(
         ("", QUOTE, "Write your response before posting."),
         ("   ", QUOTE, "Write your response before posting."),
         ("A view without evidence.", "", "Attach at least one quote"),
-        ("A view.", "Cartels now operate like insurgents", "Quote not found"),
+        ("A view.", "Supporters say dams are cheap", "Quote not found"),
         ("x" * 5001, QUOTE, "Keep it under 5,000 characters"),
     ],
 )
@@ -88,7 +88,7 @@ def test_a_quote_that_does_not_anchor_names_the_nearest_text(client, course, stu
         client,
         course,
         prompt,
-        quote="Cartels now operate more like insurgent group than purely criminal organizations",
+        quote="Supporters say large dam give a country cheap power that burns no fuel",
     ).content.decode()
     assert "Nearest text in the source" in html
 
@@ -99,7 +99,7 @@ def test_the_picker_works_without_javascript_and_keeps_the_draft(client, course,
         url(course, prompt),
         {
             "body": "Draft kept",
-            "q": "insurgent groups",
+            "q": "cheap power",
             "action": "search",
             "evidence_source": ["", ""],
             "evidence_quote": ["", ""],
@@ -112,7 +112,7 @@ def test_the_picker_works_without_javascript_and_keeps_the_draft(client, course,
         url(course, prompt),
         {
             "body": "Draft kept",
-            "q": "insurgent groups",
+            "q": "cheap power",
             "use": passage_id,
             "evidence_source": ["", ""],
             "evidence_quote": ["", ""],
@@ -121,19 +121,19 @@ def test_the_picker_works_without_javascript_and_keeps_the_draft(client, course,
     html = chosen.content.decode()
     assert "Draft kept" in html
     assert f'<option value="{SOURCE}" selected>' in html
-    assert "more like insurgent groups" in html.split('name="evidence_quote"')[1]
+    assert "give a country cheap power" in html.split('name="evidence_quote"')[1]
 
 
 def test_the_picker_search_returns_an_htmx_fragment(client, course, student, prompt):
     client.force_login(student)
     response = client.get(
         reverse("evidence_search", args=[course.slug, prompt.slug]),
-        {"q": "Lake City"},
+        {"q": "flood barrier"},
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
     assert "<html" not in html and 'id="evidence-results"' in html
-    assert "Lake City Army Ammunition Plant" in html
+    assert "opened a new flood barrier in 2019" in html
 
 
 def test_others_responses_stay_hidden_until_the_student_has_posted(
@@ -316,7 +316,7 @@ def test_xss_payloads_are_harmless_for_the_author_peers_and_teachers(
 
 
 def test_a_reading_is_marked_read_and_time_is_recorded_capped(client, course, student):
-    reading = Reading.objects.get(slug="weapons-flow")
+    reading = Reading.objects.get(slug="river-flow")
     client.force_login(student)
     progress_url = reverse("reading_progress", args=[course.slug, reading.slug])
     client.post(progress_url, {"seconds": "30"}, HTTP_HX_REQUEST="true")
@@ -351,7 +351,7 @@ def test_a_malformed_reading_time_adds_nothing_and_is_not_a_server_error(
     client, course, student, seconds
 ):
     client.force_login(student)
-    progress_url = reverse("reading_progress", args=[course.slug, "weapons-flow"])
+    progress_url = reverse("reading_progress", args=[course.slug, "river-flow"])
     response = client.post(progress_url, {"seconds": seconds}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert ReadingProgress.objects.get(student=student).seconds_spent == 0
@@ -361,18 +361,19 @@ def test_reading_progress_is_for_course_members_only(client, course, other_stude
     client.force_login(other_student)
     assert (
         client.post(
-            reverse("reading_progress", args=[course.slug, "weapons-flow"]), {"finished": "1"}
+            reverse("reading_progress", args=[course.slug, "river-flow"]), {"finished": "1"}
         ).status_code
         == 404
     )
     assert not ReadingProgress.objects.exists()
 
 
-def test_nul_characters_in_a_post_or_a_search_are_dropped_not_a_server_error(
+def test_nul_characters_are_dropped_from_a_post_and_refused_in_a_search(
     client, course, student, prompt
 ):
     client.force_login(student)
-    assert client.get(url(course, prompt), {"q": "insurgent\x00 groups"}).status_code == 200
+    search = client.get(url(course, prompt), {"q": "cheap\x00 power"})
+    assert search.status_code == 400 and "not allowed (NUL)" in search.content.decode()
     respond(client, course, prompt, body="nul\x00 inside")
     assert Post.objects.get(author=student).body == "nul inside"
 

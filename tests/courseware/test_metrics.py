@@ -70,7 +70,7 @@ KNOWN_SYLLABLES = {
     "intelligence": 4,
     "Guanajuato": 4,
     "cooperation": 5,
-    "militarization": 6,
+    "responsibility": 6,
 }
 
 

@@ -1,3 +1,5 @@
+"""Discussion prompts and the timeline, on the fixture pack (the real pack's: tests/pack/)."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,9 +11,9 @@ from courseware.models import EventCitation, PerspectiveCitation, Prompt, Timeli
 pytestmark = pytest.mark.django_db
 
 
-def test_the_pack_has_twelve_prompts_each_with_perspectives_citing_two_sources():
+def test_every_prompt_has_perspectives_citing_two_sources():
     prompts = Prompt.objects.prefetch_related("perspectives__citations")
-    assert prompts.count() >= 12
+    assert prompts.count() >= 2
     for prompt in prompts:
         perspectives = list(prompt.perspectives.all())
         assert len(perspectives) >= 2, prompt.slug
@@ -20,12 +22,10 @@ def test_the_pack_has_twelve_prompts_each_with_perspectives_citing_two_sources()
         assert 3 <= len(prompt.guiding_questions) <= 5, prompt.slug
 
 
-def test_the_timeline_has_thirty_cited_events_from_the_1980s_to_2026():
+def test_every_timeline_event_is_cited():
     events = TimelineEvent.objects.prefetch_related("citations")
-    assert events.count() >= 30
+    assert events.count() >= 4
     assert all(e.citations.exists() for e in events)
-    sorts = sorted(e.sort for e in events)
-    assert sorts[0] < "1990" and sorts[-1] >= "2026"
 
 
 def test_every_prompt_and_event_citation_anchors_exactly():

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def urls(course):
     reading = course.readings.order_by("position").first()
-    source = Source.objects.get(slug="al-jazeera-guns")
+    source = Source.objects.get(slug="delta-news")
     return [
         reverse("home"),
         reverse("course_detail", args=[course.slug]),
@@ -74,7 +74,7 @@ def test_course_home_lists_every_reading_with_time_level_and_objectives(
         response = client.get(reverse("course_detail", args=[course.slug]))
     html = response.content.decode()
     readings = list(course.readings.all())
-    assert len(readings) >= 8
+    assert len(readings) >= 2
     for reading in readings:
         assert escape(reading.title) in html
         assert f"{reading.minutes} min read" in html
@@ -88,7 +88,7 @@ def test_course_home_lists_every_reading_with_time_level_and_objectives(
 def test_reading_page_shows_passages_with_stable_anchors_headings_and_source_cards(
     client, course, student, django_assert_max_num_queries
 ):
-    reading = Reading.objects.get(slug="weapons-flow")
+    reading = Reading.objects.get(slug="river-flow")
     client.force_login(student)
     with django_assert_max_num_queries(
         9
@@ -97,20 +97,20 @@ def test_reading_page_shows_passages_with_stable_anchors_headings_and_source_car
     html = response.content.decode()
     for passage in reading.ordered_passages():
         assert f'id="{passage.html_id}"' in html
-    assert "<h3" in html and "What are the gun purchase laws in Mexico?" in html
-    assert "Al Jazeera" in html and "New Lines Institute" in html
-    assert "2026-03-03" in html
+    assert "<h3" in html and "Why does the river bring less silt than before?" in html
+    assert "Coastal Daily" in html and "Rivers Institute" in html
+    assert "2024-05-02" in html
     assert "How far to trust it" in html
     assert "<mark" not in html  # nothing highlighted without a citation
 
 
 def test_citation_link_opens_the_reading_at_the_highlighted_words(client, course, student):
     client.force_login(student)
-    quote = "200,000 to 500,000 firearms are trafficked from the US into Mexico each year"
-    url, _found = cite_url(course, "al-jazeera-guns", quote)
+    quote = "The water board counts about 1,200 licensed wells on the delta"
+    url, _found = cite_url(course, "delta-news", quote)
     response = client.get(url)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("reading_detail", args=[course.slug, "weapons-flow"]))
+    assert response.url.startswith(reverse("reading_detail", args=[course.slug, "river-flow"]))
     assert response.url.endswith("#hl")
     page = client.get(response.url).content.decode()
     assert f'<mark id="hl" tabindex="-1">{quote}</mark>' in page
@@ -120,24 +120,21 @@ def test_citation_link_opens_the_reading_at_the_highlighted_words(client, course
 def test_a_quote_spanning_a_paragraph_break_is_marked_in_both_passages(client, course, student):
     client.force_login(student)
     quote = (
-        "Some weapons are obtained through theft or corruption within Mexican security forces, "
-        "but US-sourced trafficking is central. Smith said strict controls"
+        "less than a third of the silt it carried a century ago. Pumping water out of the ground"
     )
-    url, _found = cite_url(course, "al-jazeera-guns", quote)
+    url, _found = cite_url(course, "delta-news", quote)
     page = client.get(client.get(url).url).content.decode()
     assert page.count("<mark") == 2
-    assert '<mark id="hl" tabindex="-1">Some weapons are obtained' in page
-    assert "<mark>Smith said strict controls</mark>" in page
+    assert '<mark id="hl" tabindex="-1">less than a third of the silt' in page
+    assert "<mark>Pumping water out of the ground</mark>" in page
 
 
 def test_citation_of_a_passage_in_no_reading_opens_the_source_page(client, course, student):
-    reading = Reading.objects.get(slug="weapons-flow")
-    source = Source.objects.get(slug="al-jazeera-guns")
-    passage = source.passages.get(text__startswith="Authorities estimated")
+    reading = Reading.objects.get(slug="river-flow")
+    source = Source.objects.get(slug="river-survey")
+    passage = source.passages.get(text__startswith="Where a river meets the sea")
     course.readings.remove(*Reading.objects.filter(reading_passages__passage=passage))
-    course.readings.add(
-        Reading.objects.get(slug="weighing-the-sources")
-    )  # still reads from the source
+    assert course.readings.filter(slug="water-cycle").exists()  # still reads from the source
     client.force_login(student)
     response = client.get(
         reverse("cite", args=[course.slug, source.slug, passage.start, passage.end])
@@ -156,17 +153,17 @@ def test_citation_of_a_passage_in_no_reading_opens_the_source_page(client, cours
     "hl",
     [
         "junk",
-        "al-jazeera-guns:9-3",
-        "al-jazeera-guns:",
+        "delta-news:9-3",
+        "delta-news:",
         "no-such-source:1-5",
-        "al-jazeera-guns:99999999999-5",
+        "delta-news:99999999999-5",
     ],
 )
 def test_a_malformed_highlight_shows_the_reading_with_a_notice_not_an_error(
     client, course, student, hl
 ):
     client.force_login(student)
-    response = client.get(reverse("reading_detail", args=[course.slug, "weapons-flow"]), {"hl": hl})
+    response = client.get(reverse("reading_detail", args=[course.slug, "river-flow"]), {"hl": hl})
     assert response.status_code == 200
     html = response.content.decode()
     assert "highlight could not be read" in html
@@ -176,21 +173,16 @@ def test_a_malformed_highlight_shows_the_reading_with_a_notice_not_an_error(
 def test_source_page_shows_the_whole_cleaned_text_without_leftovers(
     client, course, student, django_assert_max_num_queries
 ):
-    source = Source.objects.get(slug="ellis-organized-crime")
+    source = Source.objects.get(slug="lake-blog")
     client.force_login(student)
     with django_assert_max_num_queries(8):
         html = client.get(
             reverse("source_detail", args=[course.slug, source.slug])
         ).content.decode()
     assert html.count('class="passage"') == source.passages.count()
-    for leftover in (
-        "Scroll to Top",
-        "Read more",
-        "More Commentary",
-        "The Leftist Experiment in Bolivia",
-    ):
+    for leftover in ("Share this post", "No comments"):
         assert leftover not in html
-    assert "Evan Ellis" in html
+    assert "Sam Reed" in html
 
 
 def test_pages_refuse_post(client, course, student):
@@ -222,7 +214,7 @@ def test_log_out_is_a_post_and_ends_the_session(client, course, student):
 
 def test_reading_notes_link_each_citation_to_its_highlighted_words(client, course, student):
     client.force_login(student)
-    reading = Reading.objects.get(slug="weapons-flow")
+    reading = Reading.objects.get(slug="river-flow")
     html = client.get(reverse("reading_detail", args=[course.slug, reading.slug])).content.decode()
     for note in reading.notes.all():
         assert escape(note.title) in html

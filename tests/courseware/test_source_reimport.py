@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -17,23 +15,24 @@ from courseware.reimport import BROKEN, EDITED, MOVED, UNCHANGED
 from courseware.services import plan_source_reimport, quote_models, reimport_source
 from quizzes.models import Question, QuestionCitation
 from quizzes.services import start_attempt
-from tests.factories import UserFactory, make_quiz
+from tests.conftest import PACK
+from tests.factories import make_quiz
 
 pytestmark = pytest.mark.django_db
 
-SEED = Path(settings.BASE_DIR) / "seeds" / "sources" / "003-al-jazeera-guns-explainer.txt"
-# Three edits to the Al Jazeera explainer: a word changed inside a quoted sentence (¶6), a word
-# added after two quotes in their paragraph (¶16), and a new paragraph after it.
-QUOTED = "They are all heavily armed with military-grade rifles"
-REWORDED = "They are all well armed with military-grade rifles"
-PENALTIES = "Violators face severe criminal penalties."
-HARSHER = "Violators face very severe criminal penalties."
-NEW_PARAGRAPH = "A correction added by the publisher: some figures were revised in March."
+SEED = PACK / "sources" / "001-delta-news.txt"
+# Three edits to the fixture pack's news explainer: words changed inside a quoted sentence (¶1),
+# a word added after two quotes in their paragraph (¶6), and a new paragraph after it.
+QUOTED = "Towns on the delta are sinking by up to two centimetres a year"
+REWORDED = "Towns on the delta are sinking by as much as two centimetres a year"
+PENALTIES = "licensed wells on the delta."
+HARSHER = "licensed wells on the whole delta."
+NEW_PARAGRAPH = "A correction added by the publisher: some figures were revised in June."
 
 
 @pytest.fixture
 def source(db):
-    return Source.objects.get(slug="al-jazeera-guns")
+    return Source.objects.get(slug="delta-news")
 
 
 def edited_text() -> bytes:
@@ -64,7 +63,7 @@ def test_re_importing_the_same_file_changes_nothing(source):
     published = set(Question.objects.filter(status="published").values_list("pk", flat=True))
     result = reimport_source(source=source, data=SEED.read_bytes())
     assert {c.status for c in result.plan.citations} == {UNCHANGED}
-    assert len(result.plan.citations) == len(before) > 100
+    assert len(result.plan.citations) == len(before) > 5
     assert result.sent_back == []
     source.refresh_from_db()
     assert list(source.passages.values_list("pk", "position", "text", "start", "end")) == passages
@@ -101,7 +100,7 @@ def test_the_preview_writes_nothing(source):
     assert {k: (r.start, r.end) for k, r in citations(source).items()} == {
         k: (r.start, r.end) for k, r in before.items()
     }
-    assert Question.objects.get(key="territory-main-cartels-2026").status == "published"
+    assert Question.objects.get(key="flow-sinking-rate").status == "published"
 
 
 def test_a_small_edit_moves_citations_breaks_one_and_sends_its_question_to_draft(source):
@@ -110,7 +109,7 @@ def test_a_small_edit_moves_citations_breaks_one_and_sends_its_question_to_draft
     broken_key = next(
         k for k, r in before.items() if r.exact.startswith(QUOTED) and k[0] is QuestionCitation
     )
-    in_penalties = {k for k, r in before.items() if old[16].start <= r.start < old[16].end}
+    in_penalties = {k for k, r in before.items() if old[6].start <= r.start < old[6].end}
 
     result = reimport_source(source=source, data=edited_text())
 
@@ -120,7 +119,10 @@ def test_a_small_edit_moves_citations_breaks_one_and_sends_its_question_to_draft
     broken = result.plan.with_status(BROKEN)
     assert len(broken) == 1
     assert "Nearest text in the source" in broken[0].relocation.message
-    assert "They are all well armed with military-grade rifles" in broken[0].relocation.nearest
+    assert (
+        "Towns on the delta are sinking by as much as two centimetres"
+        in broken[0].relocation.nearest
+    )
 
     # Offsets: unchanged before the first edit; shifted by each edit's length after it.
     shrink = len(REWORDED) - len(QUOTED)
@@ -131,11 +133,11 @@ def test_a_small_edit_moves_citations_breaks_one_and_sends_its_question_to_draft
         if key == broken_key:
             continue
         moved = after[key]
-        if row.start < old[6].start:
+        if row.start < old[1].start:
             expected, status = row.start, UNCHANGED
-        elif row.start < old[16].start:
+        elif row.start < old[6].start:
             expected, status = row.start + shrink, MOVED
-        elif row.start < old[16].end:
+        elif row.start < old[6].end:
             expected, status = row.start + shrink, EDITED
         else:
             expected, status = row.start + shrink + grow, MOVED
@@ -145,18 +147,18 @@ def test_a_small_edit_moves_citations_breaks_one_and_sends_its_question_to_draft
 
     # Questions resting on changed text go back to draft and are listed; the others stay.
     sent_back = {q.key for q in result.sent_back}
-    assert sent_back == {"territory-main-cartels-2026", "weapons-mexico-gun-rules"}
+    assert sent_back == {"flow-sinking-rate", "flow-wells"}
     assert set(Question.objects.filter(key__in=sent_back).values_list("status", flat=True)) == {
         "draft"
     }
     untouched = {type(c.quote) for c in result.plan.citations if c.status in (MOVED, UNCHANGED)}
     assert QuestionCitation in untouched
-    assert Question.objects.filter(status="published").count() > 100
+    assert Question.objects.filter(status="published").count() > 10
 
 
 def test_passages_keep_their_rows_and_readings_keep_reading_the_same_stretch(source):
     old = {p.position: p for p in source.passages.all()}
-    weapons = Reading.objects.get(slug="weapons-flow")
+    weapons = Reading.objects.get(slug="river-flow")
     before = [rp.passage_id for rp in weapons.reading_passages.all()]
 
     result = reimport_source(source=source, data=edited_text())
@@ -166,24 +168,23 @@ def test_passages_keep_their_rows_and_readings_keep_reading_the_same_stretch(sou
     source.refresh_from_db()
     new = {p.position: p for p in source.passages.all()}
     assert len(new) == len(old) + 1
-    assert new[17].text == NEW_PARAGRAPH
-    assert new[18].pk == old[17].pk and new[6].pk == old[6].pk
-    assert new[6].text.startswith(REWORDED)
+    assert new[7].text == NEW_PARAGRAPH
+    assert new[8].pk == old[7].pk and new[1].pk == old[1].pk
+    assert new[1].text.startswith(REWORDED)
     for passage in new.values():
         assert source.text[passage.start : passage.end] == passage.text
     # The new paragraph sits inside the stretch the reading reads whole, so it joins it.
     after = [rp.passage_id for rp in weapons.reading_passages.all()]
-    at = before.index(old[17].pk)
-    assert after == [*before[:at], new[17].pk, *before[at:]]
+    at = before.index(old[7].pk)
+    assert after == [*before[:at], new[7].pk, *before[at:]]
     assert {str(change) for change in plan.readings} == {
-        "1 passage added, 1 passage edited",  # weapons-flow: ¶16 edited, the new one added
-        "1 passage edited",  # formation-and-fragmentation: ¶6
+        "1 passage added, 2 passages edited",  # river-flow: ¶1 and ¶6 edited, the new one added
     }
 
 
 def test_a_re_import_that_would_break_a_perspective_is_refused_and_changes_nothing(source):
-    sentence = "Some weapons are obtained through theft or corruption"
-    raw = SEED.read_text(encoding="utf-8").replace(sentence, "Some weapons are stolen")
+    sentence = "Dams upstream trap most of the silt"
+    raw = SEED.read_text(encoding="utf-8").replace(sentence, "Dams upstream trap silt")
     text = source.text
     plan = plan_source_reimport(source=source, data=raw.encode())
     [blocking] = plan.blocking
@@ -197,7 +198,7 @@ def test_a_re_import_that_would_break_a_perspective_is_refused_and_changes_nothi
 
 
 def test_a_citation_of_an_answered_question_version_is_never_deleted(source, course, student):
-    question = Question.objects.get(key="territory-main-cartels-2026")
+    question = Question.objects.get(key="flow-sinking-rate")
     start_attempt(quiz=make_quiz(course, [question], slug="answered"), student=student)
     plan = plan_source_reimport(source=source, data=edited_text())
     assert [type(c.quote) for c in plan.blocking] == [QuestionCitation]
@@ -216,12 +217,6 @@ def test_a_file_that_is_not_text_is_refused_before_anything_is_planned(source):
 # Through the admin
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    return client
-
-
 def url(source):
     return reverse("admin:courseware_source_reimport", args=[source.pk])
 
@@ -237,15 +232,15 @@ def test_a_teacher_previews_and_confirms_a_re_import_in_the_admin(admin_client, 
     html = preview.content.decode()
     assert preview.status_code == 200
     assert "Preview: nothing has changed yet" in html
-    assert "47 passages (before: 46): 1 added, 0 removed, 2 edited." in html
+    assert "13 passages (before: 12): 1 added, 0 removed, 2 edited." in html
     assert "Broken: <strong>1</strong>" in html
-    question = Question.objects.get(key="territory-main-cartels-2026")
+    question = Question.objects.get(key="flow-sinking-rate")
     question_url = reverse("admin:quizzes_question_change", args=[question.pk])
-    assert f'<a href="{question_url}">territory-main-cartels-2026 v1</a>' in html
+    assert f'<a href="{question_url}">flow-sinking-rate v1</a>' in html
     assert "Nearest text in the source" in html
-    reading = Reading.objects.get(slug="weapons-flow")
+    reading = Reading.objects.get(slug="river-flow")
     reading_url = reverse("admin:courseware_reading_change", args=[reading.pk])
-    assert f'<a href="{reading_url}">{reading}</a>: 1 passage added, 1 passage edited' in html
+    assert f'<a href="{reading_url}">{reading}</a>: 1 passage added, 2 passages edited' in html
     assert Source.objects.get(pk=source.pk).text == source.text
 
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
@@ -254,19 +249,19 @@ def test_a_teacher_previews_and_confirms_a_re_import_in_the_admin(admin_client, 
     assert done.status_code == 200
     assert "Re-imported" in html
     assert "Sent back to draft for review" in html
-    assert f'<a href="{question_url}">territory-main-cartels-2026</a>' in html
+    assert f'<a href="{question_url}">flow-sinking-rate</a>' in html
     assert Question.objects.get(pk=question.pk).status == "draft"
     assert NEW_PARAGRAPH in Source.objects.get(pk=source.pk).text
 
 
 def test_the_admin_shows_what_blocks_a_re_import_and_offers_no_confirm(admin_client, source):
     raw = SEED.read_text(encoding="utf-8").replace(
-        "Some weapons are obtained through theft", "Some weapons are stolen"
+        "Dams upstream trap most of the silt", "Dams upstream trap silt"
     )
     preview = admin_client.post(url(source), {"paste": raw})
     html = preview.content.decode()
     assert "would no longer anchor in the new text" in html
-    perspective = PerspectiveCitation.objects.get(exact__startswith="Some weapons are obtained")
+    perspective = PerspectiveCitation.objects.get(exact__startswith="Dams upstream trap most")
     link = reverse("admin:courseware_perspective_change", args=[perspective.perspective_id])
     assert f'href="{link}"' in html
     assert "Re-import the new text" not in html

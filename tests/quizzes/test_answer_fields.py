@@ -157,14 +157,14 @@ def every_ordering_and_matching_question(course):
             kind__in=["ordering", "matching"], status=Question.Status.PUBLISHED
         ).order_by("key")
     )
-    assert len(questions) >= 30
+    assert len(questions) >= 4  # the fixture pack has two of each
     return make_quiz(course, questions, slug="attack", review_answer="never")
 
 
 @pytest.fixture
 def every_kind(course):
     """The pack's unit review (all seven kinds of question), on one page."""
-    unit = Question.objects.filter(quizzes__slug="unit-review").order_by("key")
+    unit = Question.objects.filter(quizzes__slug="review").order_by("key")
     assert set(unit.values_list("kind", flat=True)) >= {
         "single",
         "multiple",
@@ -189,7 +189,7 @@ def test_no_field_name_or_value_in_the_page_is_a_question_id(
         for row in r.version.data.get(key, [])
     }
     fields_seen = answer_fields_in(html)
-    assert len(fields_seen) >= 20
+    assert len(fields_seen) >= 12  # every ordering position and matching select
     for name, values in fields_seen:
         suffix = name.split("-", 1)[-1]
         assert suffix not in own_ids, name

@@ -53,9 +53,9 @@ def test_student_takes_submits_and_reviews_a_quiz(client, student, quiz):
     assert (attempt.points, attempt.max_points) == (Decimal("1.00"), Decimal("3.00"))
     result = client.get(response.url).content.decode()
     assert "1.00 / 3.00" in result
-    assert "Right: DCAM and OTCA." in result  # per-choice feedback, after submitting
+    assert "Right: dams trap the silt." in result  # per-choice feedback, after submitting
     assert "Review what you missed" in result
-    assert f"/courses/{quiz.course.slug}/cite/al-jazeera-guns/" in result
+    assert f"/courses/{quiz.course.slug}/cite/delta-news/" in result
 
 
 def test_a_plain_form_post_saves_and_returns_to_the_question(client, student, quiz):
@@ -201,11 +201,11 @@ def test_immediate_feedback_locks_a_checked_answer_and_shows_its_feedback(client
     client.force_login(student)
     attempt = start(client, quiz)
     page = client.get(reverse("attempt_detail", args=[attempt.pk])).content.decode()
-    assert "Check this answer" in page and "Right: DCAM and OTCA." not in page
+    assert "Check this answer" in page and "Right: dams trap the silt." not in page
     save(client, attempt, 0, answer="b")
     client.post(reverse("attempt_check", args=[attempt.pk, 0]))
     page = client.get(reverse("attempt_detail", args=[attempt.pk])).content.decode()
-    assert "Right: DCAM and OTCA." in page
+    assert "Right: dams trap the silt." in page
     assert "Correct" in page
     locked = save(client, attempt, 0, answer="a")
     assert locked.status_code == 409
@@ -241,7 +241,7 @@ def test_after_close_shows_the_answer_only_once_the_quiz_has_closed(client, stud
     Quiz.objects.filter(pk=quiz.pk).update(
         opens_at=timezone.now() - timedelta(days=2), closes_at=timezone.now() - timedelta(days=1)
     )
-    assert "Right answer:</strong> Two stores" in client.get(url).content.decode()
+    assert "Right answer:</strong> Silt" in client.get(url).content.decode()
 
 
 def test_a_student_can_report_a_problem_and_the_report_reaches_the_question(client, student, quiz):
@@ -263,7 +263,7 @@ def test_the_course_pack_quizzes_can_be_taken_on_every_reading_with_questions(
 ):
     client.force_login(student)
     quizzes = list(course.quizzes.all())
-    assert len(quizzes) >= 9
+    assert len(quizzes) >= 4
     for quiz in quizzes:
         attempt = start(client, quiz)
         assert client.get(reverse("attempt_detail", args=[attempt.pk])).status_code == 200

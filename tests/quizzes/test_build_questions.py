@@ -1,3 +1,6 @@
+"""Building the question bank and quizzes of a pack (on the fixture pack): idempotent, versioned,
+and every mistake stops the build with the file, the item and the reason."""
+
 from __future__ import annotations
 
 import shutil
@@ -16,7 +19,7 @@ from quizzes.services import (
     start_attempt,
     submit_attempt,
 )
-from tests.conftest import SEEDS
+from tests.conftest import PACK
 from tests.factories import answer_question, make_question
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +28,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def seeds_copy(tmp_path):
     target = tmp_path / "seeds"
-    shutil.copytree(SEEDS, target)
+    shutil.copytree(PACK, target)
     return target
 
 
@@ -53,12 +56,8 @@ def test_the_pack_loads_published_questions_of_every_type_each_citing_words_that
 
 def test_every_reading_with_questions_has_a_quiz_and_there_is_a_unit_review():
     quizzes = Quiz.objects.select_related("reading")
-    assert {q.reading.slug for q in quizzes if q.reading} >= {
-        "weapons-flow",
-        "militarization",
-        "us-drug-policy",
-    }
-    unit = quizzes.get(slug="unit-review")
+    assert {q.reading.slug for q in quizzes if q.reading} >= {"river-flow", "water-cycle"}
+    unit = quizzes.get(slug="review")
     covered = set(unit.questions.values_list("objectives__code", flat=True))
     assert covered == set(Objective.objects.values_list("code", flat=True))
     assert unit.time_limit_minutes
@@ -68,7 +67,7 @@ def test_rebuilding_changes_no_question_or_version():
     before = list(
         QuestionVersion.objects.order_by("pk").values_list("pk", "question__key", "number")
     )
-    build_pack(seeds_dir=SEEDS)
+    build_pack(seeds_dir=PACK)
     assert (
         list(QuestionVersion.objects.order_by("pk").values_list("pk", "question__key", "number"))
         == before
@@ -78,20 +77,18 @@ def test_rebuilding_changes_no_question_or_version():
 def test_editing_an_answered_question_makes_a_new_version_and_old_answers_keep_theirs(
     course, student
 ):
-    quiz = Quiz.objects.get(course=course, slug="weapons-flow")
+    quiz = Quiz.objects.get(course=course, slug="river-flow")
     attempt = start_attempt(quiz=quiz, student=student)
-    response = attempt.responses.get(version__question__key="weapons-flow-gun-stores")
+    response = attempt.responses.get(version__question__key="flow-longest")
     answer_question(
         student=student,
         attempt_id=attempt.pk,
         position=response.position,
-        form={"answer": ["c"]},
-        sequence=0,
-        is_flagged=False,
+        form={"answer": ["b"]},
     )
     question = response.version.question
     old = question.current_version()
-    data = {**old.data, "choices": [{**c, "correct": c["id"] == "b"} for c in old.data["choices"]]}
+    data = {**old.data, "choices": [{**c, "correct": c["id"] == "c"} for c in old.data["choices"]]}
     citations = [
         {
             "source": c.source,
@@ -150,23 +147,23 @@ def test_a_question_citing_words_that_no_longer_match_cannot_be_published():
 @pytest.mark.parametrize(
     ("file", "old", "new", "expected"),
     [
-        ("questions/core.toml", 'type = "numeric"', 'type = "essay"', "type 'essay' is not one of"),
+        ("questions/flow.toml", 'type = "numeric"', 'type = "essay"', "type 'essay' is not one of"),
         (
-            "questions/core.toml",
-            'quote = "only through two military-run stores',
-            'quote = "only through three military-run stores',
+            "questions/flow.toml",
+            'quote = "Dams upstream trap most of the silt',
+            'quote = "Dams upstream trap all of the silt',
             "Nearest text",
         ),
-        ("questions/core.toml", "difficulty = 1", "difficulty = 7", "difficulty must be 1"),
+        ("questions/flow.toml", "difficulty = 1", "difficulty = 7", "difficulty must be 1"),
         (
-            "questions/core.toml",
-            'objectives = ["weapons-flow", "source-evaluation"]',
-            'objectives = ["guns"]',
-            "objective(s) guns",
+            "questions/flow.toml",
+            'objectives = ["river-flow", "judging-sources"]',
+            'objectives = ["tides"]',
+            "objective(s) tides",
         ),
         (
             "quizzes.toml",
-            '  "territory-hierarchy",',
+            '  "flow-longest",',
             '  "no-such-question",',
             "question 'no-such-question' is not in course/questions/.",
         ),
@@ -190,9 +187,9 @@ def test_pack_mistakes_stop_the_build_with_file_item_and_reason(
 
 
 def test_a_question_with_answers_cannot_be_dropped_from_its_quiz(course, student, seeds_copy):
-    quiz = Quiz.objects.get(course=course, slug="weapons-flow")
+    quiz = Quiz.objects.get(course=course, slug="river-flow")
     attempt = start_attempt(quiz=quiz, student=student)
     assert attempt.responses.count() == quiz.slots.count()
-    edit(seeds_copy / "course" / "quizzes.toml", '  "weapons-flow-gun-stores",\n', "")
+    edit(seeds_copy / "course" / "quizzes.toml", '  "flow-longest",\n', "")
     with pytest.raises(PackError, match="retire the question instead"):
         build_pack(seeds_dir=seeds_copy)

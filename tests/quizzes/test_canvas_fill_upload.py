@@ -7,13 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courseware.models import Enrollment
-from quizzes.services import override_grade, start_attempt, submit_attempt
+from quizzes.services import override_grade
 from tests.factories import (
     EnrollmentFactory,
     UserFactory,
-    answer_question,
     make_question,
     make_quiz,
+    take_quiz,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,19 +30,6 @@ CANVAS = (
 )
 
 
-def take(student, quiz, answer):
-    attempt = start_attempt(quiz=quiz, student=student)
-    answer_question(
-        student=student,
-        attempt_id=attempt.pk,
-        position=0,
-        form={"answer": [answer]},
-        sequence=0,
-        is_flagged=False,
-    )
-    return submit_attempt(attempt=attempt)
-
-
 @pytest.fixture
 def quiz(course, student):
     Enrollment.objects.filter(user=student, course=course).update(canvas_user_id="901")
@@ -52,7 +39,7 @@ def quiz(course, student):
         slug="cf-quiz",
         canvas_assignment_id="4455",
     )
-    take(student, quiz, "b")  # 1 of 2 points
+    take_quiz(student, quiz, {0: "b"})  # 1 of 2 points
     return quiz
 
 

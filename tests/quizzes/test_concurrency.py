@@ -20,7 +20,7 @@ from quizzes.services import (
     start_attempt,
     submit_attempt,
 )
-from tests.conftest import SEEDS
+from tests.conftest import PACK
 from tests.factories import (
     CourseFactory,
     EnrollmentFactory,
@@ -73,7 +73,7 @@ def setup(course_pg):
 @pytest.fixture
 def course_pg(transactional_db):
     # Transactional tests start from an empty database: build the pack the questions cite.
-    build_pack(seeds_dir=SEEDS)
+    build_pack(seeds_dir=PACK)
     course = CourseFactory()
     student = UserFactory(username="racer")
     EnrollmentFactory(course=course, user=student, role=Enrollment.Role.STUDENT)
@@ -163,7 +163,7 @@ def test_a_save_racing_a_submit_is_either_counted_or_refused(setup):
 
 def test_simultaneous_regrades_record_each_change_once(transactional_db):
     """Two teachers regrading the same quiz at once: each change is recorded once."""
-    build_pack(seeds_dir=SEEDS)
+    build_pack(seeds_dir=PACK)
     course = CourseFactory()
     question = make_question("race-regrade")
     quiz = make_quiz(course, [question])
@@ -195,12 +195,12 @@ def test_the_same_post_sent_five_times_at_once_is_posted_once(transactional_db):
     from courseware.models import Course, Post, Prompt
     from courseware.services import Evidence, post_response
 
-    build_pack(seeds_dir=SEEDS)
-    course = Course.objects.get(slug="mexico-cartels")
+    build_pack(seeds_dir=PACK)
+    course = Course.objects.get(slug="rivers")
     author = UserFactory(username="double-clicker")
     EnrollmentFactory(course=course, user=author, role=Enrollment.Role.STUDENT)
-    prompt = Prompt.objects.get(slug="insurgency-frame")
-    quote = "Cartels now operate more like insurgent groups than purely criminal organizations"
+    prompt = Prompt.objects.get(slug="dams-debate")
+    quote = "Supporters say large dams give a country cheap power that burns no fuel"
     results = race(
         5,
         lambda i: post_response(
@@ -208,7 +208,7 @@ def test_the_same_post_sent_five_times_at_once_is_posted_once(transactional_db):
             course=course,
             author=author,
             body="Same words, sent five times.",
-            evidence=[Evidence("new-lines-militarization", quote)],
+            evidence=[Evidence("river-survey", quote)],
         ),
     )
     assert all(isinstance(r, Post) for r in results), results

@@ -1,3 +1,6 @@
+"""`dump_course` writes the course as it is in the database (on the fixture pack; the real
+pack's round trip: tests/pack/)."""
+
 from __future__ import annotations
 
 import filecmp
@@ -11,7 +14,7 @@ from django.core.management import CommandError, call_command
 from courseware.models import Reading
 from quizzes.models import Question
 from quizzes.services import build_pack, save_question_version
-from tests.conftest import SEEDS
+from tests.conftest import PACK
 
 pytestmark = pytest.mark.django_db
 
@@ -53,14 +56,14 @@ def test_sources_are_dumped_byte_for_byte(tmp_path):
     recorded = {
         s["slug"]: s["sha256"] for s in tomllib.loads((out / "sources.toml").read_text())["source"]
     }
-    originals = {s["sha256"] for s in tomllib.loads((SEEDS / "sources.toml").read_text())["source"]}
+    originals = {s["sha256"] for s in tomllib.loads((PACK / "sources.toml").read_text())["source"]}
     assert set(recorded.values()) == originals
     for slug, digest in recorded.items():
         assert hashlib.sha256((out / "sources" / f"{slug}.txt").read_bytes()).hexdigest() == digest
 
 
 def test_a_teachers_edit_in_the_database_is_written_back(tmp_path):
-    question = Question.objects.get(key="weapons-flow-gun-stores")
+    question = Question.objects.get(key="flow-longest")
     version = question.current_version()
     citations = [
         {
@@ -105,7 +108,7 @@ def test_what_teachers_change_in_the_admin_survives_dump_and_rebuild(tmp_path, c
         citations=[],
         by=None,
     )
-    retired = Question.objects.get(key="weapons-flow-gun-stores")
+    retired = Question.objects.get(key="flow-longest")
     retired.status = Question.Status.RETIRED
     retired.save(update_fields=["status"])
     rejected = Question.objects.create(
@@ -114,7 +117,7 @@ def test_what_teachers_change_in_the_admin_survives_dump_and_rebuild(tmp_path, c
     save_question_version(
         rejected, stem="Bad draft.", data={"answer": False}, explanation="", citations=[]
     )
-    start_practice(course=course, student=student, keys=["weapons-flow-timeline"], policy={})
+    start_practice(course=course, student=student, keys=["flow-dam-dates"], policy={})
 
     out = dump(tmp_path / "pack")
     dumped = {
@@ -123,8 +126,8 @@ def test_what_teachers_change_in_the_admin_survives_dump_and_rebuild(tmp_path, c
         for q in tomllib.loads(path.read_text())["question"]
     }
     assert dumped["teachers-draft"]["status"] == "draft"
-    assert dumped["weapons-flow-gun-stores"]["status"] == "retired"
-    assert "status" not in dumped["weapons-flow-timeline"]  # published is the default
+    assert dumped["flow-longest"]["status"] == "retired"
+    assert "status" not in dumped["flow-dam-dates"]  # published is the default
     assert "rejected-draft" not in dumped
     quizzes = tomllib.loads((out / "course" / "quizzes.toml").read_text())["quiz"]
     assert not [q for q in quizzes if q["slug"].startswith("practice-")]
@@ -132,5 +135,5 @@ def test_what_teachers_change_in_the_admin_survives_dump_and_rebuild(tmp_path, c
     Question.objects.filter(key="teachers-draft").update(status=Question.Status.PUBLISHED)
     build_pack(seeds_dir=out)
     assert Question.objects.get(key="teachers-draft").status == "draft"
-    assert Question.objects.get(key="weapons-flow-gun-stores").status == "retired"
+    assert Question.objects.get(key="flow-longest").status == "retired"
     assert Quiz.objects.filter(practice_for=student).count() == 1

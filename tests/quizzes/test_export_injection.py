@@ -80,7 +80,7 @@ def book(course, teacher):
         quiz.title = value
         quiz.save(update_fields=["title"])
         quizzes.append(quiz)
-    prompt = Prompt.objects.get(slug="insurgency-frame")
+    prompt = Prompt.objects.get(slug="dams-debate")
     for number, value in enumerate(CORPUS):
         user = UserFactory(username=value, first_name=value, last_name=value, email=email_of(value))
         EnrollmentFactory(

@@ -13,18 +13,18 @@ from django.urls import reverse
 from courseware.models import Enrollment, Objective, Passage, Source
 from quizzes.analysis import FIRST_ATTEMPTS, analysis_of
 from quizzes.models import QuizQuestion
-from quizzes.services import start_attempt, submit_attempt
+from quizzes.services import start_attempt
 from tests.factories import (
     EnrollmentFactory,
     UserFactory,
-    answer_question,
     make_question,
     make_quiz,
+    take_quiz,
 )
 
 pytestmark = pytest.mark.django_db
 
-SOURCE = "al-jazeera-guns"
+SOURCE = "delta-news"
 TRUE_FALSE = {"answer": True, "feedback_true": "Right.", "feedback_false": "It does."}
 MULTIPLE = {
     "choices": [
@@ -53,37 +53,26 @@ ANSWERS = {
 }
 
 
-def take(quiz, student, answers):
-    attempt = start_attempt(quiz=quiz, student=student)
-    for response in attempt.responses.all():
-        answer = answers[response.slot.position]
-        if answer is None:
-            continue
-        answer_question(
-            student=student,
-            attempt_id=attempt.pk,
-            position=response.position,
-            form={"answer": answer if isinstance(answer, list) else [answer]},
-            sequence=0,
-            is_flagged=False,
-        )
-    return submit_attempt(attempt=attempt)
-
-
 def enrol(course, username):
     return EnrollmentFactory(course=course, user=UserFactory(username=username)).user
 
 
 @pytest.fixture
 def quiz(course):
-    """q1 and q2 cite one paragraph of the Al Jazeera explainer, q3 another; q1 and q3 serve
+    """q1 and q2 cite one paragraph of the news explainer, q3 another; q1 and q3 serve
     one objective."""
-    q1 = make_question("ia-single")  # cites "only through two military-run stores"
+    q1 = make_question("ia-single")  # cites "Dams upstream trap most of the silt"
     q2 = make_question(
-        "ia-true-false", "true_false", TRUE_FALSE, quote="civilians may legally buy limited"
+        "ia-true-false",
+        "true_false",
+        TRUE_FALSE,
+        quote="the river now carries less than a third of the silt",
     )
     q3 = make_question(
-        "ia-multiple", "multiple", MULTIPLE, quote="heavily armed with military-grade rifles"
+        "ia-multiple",
+        "multiple",
+        MULTIPLE,
+        quote="The water board counts about 1,200 licensed wells",
     )
     objective = Objective.objects.create(code="ia-weapons", title="Trace the weapons")
     q1.objectives.add(objective)
@@ -96,7 +85,7 @@ def quiz(course):
 @pytest.fixture
 def answered(course, quiz):
     for name, answers in ANSWERS.items():
-        take(quiz, enrol(course, f"ia-{name}"), answers)
+        take_quiz(enrol(course, f"ia-{name}"), quiz, dict(enumerate(answers)))
     return quiz
 
 
@@ -154,9 +143,9 @@ def test_choice_questions_show_counts_shares_and_point_biserials(client, course,
     # q1 against the rest of the test 3, 2, 1, 1, 0 (mean 1.4, Σdy² = 5.2):
     # "b" is the item's own score: 72.06; "a" (D only): Σdxdy = −0.4, Σdx² = 0.8,
     # r = −0.4 / √4.16 = −19.61; "c" (E only): Σdxdy = −1.4, r = −1.4 / √4.16 = −68.64.
-    assert "a. One store 1 20% -19.61%" in text
-    assert "b. Two stores (correct) 3 60% 72.06%" in text
-    assert "c. Three stores 1 20% -68.64%" in text
+    assert "a. Sand 1 20% -19.61%" in text
+    assert "b. Silt (correct) 3 60% 72.06%" in text
+    assert "c. Gravel 1 20% -68.64%" in text
     # q2 against 3, 2, 2, 0, 0 (mean 1.4, Σdy² = 7.2): "True" is the item's score, 27.22;
     # "False" (C only): Σdxdy = 0.6, Σdx² = 0.8, r = 0.6 / √5.76 = 25. E left it blank.
     assert "True (correct) 3 60% 27.22%" in text
@@ -171,8 +160,8 @@ def test_rollups_by_passage_and_objective_put_the_weakest_first(client, course, 
     client.force_login(teacher)
     html = page(client, course, answered).content.decode()
     text = text_of(html)
-    stores = passage_of("only through two military-run stores")
-    rifles = passage_of("heavily armed with military-grade rifles")
+    stores = passage_of("Dams upstream trap most of the silt")
+    rifles = passage_of("The water board counts about 1,200 licensed wells")
     title = Source.objects.get(slug=SOURCE).title
     # The rifles paragraph rests on q3 alone (40 %); the stores paragraph on q1 and q2:
     # 6 of 10 points = 60 %, discrimination (72.058 + 27.217) / 2 = 49.64.
@@ -192,7 +181,7 @@ def test_rollups_by_passage_and_objective_put_the_weakest_first(client, course, 
 
 def test_the_attempts_filter_switches_between_first_last_and_all(client, course, teacher, answered):
     # B tries again and leaves everything blank: the first attempts are unchanged.
-    take(answered, UserFactory(username="ia-B"), {0: None, 1: None, 2: None})
+    take_quiz(UserFactory(username="ia-B"), answered, {0: None, 1: None, 2: None})
     client.force_login(teacher)
     first = text_of(page(client, course, answered).content.decode())
     assert "Attempts analysed 5 (by 5 students)" in first
@@ -253,7 +242,7 @@ def test_the_page_costs_the_same_queries_for_5_or_25_students(
     with django_assert_num_queries(11):
         page(client, course, answered)
     for n in range(20):
-        take(answered, enrol(course, f"ia-more-{n}"), ANSWERS["ABCDE"[n % 5]])
+        take_quiz(enrol(course, f"ia-more-{n}"), answered, dict(enumerate(ANSWERS["ABCDE"[n % 5]])))
     with CaptureQueriesContext(connection) as queries:
         response = page(client, course, answered)
     assert "Attempts analysed 25 (by 25 students)" in text_of(response.content.decode())

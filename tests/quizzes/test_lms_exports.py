@@ -27,14 +27,14 @@ GOLDEN = Path(__file__).parent / "golden"
 NOW = datetime(2025, 3, 28, 17, 45, 30, 250000, tzinfo=UTC)
 
 WEAPONS = Column(
-    "quiz:weapons-flow",
+    "quiz:river-flow",
     "Weapons Flow Quiz",
     D("10"),
     canvas_assignment_id="40101",
     due=date(2025, 3, 14),
 )
 FRAME = Column(
-    "prompt:insurgency-frame",
+    "prompt:dams-debate",
     "Insurgency Frame Discussion",
     D("5.00"),
     canvas_assignment_id="40102",
@@ -81,7 +81,7 @@ GRADES: dict[Student, dict[str, Grade]] = {
 def small_gradebook(*extra: tuple[Student, Mapping[str, Grade]]) -> Gradebook:
     return Gradebook(
         course_title="México: cárteles y Estado",
-        course_id="mexico-cartels",
+        course_id="rivers",
         columns=COLUMNS,
         rows=(row for row in [*GRADES.items(), *extra]),  # a one-shot generator, as callers pass
     )
@@ -487,11 +487,11 @@ def test_oneroster_headers_and_consistent_ids():
     results = csv_dicts(files["results.csv"])
     item_ids = [item["sourcedId"] for item in items]
     assert item_ids == [
-        "mexico-cartels:quiz:weapons-flow",
-        "mexico-cartels:prompt:insurgency-frame",
-        "mexico-cartels:quiz:plaza-system",
+        "rivers:quiz:river-flow",
+        "rivers:prompt:dams-debate",
+        "rivers:quiz:plaza-system",
     ]
-    assert {item["classSourcedId"] for item in items} == {"mexico-cartels"}
+    assert {item["classSourcedId"] for item in items} == {"rivers"}
     assert [item["resultValueMax"] for item in items] == ["10", "5", "8.5"]
     assert [item["dueDate"] for item in items] == ["2025-03-14", "", "2025-03-21"]
     assert {r["lineItemSourcedId"] for r in results} <= set(item_ids)

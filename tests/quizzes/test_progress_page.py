@@ -9,30 +9,15 @@ from courseware.models import Enrollment, Reading
 from courseware.services import record_reading
 from quizzes.models import Attempt, Quiz
 from quizzes.review import ASPECTS
-from quizzes.services import start_attempt, submit_attempt
 from tests.factories import (
     EnrollmentFactory,
     UserFactory,
-    answer_question,
     make_question,
     make_quiz,
+    take_quiz,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def take(student, quiz, answers: dict[int, str]) -> Attempt:
-    attempt = start_attempt(quiz=quiz, student=student)
-    for position, answer in answers.items():
-        answer_question(
-            student=student,
-            attempt_id=attempt.pk,
-            position=position,
-            form={"answer": [answer]},
-            sequence=0,
-            is_flagged=False,
-        )
-    return submit_attempt(attempt=attempt)
 
 
 @pytest.fixture
@@ -45,17 +30,17 @@ def test_the_progress_page_shows_mastery_review_next_and_the_practice_offer(
 ):
     for question in quiz.questions.all():
         question.objectives.add(course.readings.first().objectives.first())
-    take(student, quiz, {0: "b", 1: "a"})  # one right, one wrong
+    take_quiz(student, quiz, {0: "b", 1: "a"})  # one right, one wrong
     client.force_login(student)
     html = client.get(reverse("progress", args=[course.slug])).content.decode()
     assert "50% of 2 points on 2 questions" in html
     assert "<svg" in html and 'role="img"' in html
-    assert "Review next" in html and "only through two military-run stores" in html
+    assert "Review next" in html and "Dams upstream trap most of the silt" in html
     assert "Practise these 1 question (not graded)" in html
 
 
 def test_practice_is_ungraded_and_kept_out_of_the_quiz_list(client, course, student, quiz):
-    take(student, quiz, {0: "a", 1: "a"})
+    take_quiz(student, quiz, {0: "a", 1: "a"})
     client.force_login(student)
     response = client.post(reverse("practice_start", args=[course.slug]))
     attempt = Attempt.objects.get(pk=response.url.strip("/").split("/")[-1])
@@ -102,13 +87,15 @@ def test_the_progress_page_costs_the_same_however_many_quizzes_and_questions(
 ):
     client.force_login(student)
     url = reverse("progress", args=[course.slug])
-    take(student, make_quiz(course, [make_question("few-0")], slug="few"), {0: "b"})
+    take_quiz(student, make_quiz(course, [make_question("few-0")], slug="few"), {0: "b"})
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     for n in range(4):
         questions = [make_question(f"many-{n}-{i}") for i in range(6)]
-        take(student, make_quiz(course, questions, slug=f"many-{n}"), {i: "a" for i in range(6)})
+        take_quiz(
+            student, make_quiz(course, questions, slug=f"many-{n}"), {i: "a" for i in range(6)}
+        )
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small), [q["sql"][:80] for q in large.captured_queries]
@@ -117,11 +104,11 @@ def test_the_progress_page_costs_the_same_however_many_quizzes_and_questions(
 def test_the_course_home_shows_progress_bars(client, course, student, quiz):
     record_reading(
         course=course,
-        reading=Reading.objects.get(slug="weapons-flow"),
+        reading=Reading.objects.get(slug="river-flow"),
         student=student,
         finished=True,
     )
-    take(student, quiz, {0: "b"})
+    take_quiz(student, quiz, {0: "b"})
     client.force_login(student)
     html = client.get(reverse("course_detail", args=[course.slug])).content.decode()
     readings, quizzes = (
@@ -152,11 +139,11 @@ def secret_quiz(course):
 def test_a_never_reviewed_quiz_adds_nothing_to_the_students_progress_page(
     client, course, student, secret_quiz
 ):
-    take(student, secret_quiz, {0: "a", 1: "a"})  # both wrong
+    take_quiz(student, secret_quiz, {0: "a", 1: "a"})  # both wrong
     client.force_login(student)
     html = client.get(reverse("progress", args=[course.slug])).content.decode()
     assert "of 2 points" not in html  # no per-objective points
-    assert "only through two military-run stores" not in html  # no cited passage of a miss
+    assert "Dams upstream trap most of the silt" not in html  # no cited passage of a miss
     assert "Practise these" not in html
     response = client.post(reverse("practice_start", args=[course.slug]))
     assert response.status_code == 302 and not Quiz.objects.filter(practice_for=student).exists()
@@ -165,11 +152,11 @@ def test_a_never_reviewed_quiz_adds_nothing_to_the_students_progress_page(
 def test_the_teacher_still_sees_everything_on_the_students_progress(
     client, course, student, teacher, secret_quiz
 ):
-    take(student, secret_quiz, {0: "a", 1: "a"})
+    take_quiz(student, secret_quiz, {0: "a", 1: "a"})
     client.force_login(teacher)
     html = client.get(reverse("student_progress", args=[course.slug, student.pk])).content.decode()
     assert "0% of 2 points on 2 questions" in html
-    assert "only through two military-run stores" in html
+    assert "Dams upstream trap most of the silt" in html
 
 
 def test_a_practice_quiz_shows_no_more_than_the_quiz_its_questions_came_from(
@@ -187,7 +174,7 @@ def test_a_practice_quiz_shows_no_more_than_the_quiz_its_questions_came_from(
         review_answer="never",
         review_citations="never",
     )
-    take(student, quiz, {0: "a"})
+    take_quiz(student, quiz, {0: "a"})
     client.force_login(student)
     started = client.post(reverse("practice_start", args=[course.slug]))
     practice = Attempt.objects.get(pk=started.url.strip("/").split("/")[-1])
@@ -201,8 +188,8 @@ def test_a_practice_quiz_shows_no_more_than_the_quiz_its_questions_came_from(
     take_practice = client.post(reverse("attempt_submit", args=[practice.pk]))
     result = client.get(take_practice.url).content.decode()
     assert "Right answer" not in result
-    assert "Al Jazeera names two stores." not in result  # the explanation
-    assert "only through two military-run stores" not in result  # the citation
+    assert "The news explainer says dams trap the silt." not in result  # the explanation
+    assert "Dams upstream trap most of the silt" not in result  # the citation
 
 
 def test_a_quiz_that_shows_its_answers_after_it_closes_keeps_them_hidden_until_then(
@@ -219,10 +206,10 @@ def test_a_quiz_that_shows_its_answers_after_it_closes_keeps_them_hidden_until_t
         closes_at=timezone.now() + timedelta(days=1),
         **{f"review_{aspect}": "after_close" for aspect in ASPECTS},
     )
-    take(student, quiz, {0: "a"})
+    take_quiz(student, quiz, {0: "a"})
     client.force_login(student)
     html = client.get(reverse("progress", args=[course.slug])).content.decode()
-    assert "Practise these" not in html and "only through two military-run stores" not in html
+    assert "Practise these" not in html and "Dams upstream trap most of the silt" not in html
     Quiz.objects.filter(pk=quiz.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     html = client.get(reverse("progress", args=[course.slug])).content.decode()
-    assert "Practise these 1 question" in html and "only through two military-run stores" in html
+    assert "Practise these 1 question" in html and "Dams upstream trap most of the silt" in html

@@ -17,7 +17,7 @@ from tests.factories import SINGLE, field_for, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
 
-AL_JAZEERA_QUOTE = "only through two military-run stores: DCAM in Mexico City and OTCA"
+QUOTE = "Dams upstream trap most of the silt. Hydrologist Marta Lind"
 
 
 @pytest.fixture
@@ -31,17 +31,16 @@ def add_url(kind: str) -> str:
 
 
 def common(key: str, **extra) -> dict[str, str]:
-    source = Source.objects.get(slug="al-jazeera-guns")
+    source = Source.objects.get(slug="delta-news")
     return {
         "key": key,
-        "stem": "According to Al Jazeera, through how many military-run stores can civilians "
-        "legally buy firearms in Mexico?",
-        "explanation": "Al Jazeera names two stores, DCAM and OTCA.",
+        "stem": "According to the news explainer, what do dams upstream trap?",
+        "explanation": "The news explainer: most of the silt.",
         "status": "draft",
         "difficulty": "2",
         "tags": "[]",
         "citation_1_source": str(source.pk),
-        "citation_1_quote": AL_JAZEERA_QUOTE,
+        "citation_1_quote": QUOTE,
         **extra,
     }
 
@@ -68,7 +67,7 @@ def test_an_unknown_type_is_a_404_not_a_500(teacher_client):
                 "choice_1_text": "One",
                 "choice_2_text": "Two",
                 "choice_2_correct": "on",
-                "choice_2_feedback": "Right: DCAM and OTCA.",
+                "choice_2_feedback": "Right: dams trap the silt.",
                 "choice_3_text": "Three",
             },
             [("b", "1.00"), ("a", "0.00")],
@@ -86,7 +85,7 @@ def test_an_unknown_type_is_a_404_not_a_500(teacher_client):
         ),
         (
             "true_false",
-            {"answer": "true", "feedback_false": "Al Jazeera names two."},
+            {"answer": "true", "feedback_false": "The news explainer says silt."},
             [(True, "1.00"), (False, "0.00")],
         ),
         ("numeric", {"answer": "2", "unit": "stores"}, [("2", "1.00"), ("3", "0.00")]),
@@ -121,7 +120,7 @@ def test_a_teacher_writes_each_type_of_question_and_it_grades_as_written(
     assert question.origin == Question.Origin.TEACHER and question.created_by == teacher
     version = question.current_version()
     citation = version.citations.get()
-    assert citation.source.text[citation.start : citation.end] == AL_JAZEERA_QUOTE
+    assert citation.source.text[citation.start : citation.end] == QUOTE
     for answer, points in answers:
         assert grade(kind, version.data, answer).points == Decimal(points), answer
 
@@ -129,7 +128,7 @@ def test_a_teacher_writes_each_type_of_question_and_it_grades_as_written(
 def test_the_change_form_shows_the_answer_data_and_saving_it_unchanged_changes_nothing(
     teacher_client,
 ):
-    question = Question.objects.get(key="weapons-flow-gun-stores")
+    question = Question.objects.get(key="flow-longest")
     url = reverse("admin:quizzes_question_change", args=[question.pk])
     version = question.current_version()
     data = change_form_data(teacher_client.get(url))
@@ -148,15 +147,15 @@ def test_a_quote_that_does_not_anchor_is_refused_with_the_nearest_text(teacher_c
         choice_1_text="One",
         choice_2_text="Two",
         choice_2_correct="on",
-        citation_1_quote="only through two military run store: DCAM in Mexico City",
+        citation_1_quote="Dams up stream trap most of silt. Hydrologist Marta",
     )
     response = teacher_client.post(add_url("single"), data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["citation_1_quote"]
-    assert "only through two military-run stores" in errors[0]
+    assert "Dams upstream trap most of the silt" in errors[0]
     assert not Question.objects.filter(key="typo-question").exists()
     # the teacher's words are still in the form
-    assert "military run store" in response.content.decode()
+    assert "Dams up stream trap" in response.content.decode()
 
 
 def test_rejecting_is_not_a_status_a_form_can_set(teacher_client):
@@ -229,35 +228,35 @@ def test_editing_an_answered_question_makes_a_new_version_and_keeps_choice_ids(
     data = change_form_data(teacher_client.get(url)) | common(
         "answered-q",
         choice_1_id="x",
-        choice_1_text="One store",
+        choice_1_text="Sand",
         choice_2_id="y",
-        choice_2_text="Two stores",
+        choice_2_text="Silt",
         choice_2_correct="on",
-        choice_3_text="Three stores",
+        choice_3_text="Gravel",
     )
     del data["key"]
     assert teacher_client.post(url, data).status_code == 302
     assert question.versions.count() == 2
     new = question.current_version().data["choices"]
     assert [(c["id"], c["text"]) for c in new] == [
-        ("x", "One store"),
-        ("y", "Two stores"),
-        ("a", "Three stores"),
+        ("x", "Sand"),
+        ("y", "Silt"),
+        ("a", "Gravel"),
     ]
     assert attempt.responses.get().version.number == 1
 
 
 def test_the_citation_check_says_where_the_words_are_or_offers_the_nearest(teacher_client):
-    source = Source.objects.get(slug="al-jazeera-guns")
+    source = Source.objects.get(slug="delta-news")
     url = reverse("admin:quizzes_question_check")
     found = teacher_client.post(
-        url, {"row": "1", "citation_1_source": source.pk, "citation_1_quote": AL_JAZEERA_QUOTE}
+        url, {"row": "1", "citation_1_source": source.pk, "citation_1_quote": QUOTE}
     )
     assert found.status_code == 200
     assert "✓ Found" in found.content.decode() and "<mark>" in found.content.decode()
     near = teacher_client.post(
         url,
-        {"row": "1", "citation_1_source": source.pk, "citation_1_quote": "only thru two stores"},
+        {"row": "1", "citation_1_source": source.pk, "citation_1_quote": "dams trap silt mostly"},
     )
     html = near.content.decode()
     assert "✗ Not in this source" in html and "Use the nearest text" in html
@@ -268,31 +267,31 @@ def test_the_citation_check_says_where_the_words_are_or_offers_the_nearest(teach
 
 
 def test_the_passage_search_finds_passages_with_every_word(teacher_client):
-    source = Source.objects.get(slug="al-jazeera-guns")
+    source = Source.objects.get(slug="delta-news")
     url = reverse("admin:quizzes_question_passages")
     html = teacher_client.get(
-        url, {"q": "DCAM Apodaca", "row": "2", "citation_2_source": source.pk}
+        url, {"q": "hydrologist century", "row": "2", "citation_2_source": source.pk}
     ).content.decode()
-    assert "OTCA in Apodaca" in html and 'data-row="2"' in html
+    assert "Marta Lind of the coastal university" in html and 'data-row="2"' in html
     assert "No passage contains" in teacher_client.get(url, {"q": "zzzz qqqq"}).content.decode()
 
 
 def test_the_preview_shows_the_question_as_a_student_sees_it_then_the_feedback(teacher_client):
-    question = Question.objects.get(key="weapons-flow-gun-stores")
+    question = Question.objects.get(key="flow-longest")
     url = reverse("admin:quizzes_question_preview", args=[question.pk])
     page = teacher_client.get(url).content.decode()
     assert question.current_version().stem in page
-    assert "Right: DCAM in Mexico City" not in page  # no feedback before answering
-    choice = field_for(page, "Two")
+    assert "Right: about 6,650 kilometres." not in page  # no feedback before answering
+    choice = field_for(page, "The Nile")
     answered = teacher_client.post(url, {"answer": choice}).content.decode()
-    assert "Right: DCAM in Mexico City" in answered
-    assert "only through two military-run stores" in answered  # the citation
+    assert "Right: about 6,650 kilometres." in answered
+    assert "so the Nile is the longest river in the world" in answered  # the citation
     bad = teacher_client.post(url, {"answer": "zz"})
     assert bad.status_code == 400
 
 
 def test_bulk_actions_publish_retire_and_refuse_what_cannot_be_published(teacher_client):
-    with_citation = Question.objects.get(key="weapons-flow-gun-stores")
+    with_citation = Question.objects.get(key="flow-longest")
     without = Question.objects.create(key="uncited", kind="single")
     save_question_version(without, stem="Uncited?", data=SINGLE, explanation="", citations=[])
     url = reverse("admin:quizzes_question_changelist")
@@ -317,9 +316,9 @@ def test_bulk_actions_publish_retire_and_refuse_what_cannot_be_published(teacher
 
 
 def test_duplicate_makes_a_draft_copy_the_teacher_owns(teacher_client, teacher):
-    original = Question.objects.get(key="weapons-flow-gun-stores")
+    original = Question.objects.get(key="flow-longest")
     response = teacher_client.post(reverse("admin:quizzes_question_duplicate", args=[original.pk]))
-    copy = Question.objects.get(key="weapons-flow-gun-stores-copy")
+    copy = Question.objects.get(key="flow-longest-copy")
     assert response.url == reverse("admin:quizzes_question_change", args=[copy.pk])
     assert copy.status == "draft" and copy.created_by == teacher
     assert copy.current_version().data == original.current_version().data
@@ -327,17 +326,15 @@ def test_duplicate_makes_a_draft_copy_the_teacher_owns(teacher_client, teacher):
         c.exact for c in original.current_version().citations.all()
     ]
     teacher_client.post(reverse("admin:quizzes_question_duplicate", args=[original.pk]))
-    assert Question.objects.filter(key="weapons-flow-gun-stores-copy-2").exists()
+    assert Question.objects.filter(key="flow-longest-copy-2").exists()
 
 
 @pytest.mark.parametrize(
     "params, check",
     [
         (
-            {"source": "leahy-ai-overview"},
-            lambda q: (
-                "leahy-ai-overview" in {c.source.slug for c in q.current_version().citations.all()}
-            ),
+            {"source": "lake-blog"},
+            lambda q: "lake-blog" in {c.source.slug for c in q.current_version().citations.all()},
         ),
         ({"kind__exact": "numeric"}, lambda q: q.kind == "numeric"),
         ({"status__exact": "published"}, lambda q: q.status == "published"),
@@ -346,6 +343,9 @@ def test_duplicate_makes_a_draft_copy_the_teacher_owns(teacher_client, teacher):
     ],
 )
 def test_the_question_list_filters(teacher_client, params, check):
+    draft = make_question("a-teachers-draft")  # neither from the pack nor published
+    draft.status = Question.Status.DRAFT
+    draft.save(update_fields=["status"])
     response = teacher_client.get(reverse("admin:quizzes_question_changelist"), params)
     assert response.status_code == 200
     shown = list(response.context["cl"].result_list)
@@ -355,7 +355,7 @@ def test_the_question_list_filters(teacher_client, params, check):
 
 
 def test_selected_questions_download_as_moodle_xml_with_their_citations(teacher_client):
-    question = Question.objects.get(key="weapons-flow-gun-stores")
+    question = Question.objects.get(key="flow-longest")
     response = teacher_client.post(
         reverse("admin:quizzes_question_changelist"),
         {"action": "export_moodle", "_selected_action": [question.pk]},
@@ -364,14 +364,15 @@ def test_selected_questions_download_as_moodle_xml_with_their_citations(teacher_
     assert response["Content-Disposition"] == 'attachment; filename="questions.xml"'
     xml = response.content.decode()
     assert xml.count("<question type=") == 2  # the category and the question
-    assert "only through two military-run stores" in xml and "http://testserver/" in xml
+    assert "so the Nile is the longest river in the world" in xml
+    assert "http://testserver/" in xml
 
 
 def test_a_quiz_downloads_as_gift_and_ordering_questions_are_reported_not_lost(teacher_client):
-    quiz = Quiz.objects.get(slug="unit-review")
+    quiz = Quiz.objects.get(slug="review")
     url = reverse("admin:quizzes_quiz_changelist")
     response = teacher_client.post(url, {"action": "export_gift", "_selected_action": [quiz.pk]})
-    assert response["Content-Disposition"] == 'attachment; filename="unit-review.txt"'
+    assert response["Content-Disposition"] == 'attachment; filename="review.txt"'
     orderings = quiz.questions.filter(kind="ordering")
     assert orderings.exists()
     listing = teacher_client.get(url)

@@ -33,16 +33,16 @@ from tests.quizzes import gift_parser, moodle_xml_checker
 
 GOLDEN = Path(__file__).parent / "golden"
 BASE = "https://fuente.example.edu"
-# One real pack question of each kind: a multiple response with 3 of 4 correct (thirds), a
+# One fixture pack question of each kind: a multiple response with 3 of 4 correct (thirds), a
 # numeric answer with a tolerance, a matching question with a distractor.
 GOLDEN_KEYS = (
-    "weapons-flow-gun-stores",  # single
-    "territory-centers-of-gravity",  # multiple
-    "fragmentation-el-mencho-as-of-date",  # true_false
-    "weapons-budget-request",  # numeric
-    "fragmentation-el-padrino",  # short
-    "weapons-flow-timeline",  # ordering
-    "weapons-flow-who-said",  # matching
+    "flow-longest",  # single
+    "flow-dam-effects",  # multiple
+    "flow-amazon-water",  # true_false
+    "flow-sinking-rate",  # numeric
+    "flow-silt-trap",  # short
+    "flow-dam-dates",  # ordering
+    "flow-who-said",  # matching
 )
 CITATION = Citation(
     "How US guns reach Mexico's cartels", "2026-03-03", "two military-run stores", f"{BASE}/c/1/"
@@ -100,7 +100,7 @@ def assert_golden(name: str, actual: str) -> None:
 
 
 CHOICES = [
-    {"id": "a", "text": "Two", "correct": True, "feedback": "Right: DCAM and OTCA."},
+    {"id": "a", "text": "Two", "correct": True, "feedback": "Right: dams trap the silt."},
     {"id": "b", "text": "One", "correct": False, "feedback": ""},
     {"id": "c", "text": "Three", "correct": False},
 ]
@@ -294,7 +294,7 @@ def test_single_choice_gives_the_key_100_and_the_others_nothing_with_their_feedb
     assert [a.findtext("text") for a in node.findall("answer")] == ["Two", "One", "Three"]
     # Empty feedback is left out rather than written empty.
     assert [a.findtext("feedback/text") for a in node.findall("answer")] == [
-        "<p>Right: DCAM and OTCA.</p>",
+        "<p>Right: dams trap the silt.</p>",
         None,
         None,
     ]
@@ -580,35 +580,35 @@ def test_moodle_xml_of_the_golden_set_matches_its_golden_file(course):
 
 def test_gift_of_the_golden_set_matches_its_golden_file(course):
     text, skipped = golden_export(course, "gift")
-    assert skipped == ["weapons-flow-timeline"]
+    assert skipped == ["flow-dam-dates"]
     assert_golden("questions.gift", text)
 
 
 def test_moodle_xml_of_real_questions_has_what_moodle_reads_for_each_type(course):
     nodes = parse_xml(golden_export(course, "moodle")[0])
     assert sorted(nodes) == sorted(GOLDEN_KEYS)
-    single = nodes["weapons-flow-gun-stores"]
+    single = nodes["flow-longest"]
     assert (single.get("type"), single.findtext("single")) == ("multichoice", "true")
     assert sorted(fractions(single)) == [0, 0, 0, 100]
-    multiple = nodes["territory-centers-of-gravity"]
+    multiple = nodes["flow-dam-effects"]
     assert (multiple.get("type"), multiple.findtext("single")) == ("multichoice", "false")
     assert fractions(multiple) == [D("33.33333")] * 3 + [D("-33.33333")]
-    true_false = nodes["fragmentation-el-mencho-as-of-date"]
+    true_false = nodes["flow-amazon-water"]
     assert sorted(a.findtext("text") for a in true_false.findall("answer")) == ["false", "true"]
     assert sorted(fractions(true_false)) == [0, 100]
-    numeric = nodes["weapons-budget-request"]
-    assert numeric.findtext("answer/text") == "127.1"
-    assert numeric.findtext("answer/tolerance") == "0.05"
-    assert numeric.findtext("units/unit/unit_name") == "million U.S. dollars"
-    short = nodes["fragmentation-el-padrino"]
+    numeric = nodes["flow-sinking-rate"]
+    assert numeric.findtext("answer/text") == "2"
+    assert numeric.findtext("answer/tolerance") == "0.5"
+    assert numeric.findtext("units/unit/unit_name") == "centimetres a year"
+    short = nodes["flow-silt-trap"]
     assert short.findtext("usecase") == "0"
     assert set(fractions(short)) == {100}
-    ordering = nodes["weapons-flow-timeline"]
-    items = Question.objects.get(key="weapons-flow-timeline").current_version().data["items"]
+    ordering = nodes["flow-dam-dates"]
+    items = Question.objects.get(key="flow-dam-dates").current_version().data["items"]
     assert [a.findtext("text") for a in ordering.findall("answer")] == [
         html.escape(i["text"], quote=False) for i in items
     ]
-    matching = nodes["weapons-flow-who-said"]
+    matching = nodes["flow-who-said"]
     subquestions = matching.findall("subquestion")
     assert sum(1 for s in subquestions if not s.findtext("text")) == 1  # its distractor
 
@@ -693,8 +693,11 @@ def test_every_published_question_round_trips_through_gift(course):
             assert plain_text(item.feedback_false) == data.get("feedback_false", "").strip()
         elif source.kind == "numeric":
             assert item.kind == "numerical"
-            value = D(repr(data["answer"])) if "answer" in data else None
-            tolerance = D(repr(data.get("tolerance", 0)))
+            if "answer" in data:
+                value, tolerance = D(repr(data["answer"])), D(repr(data.get("tolerance", 0)))
+            else:  # {#min..max} reads back as its midpoint and half its width
+                low, high = D(repr(data["min"])), D(repr(data["max"]))
+                value, tolerance = (low + high) / 2, (high - low) / 2
             assert item.numbers == [(value, tolerance)], source.key
         elif source.kind == "short":
             assert item.kind == "shortanswer"
@@ -724,7 +727,7 @@ def test_the_whole_bank_is_one_moodle_xml_document_in_three_queries(
 def test_a_quiz_exports_in_slot_order_with_its_points_and_reading(
     course, django_assert_num_queries
 ):
-    quiz = Quiz.objects.select_related("reading").get(course=course, slug="weapons-flow")
+    quiz = Quiz.objects.select_related("reading").get(course=course, slug="river-flow")
     slot = quiz.slots.order_by("position")[2]
     slot.points = D("2.5")
     slot.save(update_fields=["points"])
@@ -745,12 +748,12 @@ def test_a_quiz_exports_in_slot_order_with_its_points_and_reading(
     assert [q.findtext("name/text") for q in questions] == keys
     assert questions[2].findtext("defaultgrade") == "2.5"
     assert questions[0].findtext("defaultgrade") == "1"
-    assert "?reading=weapons-flow" in questions[0].findtext("generalfeedback/text")
+    assert "?reading=river-flow" in questions[0].findtext("generalfeedback/text")
     assert result.written == len(keys) and result.notes == []
 
 
 def test_an_all_or_nothing_quiz_notes_that_moodle_scores_multiple_response_proportionally(course):
-    quiz = Quiz.objects.get(course=course, slug="us-drug-policy")
+    quiz = Quiz.objects.get(course=course, slug="dates")
     assert quiz.multiple_scoring == Quiz.MultipleScoring.ALL_OR_NOTHING
     assert quiz.questions.filter(kind="multiple").exists()
     result = export_questions(
@@ -778,8 +781,8 @@ def test_bank_filters_select_by_status_kind_source_objective_and_tag(course):
     assert set(bank_questions(kinds=["numeric", "short"])) == set(
         published.filter(kind__in=["numeric", "short"])
     )
-    assert set(bank_questions(objective="weapons-flow")) == set(
-        published.filter(objectives__code="weapons-flow")
+    assert set(bank_questions(objective="river-flow")) == set(
+        published.filter(objectives__code="river-flow")
     )
     timeline = [q for q in published if "timeline" in q.tags]
     assert timeline and set(bank_questions(tag="timeline")) == set(timeline)
@@ -788,9 +791,9 @@ def test_bank_filters_select_by_status_kind_source_objective_and_tag(course):
     citing = [
         q
         for q in published
-        if q.current_version().citations.filter(source__slug="ellis-organized-crime").exists()
+        if q.current_version().citations.filter(source__slug="river-survey").exists()
     ]
-    assert citing and set(bank_questions(source="ellis-organized-crime")) == set(citing)
+    assert citing and set(bank_questions(source="river-survey")) == set(citing)
 
 
 def test_a_question_without_a_version_is_reported_not_exported(course):
@@ -818,11 +821,11 @@ def run(*args: str) -> tuple[str, str]:
 
 
 def test_command_writes_a_quizs_questions_to_a_file(course, tmp_path):
-    path = tmp_path / "weapons.xml"
+    path = tmp_path / "river-flow.xml"
     out, err = run(
-        "--quiz", "weapons-flow", "--format", "moodle", "--output", str(path), "--base-url", BASE
+        "--quiz", "river-flow", "--format", "moodle", "--output", str(path), "--base-url", BASE
     )
-    quiz = Quiz.objects.get(slug="weapons-flow")
+    quiz = Quiz.objects.get(slug="river-flow")
     keys = list(quiz.slots.order_by("position").values_list("question__key", flat=True))
     assert list(parse_xml(path.read_text(encoding="utf-8"))) == keys
     assert out == ""
@@ -832,7 +835,7 @@ def test_command_writes_a_quizs_questions_to_a_file(course, tmp_path):
 def test_command_writes_the_same_text_to_standard_output_as_to_a_file(course, tmp_path):
     for fmt in ("moodle", "gift"):
         path = tmp_path / f"bank.{fmt}"
-        args = ("--format", fmt, "--base-url", BASE, "--objective", "weapons-flow")
+        args = ("--format", fmt, "--base-url", BASE, "--objective", "river-flow")
         out, _ = run(*args)
         run(*args, "--output", str(path))
         assert out == path.read_text(encoding="utf-8")
@@ -840,8 +843,8 @@ def test_command_writes_the_same_text_to_standard_output_as_to_a_file(course, tm
 
 
 def test_command_writes_gift_to_standard_output_and_lists_skipped_questions(course):
-    out, err = run("--quiz", "weapons-flow", "--format", "gift", "--base-url", BASE + "/")
-    orderings = Quiz.objects.get(slug="weapons-flow").questions.filter(kind="ordering")
+    out, err = run("--quiz", "river-flow", "--format", "gift", "--base-url", BASE + "/")
+    orderings = Quiz.objects.get(slug="river-flow").questions.filter(kind="ordering")
     assert orderings.exists()
     assert out.startswith("// Questions exported from Fuente.")
     for key in orderings.values_list("key", flat=True):
@@ -853,9 +856,9 @@ def test_command_writes_gift_to_standard_output_and_lists_skipped_questions(cour
 def test_command_filters_the_bank(course):
     out, err = run(
         *("--format", "moodle", "--base-url", BASE, "--kind", "numeric", "--kind", "short"),
-        *("--source", "new-lines-militarization"),
+        *("--source", "delta-news"),
     )
-    expected = bank_questions(kinds=["numeric", "short"], source="new-lines-militarization")
+    expected = bank_questions(kinds=["numeric", "short"], source="delta-news")
     assert set(expected.values_list("kind", flat=True)) == {"numeric", "short"}
     assert list(parse_xml(out)) == list(expected.values_list("key", flat=True))
     assert (
@@ -866,13 +869,13 @@ def test_command_filters_the_bank(course):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--quiz", "no-such-quiz"], r"No quiz 'no-such-quiz'; quizzes: .*weapons-flow"),
+        (["--quiz", "no-such-quiz"], r"No quiz 'no-such-quiz'; quizzes: .*river-flow"),
         (
-            ["--quiz", "weapons-flow", "--course", "nope"],
-            r"No course 'nope'; courses: mexico-cartels",
+            ["--quiz", "river-flow", "--course", "nope"],
+            r"No course 'nope'; courses: rivers",
         ),
-        (["--source", "nope"], r"No source 'nope'; sources: .*al-jazeera-guns"),
-        (["--objective", "nope"], r"No objective 'nope'; objectives: .*weapons-flow"),
+        (["--source", "nope"], r"No source 'nope'; sources: .*delta-news"),
+        (["--objective", "nope"], r"No objective 'nope'; objectives: .*river-flow"),
         (["--tag", "nope"], r"No questions match: check the filters"),
         (["--base-url", "fuente.example.edu"], r"must be the site's absolute address"),
     ],
@@ -885,21 +888,19 @@ def test_command_explains_bad_input(course, args, message):
 
 def test_command_needs_a_course_when_there_are_several(course):
     CourseFactory(slug="another-course")
-    with pytest.raises(CommandError, match=r"Give --course: .*another-course, mexico-cartels"):
+    with pytest.raises(CommandError, match=r"Give --course: .*another-course, rivers"):
         run("--format", "gift", "--base-url", BASE)
-    out, _ = run(
-        "--format", "gift", "--base-url", BASE, "--course", "mexico-cartels", "--kind", "short"
-    )
-    assert "/courses/mexico-cartels/cite/" in out.replace("\\:", ":")
+    out, _ = run("--format", "gift", "--base-url", BASE, "--course", "rivers", "--kind", "short")
+    assert "/courses/rivers/cite/" in out.replace("\\:", ":")
 
 
 def test_command_picks_the_quiz_of_the_course_given(course):
     other = CourseFactory(slug="another-course")
-    make_quiz(other, [Question.objects.get(key=GOLDEN_KEYS[0])], slug="weapons-flow")
-    with pytest.raises(CommandError, match="Several courses have a quiz 'weapons-flow'"):
-        run("--quiz", "weapons-flow", "--format", "gift", "--base-url", BASE)
+    make_quiz(other, [Question.objects.get(key=GOLDEN_KEYS[0])], slug="river-flow")
+    with pytest.raises(CommandError, match="Several courses have a quiz 'river-flow'"):
+        run("--quiz", "river-flow", "--format", "gift", "--base-url", BASE)
     out, _ = run(
-        *("--quiz", "weapons-flow", "--course", "another-course", "--format", "moodle"),
+        *("--quiz", "river-flow", "--course", "another-course", "--format", "moodle"),
         *("--base-url", BASE),
     )
     assert list(parse_xml(out)) == [GOLDEN_KEYS[0]]

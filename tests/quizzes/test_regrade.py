@@ -19,32 +19,20 @@ from quizzes.services import (
     apply_regrade,
     plan_regrade,
     start_attempt,
-    submit_attempt,
 )
-from tests.factories import EnrollmentFactory, UserFactory, answer_question, key_is, publish
+from tests.factories import (
+    EnrollmentFactory,
+    UserFactory,
+    key_is,
+    publish,
+    take_quiz,
+)
 
 pytestmark = pytest.mark.django_db
 
-QUIZ = "from-trafficking-to-territory"
-SINGLE = "territory-hierarchy"  # pack key: "b"
-MULTIPLE = "territory-centers-of-gravity"  # pack key: a, b, c
-
-
-def take(student, quiz, answers):
-    """Start an attempt, answer some questions (question key -> form), submit."""
-    attempt = start_attempt(quiz=quiz, student=student)
-    for response in attempt.responses.select_related("version__question"):
-        form = answers.get(response.version.question.key)
-        if form is not None:
-            answer_question(
-                student=student,
-                attempt_id=attempt.pk,
-                position=response.position,
-                form=form,
-                sequence=0,
-                is_flagged=False,
-            )
-    return submit_attempt(attempt=attempt)
+QUIZ = "river-flow"
+SINGLE = "flow-longest"  # pack key: "b"
+MULTIPLE = "flow-dam-effects"  # pack key: a, b, c
 
 
 def response_to(attempt, key):
@@ -68,8 +56,8 @@ def wrong_key_answered(quiz, student, ana):
     """The single-choice key was saved wrong ("c") before students answered; then fixed ("b").
     The student chose "b" (right, graded 0), Ana "c" (wrong, graded 1)."""
     publish(SINGLE, key_is("c"))  # no answers yet: edits the version in place
-    first = take(student, quiz, {SINGLE: {"answer": ["b"]}})
-    second = take(ana, quiz, {SINGLE: {"answer": ["c"]}})
+    first = take_quiz(student, quiz, {SINGLE: {"answer": ["b"]}})
+    second = take_quiz(ana, quiz, {SINGLE: {"answer": ["c"]}})
     fixed = publish(SINGLE, key_is("b"))
     assert fixed.number == 2
     return first, second
@@ -130,8 +118,8 @@ def test_running_a_regrade_again_changes_nothing(quiz, teacher, wrong_key_answer
 
 
 def test_an_answer_that_no_longer_fits_is_reported_and_left_alone(quiz, student, ana, teacher):
-    kept_attempt = take(student, quiz, {SINGLE: {"answer": ["d"]}})
-    fitting = take(ana, quiz, {SINGLE: {"answer": ["b"]}})
+    kept_attempt = take_quiz(student, quiz, {SINGLE: {"answer": ["d"]}})
+    fitting = take_quiz(ana, quiz, {SINGLE: {"answer": ["b"]}})
 
     def drop_d(data):
         data["choices"] = [c for c in data["choices"] if c["id"] != "d"]
@@ -154,7 +142,7 @@ def test_a_regrade_uses_the_quizs_multiple_response_scoring(quiz, student, teach
     Quiz.objects.filter(pk=quiz.pk).update(multiple_scoring=Quiz.MultipleScoring.ALL_OR_NOTHING)
     quiz.refresh_from_db()
     publish(MULTIPLE, key_is("a", "b"))  # wrong key, before anyone answered
-    attempt = take(student, quiz, {MULTIPLE: {"answer": ["a", "b"]}})
+    attempt = take_quiz(student, quiz, {MULTIPLE: {"answer": ["a", "b"]}})
     assert response_to(attempt, MULTIPLE).points == Decimal("1.00")
     publish(MULTIPLE, key_is("a", "b", "c"))  # fixed
     apply_regrade(quiz=quiz, reason="Huachicol counts too", by=teacher)
@@ -265,7 +253,7 @@ def test_the_regrade_page_costs_the_same_for_2_or_12_students(client, course, qu
     def enrol(n, tag):
         for i in range(n):
             user = EnrollmentFactory(course=course, user=UserFactory(username=f"{tag}{i}")).user
-            take(user, quiz, {SINGLE: {"answer": ["b"]}, MULTIPLE: {"answer": ["a"]}})
+            take_quiz(user, quiz, {SINGLE: {"answer": ["b"]}, MULTIPLE: {"answer": ["a"]}})
 
     def queries():
         with CaptureQueriesContext(connection) as captured:

@@ -19,7 +19,7 @@ URL = reverse("admin:quizzes_question_review")
 
 @pytest.fixture
 def drafts(db) -> list[Question]:
-    return generate_drafts(sources=[Source.objects.get(slug="al-jazeera-guns")], limit=4, seed=1)
+    return generate_drafts(sources=[Source.objects.get(slug="delta-news")], limit=4, seed=1)
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_rejecting_needs_a_reason_and_keeps_it(teacher_client, teacher, drafts):
 
 
 def test_a_question_that_is_not_a_waiting_draft_cannot_be_decided_here(teacher_client, drafts):
-    pack = Question.objects.get(key="weapons-flow-gun-stores")
+    pack = Question.objects.get(key="flow-longest")
     assert teacher_client.post(URL, {"question": pack.pk, "decision": "accept"}).status_code == 404
     assert teacher_client.post(URL, {"question": "x", "decision": "accept"}).status_code == 404
     bad = teacher_client.post(URL, {"question": drafts[0].pk, "decision": "maybe"})

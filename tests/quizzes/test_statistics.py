@@ -39,9 +39,9 @@ SCORES = {
 }
 MAX = {"q1": 1, "q2": 1, "q3": 2}
 TAGS = {
-    "q1": ("passage:guns:120-180", "objective:weapons-flow"),
-    "q2": ("passage:guns:120-180",),
-    "q3": ("passage:guns:300-360", "objective:weapons-flow"),
+    "q1": ("passage:delta:120-180", "objective:river-flow"),
+    "q2": ("passage:delta:120-180",),
+    "q3": ("passage:delta:300-360", "objective:river-flow"),
 }
 
 
@@ -261,26 +261,26 @@ def test_rollups_by_passage_and_by_objective() -> None:
     _, _, rollups = analyse(five_by_three())
     # passage 120-180 = q1 + q2: earned 3 + 3 of 5 + 5 = 60 %; discrimination
     #   (72.058 + 27.217) / 2 = 49.637.
-    # objective weapons-flow = q1 + q3: earned 3 + 4 of 5 + 10 = 46.67 %; discrimination
+    # objective river-flow = q1 + q3: earned 3 + 4 of 5 + 10 = 46.67 %; discrimination
     #   (72.058 + 78.571) / 2 = 75.315 (0.7205767… and 0.7857142… average to 0.7531455).
     # passage 300-360 = q3 alone.
     assert rollups == [
-        Rollup("objective:weapons-flow", ("q1", "q3"), n=10, facility=46.67, discrimination=75.31),
-        Rollup("passage:guns:120-180", ("q1", "q2"), n=10, facility=60.0, discrimination=49.64),
-        Rollup("passage:guns:300-360", ("q3",), n=5, facility=40.0, discrimination=78.57),
+        Rollup("objective:river-flow", ("q1", "q3"), n=10, facility=46.67, discrimination=75.31),
+        Rollup("passage:delta:120-180", ("q1", "q2"), n=10, facility=60.0, discrimination=49.64),
+        Rollup("passage:delta:300-360", ("q3",), n=5, facility=40.0, discrimination=78.57),
     ]
 
 
 def test_rollup_discrimination_ignores_items_without_an_index() -> None:
     responses = [
         *five_by_three(),
-        *(ItemResponse(a, "q4", 1, 1, tags=("objective:weapons-flow",)) for a in SCORES),
+        *(ItemResponse(a, "q4", 1, 1, tags=("objective:river-flow",)) for a in SCORES),
     ]
     _, _, rollups = analyse(responses)
-    objective = next(r for r in rollups if r.tag == "objective:weapons-flow")
+    objective = next(r for r in rollups if r.tag == "objective:river-flow")
     # q4 (always right) has no index; facility: 3 + 4 + 5 of 5 + 10 + 5 = 12 / 20 = 60 %.
     assert objective == Rollup(
-        "objective:weapons-flow", ("q1", "q3", "q4"), n=15, facility=60.0, discrimination=75.31
+        "objective:river-flow", ("q1", "q3", "q4"), n=15, facility=60.0, discrimination=75.31
     )
 
 
