@@ -390,6 +390,46 @@ class Course(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Enrollment", related_name="courses"
     )
+    # Grade exports (docs/grade-export.md). Canvas: the assignment id of each discussion prompt,
+    # by prompt slug (a prompt is shared by courses; a quiz keeps its own id on the quiz).
+    canvas_prompt_assignment_ids = models.JSONField(default=dict, blank=True)
+    # OneRoster 1.1 (docs/grade-export.md): blank = Fuente's stable default.
+    oneroster_class_id = models.CharField(
+        _("OneRoster class sourcedId"),
+        max_length=100,
+        blank=True,
+        help_text=_("The SIS's id for this class; blank: the course slug."),
+    )
+    oneroster_school_id = models.CharField(
+        _("OneRoster school sourcedId"),
+        max_length=100,
+        blank=True,
+        help_text=_("The SIS's id for the school (an org); blank: fuente-school."),
+    )
+    oneroster_category_id = models.CharField(
+        _("OneRoster category sourcedId"),
+        max_length=100,
+        blank=True,
+        help_text=_("The SIS's grade category; blank: fuente-category-<slug>."),
+    )
+    oneroster_grading_period_id = models.CharField(
+        _("OneRoster grading period sourcedId"),
+        max_length=100,
+        blank=True,
+        help_text=_("The SIS's grading period; blank: fuente-period-<slug>."),
+    )
+    grading_period_starts_on = models.DateField(
+        _("grading period starts"),
+        null=True,
+        blank=True,
+        help_text=_("Blank: August 1 of the school year of the export."),
+    )
+    grading_period_ends_on = models.DateField(
+        _("grading period ends"),
+        null=True,
+        blank=True,
+        help_text=_("Blank: July 31 of the school year of the export."),
+    )
 
     class Meta:
         ordering = ["title"]
@@ -415,6 +455,9 @@ class Enrollment(models.Model):
     sis_user_id = models.CharField("SIS user ID", max_length=100, blank=True)
     sis_login_id = models.CharField("SIS login ID", max_length=100, blank=True)
     canvas_user_id = models.CharField("Canvas user ID", max_length=40, blank=True)
+    # Frozen at the first OneRoster export (the SIS user id then, else fuente-user-<user id>), so a
+    # student's results keep one studentSourcedId for the life of the enrolment.
+    oneroster_sourced_id = models.CharField("OneRoster user sourcedId", max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

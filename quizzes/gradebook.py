@@ -4,18 +4,22 @@ numbers in an export are the numbers on the gradebook page)."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, BinaryIO, TextIO, cast
 
+from django.contrib.auth.models import User
+from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from courseware.models import Course, Enrollment, Post
 from quizzes.lms import canvas, moodle, oneroster, plain
-from quizzes.lms.model import NO_GRADE, Column, Grade, Gradebook, Student
+from quizzes.lms.model import NO_GRADE, Column, Grade, Gradebook, Roster, Student
 from quizzes.models import Attempt, GradeOverride, Quiz
 from quizzes.scores import kept_score
 
@@ -24,10 +28,12 @@ from quizzes.scores import kept_score
 # ~4,000 students; 100 keeps it flat (docs/performance.md).
 EXPORT_CHUNK = 100
 FORMATS = {
-    "canvas": ("text/csv", "csv"),
+    # A zip of Canvas import files, each holding only cells Fuente has a score for (canvas.parts).
+    "canvas": ("application/zip", "zip"),
     "moodle": ("text/csv", "csv"),
     "csv": ("text/csv", "csv"),
-    "oneroster": ("application/zip", "zip"),
+    "oneroster": ("application/zip", "zip"),  # delta: line items and results
+    "oneroster-bulk": ("application/zip", "zip"),  # the complete package
 }
 
 
@@ -96,6 +102,7 @@ def course_book(course: Course) -> CourseBook:
         .order_by("position", "slug")
     )
     prompts = list(course.prompts.order_by("position", "slug"))
+    prompt_ids = course.canvas_prompt_assignment_ids or {}
     columns = tuple(
         [
             Column(
@@ -104,11 +111,17 @@ def course_book(course: Course) -> CourseBook:
                 points_possible=q.possible or Decimal(0),
                 canvas_assignment_id=q.canvas_assignment_id,
                 due=q.closes_at.date() if q.closes_at else None,
+                opens=q.opens_at.date() if q.opens_at else None,
             )
             for q in quizzes
         ]
         + [
-            Column(key=f"prompt:{p.slug}", title=f"Discussion: {p.title}", points_possible=p.points)
+            Column(
+                key=f"prompt:{p.slug}",
+                title=f"Discussion: {p.title}",
+                points_possible=p.points,
+                canvas_assignment_id=str(prompt_ids.get(p.slug, "")),
+            )
             for p in prompts
         ]
     )
@@ -145,10 +158,10 @@ def course_book(course: Course) -> CourseBook:
         for enrollment in enrollments:
             user = enrollment.user
             points: dict[int, list[Decimal]] = {}
-            for _, quiz_id, value in attempts.take(user.pk):
+            for _student, quiz_id, value in attempts.take(user.pk):
                 points.setdefault(quiz_id, []).append(value)
             in_force: dict[int, Decimal | None] = {}
-            for _, quiz_id, value in overrides.take(user.pk):
+            for _student, quiz_id, value in overrides.take(user.pk):
                 in_force.setdefault(quiz_id, value)
             cells: dict[str, Cell] = {}
             for quiz_id, (key, method) in methods.items():
@@ -162,7 +175,7 @@ def course_book(course: Course) -> CourseBook:
                         kept=kept,
                         is_overridden=override is not None,
                     )
-            for _, prompt_id, score, comment, post_id in posts.take(user.pk):
+            for _author, prompt_id, score, comment, post_id in posts.take(user.pk):
                 key = prompt_keys[prompt_id]
                 if key not in cells:
                     grade = Grade(score=score, feedback=comment) if score is not None else NO_GRADE
@@ -176,6 +189,9 @@ def course_book(course: Course) -> CourseBook:
                 sis_login_id=enrollment.sis_login_id,
                 canvas_user_id=enrollment.canvas_user_id,
                 section=enrollment.section,
+                sourced_id=enrollment.oneroster_sourced_id,
+                given_name=user.first_name,
+                family_name=user.last_name,
             )
             yield Row(user_id=user.pk, student=student, cells=cells)
 
@@ -190,6 +206,125 @@ def gradebook_of(course: Course) -> Gradebook:
         course_id=course.slug,
         columns=book.columns,
         rows=((row.student, row.grades) for row in book.rows),
+        roster=Roster(
+            class_id=course.oneroster_class_id,
+            school_id=course.oneroster_school_id,
+            category_id=course.oneroster_category_id,
+            grading_period_id=course.oneroster_grading_period_id,
+            period_starts=course.grading_period_starts_on,
+            period_ends=course.grading_period_ends_on,
+        ),
+    )
+
+
+@transaction.atomic
+def freeze_sourced_ids(*, course: Course) -> int:
+    """Give each student enrolment without one its OneRoster user sourcedId, once: the SIS user
+    id it has now, else the one the student already has in another course, else
+    "fuente-user-<user id>". Never changed afterwards (an SIS id added later is not taken up),
+    so a later package updates the student's results instead of adding new ones. Returns how
+    many were set."""
+    blank = list(
+        Enrollment.objects.select_for_update()
+        .filter(course=course, role=Enrollment.Role.STUDENT, oneroster_sourced_id="")
+        .order_by("pk")
+    )
+    if not blank:
+        return 0
+    known = dict(
+        Enrollment.objects.filter(user_id__in=[e.user_id for e in blank])
+        .exclude(oneroster_sourced_id="")
+        .order_by("pk")
+        .values_list("user_id", "oneroster_sourced_id")
+    )
+    for enrollment in blank:
+        enrollment.oneroster_sourced_id = (
+            enrollment.sis_user_id
+            or known.get(enrollment.user_id)
+            or f"fuente-user-{enrollment.user_id}"
+        )
+    Enrollment.objects.bulk_update(blank, ["oneroster_sourced_id"], batch_size=500)
+    return len(blank)
+
+
+@dataclass(frozen=True)
+class CanvasNotes:
+    """What a teacher should know before importing a fresh Canvas export."""
+
+    warnings: list[str]  # titles Canvas would misread
+    new_columns: list[Column]  # columns Canvas would match by title or create as new
+
+    @property
+    def lines(self) -> list[str]:
+        lines = list(self.warnings)
+        for column in self.new_columns:
+            lines.append(
+                _(
+                    "“%(title)s” has no Canvas assignment id: Canvas will match an assignment "
+                    "with exactly this title, or create a new one."
+                )
+                % {"title": column.title}
+            )
+        return lines
+
+
+def canvas_notes(columns: tuple[Column, ...]) -> CanvasNotes:
+    warnings = []
+    for column, kind in canvas.title_warnings(columns):
+        if kind == canvas.COMPUTED_TITLE:
+            message = _("“%(title)s”: Canvas drops columns named like its computed totals.")
+        else:
+            message = _(
+                "“%(title)s”: Canvas reads the number in parentheses at the end as an "
+                "assignment id."
+            )
+        warnings.append(message % {"title": canvas.column_header(column)})
+    return CanvasNotes(warnings=warnings, new_columns=canvas.new_assignment_columns(columns))
+
+
+class UnknownColumn(ValueError):
+    pass
+
+
+CANVAS_ID = re.compile(r"[0-9]{1,20}")
+
+
+@transaction.atomic
+def set_canvas_assignment_id(*, course: Course, key: str, value: str) -> None:
+    """Set (or, with "", clear) the Canvas assignment id of one gradebook column: a quiz's on the
+    quiz, a discussion prompt's on the course (prompts are shared by courses). Raises
+    ValueError with a message a teacher can act on."""
+    value = value.strip()
+    if value and not CANVAS_ID.fullmatch(value):
+        raise ValueError(
+            _(
+                "A Canvas assignment id is the number in the assignment's address "
+                "(…/assignments/12345) or in “Title (12345)” in a Canvas export: digits only, "
+                "not %(value)s."
+            )
+            % {"value": repr(value[:40])}
+        )
+    kind, slug = split_key(key)
+    if kind == "quiz":
+        quiz = Quiz.objects.filter(
+            course=course, slug=slug, is_published=True, practice_for__isnull=True
+        ).first()
+        if quiz is not None:
+            quiz.canvas_assignment_id = value
+            quiz.save(update_fields=["canvas_assignment_id"])
+            return
+    elif kind == "prompt" and course.prompts.filter(slug=slug).exists():
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        ids = dict(locked.canvas_prompt_assignment_ids or {})
+        if value:
+            ids[slug] = value
+        else:
+            ids.pop(slug, None)
+        locked.canvas_prompt_assignment_ids = ids
+        locked.save(update_fields=["canvas_prompt_assignment_ids"])
+        return
+    raise UnknownColumn(
+        _("This course's gradebook has no column %(key)s.") % {"key": repr(key[:100])}
     )
 
 
@@ -251,7 +386,7 @@ class GradeDetail:
         return self.override.points if self.override else self.kept
 
 
-def grade_detail(quiz: Quiz, student: Any) -> GradeDetail:
+def grade_detail(quiz: Quiz, student: User) -> GradeDetail:
     """One student's grade on one quiz: their attempts, the kept score, the override in force
     and the overrides' history, with what each one replaced."""
     attempts = list(quiz.attempts.filter(student=student).order_by("number"))
@@ -277,18 +412,24 @@ def grade_detail(quiz: Quiz, student: Any) -> GradeDetail:
 
 def export_grades(*, course: Course, fmt: str, out: IO[Any], now: datetime | None = None) -> None:
     """Write the course's gradebook in an LMS format to `out` (text for the CSV formats, binary
-    for the OneRoster zip). The one path for the gradebook page's downloads and the command."""
-    gradebook = gradebook_of(course)
-    if fmt == "canvas":
-        canvas.write_csv(gradebook, out)
-    elif fmt == "moodle":
-        moodle.write_csv(gradebook, out)
-    elif fmt == "csv":
-        plain.write_csv(gradebook, out)
-    elif fmt == "oneroster":
-        oneroster.write_zip(gradebook, out, now or timezone.now())
-    else:
+    for the zips; a OneRoster export first stores each new student's sourcedId,
+    `freeze_sourced_ids`). The one path for the gradebook page's downloads and the command."""
+    if fmt not in FORMATS:
         raise ValueError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    if fmt.startswith("oneroster"):
+        freeze_sourced_ids(course=course)
+    gradebook = gradebook_of(course)
+    # The caller opened `out` as FORMATS says: text for the CSV formats, binary for the zip.
+    text, binary = cast(TextIO, out), cast(BinaryIO, out)
+    if fmt == "canvas":
+        canvas.write_zip(gradebook, binary)
+    elif fmt == "moodle":
+        moodle.write_csv(gradebook, text)
+    elif fmt == "csv":
+        plain.write_csv(gradebook, text)
+    else:
+        mode: oneroster.Mode = "bulk" if fmt == "oneroster-bulk" else "delta"
+        oneroster.write_zip(gradebook, binary, now or timezone.now(), mode=mode)
 
 
 # A Canvas gradebook export is a few hundred bytes per student: 5 MB is tens of thousands.

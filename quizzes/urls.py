@@ -14,6 +14,11 @@ urlpatterns = [
         name="gradebook_export",
     ),
     path(
+        "courses/<slug:course_slug>/gradebook/canvas-ids/",
+        views.gradebook_canvas_id,
+        name="gradebook_canvas_id",
+    ),
+    path(
         "courses/<slug:course_slug>/gradebook/canvas-fill/",
         views.gradebook_canvas_fill,
         name="gradebook_canvas_fill",

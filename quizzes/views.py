@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -28,11 +29,14 @@ from quizzes.display import QuestionView, question_view
 from quizzes.gradebook import (
     FORMATS,
     MAX_CANVAS_FILE,
+    UnknownColumn,
+    canvas_notes,
     course_book,
     export_grades,
     fill_canvas_export,
     grade_detail,
     page_rows,
+    set_canvas_assignment_id,
     split_key,
 )
 from quizzes.grading import AnswerError
@@ -501,7 +505,12 @@ def item_analysis(request: HttpRequest, course_slug: str, quiz_slug: str) -> Htt
 
 
 def _gradebook_page(
-    request: HttpRequest, course: Course, *, canvas_error: str = "", status: int = 200
+    request: HttpRequest,
+    course: Course,
+    *,
+    canvas_error: str = "",
+    canvas_id_error: tuple[str, str] = ("", ""),
+    status: int = 200,
 ) -> HttpResponse:
     query = request.GET.get("q", "").strip().lower()[:100]
     sort = request.GET.get("sort", "name")[:200]
@@ -517,6 +526,8 @@ def _gradebook_page(
             "sort": sort,
             "formats": FORMATS,
             "canvas_error": canvas_error,
+            "canvas_notes": canvas_notes(book.columns).lines,
+            "canvas_id_error": canvas_id_error,
         },
         status=status,
     )
@@ -696,6 +707,24 @@ def gradebook_regrade(request: HttpRequest, course_slug: str, quiz_slug: str) ->
         },
         status=400 if error else 200,
     )
+
+
+@require_POST
+@login_required
+def gradebook_canvas_id(request: HttpRequest, course_slug: str) -> HttpResponse:
+    """Set one gradebook column's Canvas assignment id (a quiz's or a discussion prompt's)."""
+    course = _teacher_course(request, course_slug)
+    key = request.POST.get("column", "")[:200]
+    try:
+        set_canvas_assignment_id(
+            course=course, key=key, value=request.POST.get("canvas_assignment_id", "")[:100]
+        )
+    except UnknownColumn as error:
+        return _gradebook_page(request, course, canvas_id_error=("", str(error)), status=400)
+    except ValueError as error:
+        return _gradebook_page(request, course, canvas_id_error=(key, str(error)), status=400)
+    messages.success(request, _("Canvas assignment id saved."))
+    return redirect(reverse("gradebook", args=[course.slug]) + "#canvas-ids")
 
 
 @require_POST

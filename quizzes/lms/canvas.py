@@ -18,14 +18,26 @@ Two ways to get grades in:
 1. `fill_export` (the best workflow): export the gradebook from Canvas, let Fuente fill its
    scores into that very file, import it back. Students and assignments are matched by Canvas's
    own ids and every other byte is left as Canvas wrote it.
-2. `write_csv`: a fresh file. Columns with a known Canvas assignment id update that assignment;
-   columns without one make Canvas create a new assignment on import (named by the title, with
-   the points from the "Points Possible" row).
+2. `write_zip`: fresh files, one CSV per group of students Fuente has graded on the same
+   columns (`parts`). Canvas's upload page sends every cell of a changed column whose text
+   differs from Canvas's grade — a blank cell over a score as a blank grade, which clears it, a
+   score over "EX" as a grade, which un-excuses it (canvas-lms ui/features/gradebook_uploads/
+   jquery/process_gradebook_upload.js, populateGradeDataPerSubmission: ``if
+   (submission.original_grade === submission.grade) return`` and otherwise ``posted_grade:
+   submission.grade``). What the importer never touches is what a file leaves out: a student
+   with no row, an assignment with no column (lib/gradebook_importer.rb reads only the header's
+   columns and the file's rows). So a fresh file holds only cells Fuente has a score for: a
+   student without a score in a column is in a file without that column, and a student with no
+   score at all is in no file. Columns with a known Canvas assignment id update that
+   assignment; columns without one make Canvas match a same-titled assignment or create a new
+   one (`new_assignment_columns`, named by the title, with the points from the "Points
+   Possible" row).
 
 Format choices: RFC 4180 quoting (minimal), "\\n" line endings (as Canvas's own exporter
 writes them; Canvas reads "\\n" and "\\r\\n" alike), UTF-8 is the caller's to choose when
 opening `out` — open it with ``newline=""`` so nothing translates line endings. Blank cell = no
-score (Canvas leaves that grade as it is). Numbers carry no trailing zeros ("8.5", "10").
+score (`fill_export` never writes one; `write_zip` writes none). Numbers carry no trailing
+zeros ("8.5", "10").
 
 Spreadsheet safety (`cells`): in `write_csv` every text cell — names, ids, sections, headers
 made of quiz titles — is made safe for spreadsheets; scores and points are numbers, never
@@ -37,15 +49,17 @@ those very cells, and Fuente adds nothing to it that a spreadsheet could run.
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterable, Iterator
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from . import cells
 from .cells import Cell, format_number
-from .model import Column, Gradebook, Student, grade_for
+from .model import Column, Grade, Gradebook, Student, grade_for
 
 STUDENT_HEADERS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 POINTS_POSSIBLE = "Points Possible"
@@ -70,22 +84,33 @@ def column_header(column: Column) -> str:
     return column.title
 
 
-def title_warnings(columns: Iterable[Column]) -> list[str]:
-    """Titles Canvas would misread on import (check before offering a `write_csv` file)."""
+COMPUTED_TITLE = "computed"  # Canvas drops the column: its header looks like a computed total
+ID_IN_TITLE = "id-in-title"  # Canvas reads the title's trailing "(123)" as an assignment id
+
+
+def title_warnings(columns: Iterable[Column]) -> list[tuple[Column, str]]:
+    """Columns whose header Canvas would misread on import, each with why (COMPUTED_TITLE or
+    ID_IN_TITLE); the caller words them for the teacher."""
     warnings = []
     for column in columns:
         header = column_header(column)
         if NON_ASSIGNMENT.search(header):
-            warnings.append(f"{header!r}: Canvas drops columns named like its computed totals.")
+            warnings.append((column, COMPUTED_TITLE))
         elif not column.canvas_assignment_id and ASSIGNMENT_HEADER.match(header):
-            warnings.append(
-                f"{header!r}: Canvas reads the trailing number in parentheses as an assignment id."
-            )
+            warnings.append((column, ID_IN_TITLE))
     return warnings
 
 
+def new_assignment_columns(columns: Iterable[Column]) -> list[Column]:
+    """Columns with no Canvas assignment id: Canvas matches them by exact title, or creates a new
+    assignment (lib/gradebook_importer.rb, parse_assignments)."""
+    return [c for c in columns if not c.canvas_assignment_id]
+
+
 def rows(gradebook: Gradebook) -> Iterator[list[Cell]]:
-    """The Canvas import rows, one at a time (header, points possible, then one per student)."""
+    """One file's rows (header, points possible, one per student): every cell as given, a
+    missing score blank. Only for a gradebook whose students all have a score in every column
+    (as each of `parts` has): a blank cell clears the grade in Canvas."""
     columns = gradebook.columns
     yield [*STUDENT_HEADERS, *(column_header(c) for c in columns)]
     yield [POINTS_POSSIBLE, "", "", "", "", *(c.points_possible for c in columns)]
@@ -101,7 +126,53 @@ def rows(gradebook: Gradebook) -> Iterator[list[Cell]]:
 
 
 def write_csv(gradebook: Gradebook, out: TextIO) -> None:
+    """One file, as `rows` (callers with gaps in their grades use `write_zip`)."""
     cells.write_csv(rows(gradebook), out)
+
+
+def parts(gradebook: Gradebook) -> list[Gradebook]:
+    """The gradebook split so that no file has a cell Fuente has no score for: students grouped
+    by the columns they have a score in (first seen first, students in their order), each group
+    with those columns only. Students with no score are left out. Walks `gradebook.rows` once
+    and holds one small mapping per scored student."""
+    groups: dict[tuple[int, ...], list[tuple[Student, Mapping[str, Grade]]]] = {}
+    for student, grades in gradebook.rows:
+        scored = tuple(
+            n for n, c in enumerate(gradebook.columns) if grade_for(grades, c).score is not None
+        )
+        if scored:
+            groups.setdefault(scored, []).append((student, grades))
+    return [
+        Gradebook(
+            course_title=gradebook.course_title,
+            course_id=gradebook.course_id,
+            columns=tuple(gradebook.columns[n] for n in scored),
+            rows=members,
+            roster=gradebook.roster,
+        )
+        for scored, members in groups.items()
+    ]
+
+
+def part_name(number: int, count: int) -> str:
+    return f"canvas-{number:02d}-of-{count:02d}.csv"
+
+
+# Fixed entry dates: the same grades give the same bytes (page and command alike).
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def write_zip(gradebook: Gradebook, out: BinaryIO) -> int:
+    """A zip of `parts`, one Canvas import file each; returns how many. Import them one by one
+    (Grades › Import): each changes only the cells it holds."""
+    found = parts(gradebook)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for number, part in enumerate(found, start=1):
+            info = zipfile.ZipInfo(part_name(number, len(found)), date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with io.TextIOWrapper(archive.open(info, "w"), encoding="utf-8", newline="") as text:
+                write_csv(part, text)
+    return len(found)
 
 
 # --- Filling a Canvas export -----------------------------------------------------------------

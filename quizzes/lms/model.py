@@ -22,6 +22,7 @@ class Column:
     points_possible: Decimal
     canvas_assignment_id: str = ""  # the Canvas assignment id when known, else ""
     due: date | None = None
+    opens: date | None = None  # when students could first take it (OneRoster assignDate)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class Student:
     sis_login_id: str = ""
     canvas_user_id: str = ""
     section: str = ""
+    sourced_id: str = ""  # OneRoster user sourcedId (blank: SIS user id, else username)
+    given_name: str = ""
+    family_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,12 +49,26 @@ NO_GRADE = Grade(score=None)
 
 
 @dataclass(frozen=True)
+class Roster:
+    """A course's OneRoster 1.1 ids and grading period, as the course sets them (blank: the
+    writer's defaults, derived from `Gradebook.course_id`)."""
+
+    class_id: str = ""
+    school_id: str = ""
+    category_id: str = ""
+    grading_period_id: str = ""
+    period_starts: date | None = None
+    period_ends: date | None = None
+
+
+@dataclass(frozen=True)
 class Gradebook:
     course_title: str
     course_id: str  # a stable course identifier (slug), used for OneRoster sourcedIds
     columns: tuple[Column, ...]
     # Each student with their grades by column key; a key may be missing (= no grade).
     rows: Iterable[tuple[Student, Mapping[str, Grade]]]
+    roster: Roster = Roster()
 
 
 def grade_for(grades: Mapping[str, Grade], column: Column) -> Grade:

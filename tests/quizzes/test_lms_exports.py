@@ -7,6 +7,7 @@ run with FUENTE_UPDATE_GOLDEN=1 and review the diff.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 import re
@@ -21,7 +22,7 @@ import pytest
 
 from quizzes.lms import canvas, cells, moodle, oneroster, plain
 from quizzes.lms.cells import format_number, safe_text
-from quizzes.lms.model import Column, Grade, Gradebook, Student
+from quizzes.lms.model import Column, Grade, Gradebook, Roster, Student
 
 GOLDEN = Path(__file__).parent / "golden"
 NOW = datetime(2025, 3, 28, 17, 45, 30, 250000, tzinfo=UTC)
@@ -246,10 +247,10 @@ def test_canvas_title_warnings_flag_headers_canvas_would_misread():
         Column("quiz:week", "Week (3)", D("5")),  # "(3)" read as assignment id 3
         Column("quiz:week-known", "Week (3)", D("5"), canvas_assignment_id="40199"),
     )
-    warnings = canvas.title_warnings(columns)
-    assert len(warnings) == 2
-    assert "Final Grade Review" in warnings[0]
-    assert "'Week (3)'" in warnings[1]
+    assert canvas.title_warnings(columns) == [
+        (columns[1], canvas.COMPUTED_TITLE),
+        (columns[2], canvas.ID_IN_TITLE),
+    ]
 
 
 # --- Canvas: filling an export from Canvas -----------------------------------------------------
@@ -493,7 +494,7 @@ def test_oneroster_headers_and_consistent_ids():
     ]
     assert {item["classSourcedId"] for item in items} == {"rivers"}
     assert [item["resultValueMax"] for item in items] == ["10", "5", "8.5"]
-    assert [item["dueDate"] for item in items] == ["2025-03-14", "", "2025-03-21"]
+    assert [item["dueDate"] for item in items] == ["2025-03-14", "2025-07-31", "2025-03-21"]
     assert {r["lineItemSourcedId"] for r in results} <= set(item_ids)
     assert len({r["sourcedId"] for r in results}) == len(results)
     for r in results:
@@ -526,15 +527,11 @@ def test_oneroster_falls_back_to_username_and_converts_time_to_utc():
 
 
 def test_oneroster_bulk_mode_leaves_status_and_date_blank():
-    files = read_zip(
-        oneroster_zip(
-            small_gradebook(),
-            mode="bulk",
-            class_sourced_id="sis-class-9",
-            category_sourced_id="cat-quizzes",
-            grading_period_sourced_id="gp-2025-spring",
-        )
+    gradebook = small_gradebook()
+    roster = Roster(
+        class_id="sis-class-9", category_id="cat-quizzes", grading_period_id="gp-2025-spring"
     )
+    files = read_zip(oneroster_zip(dataclasses.replace(gradebook, roster=roster), mode="bulk"))
     manifest = dict(parse(files["manifest.csv"])[1:])
     assert (manifest["file.lineItems"], manifest["file.results"]) == ("bulk", "bulk")
     items, results = csv_dicts(files["lineItems.csv"]), csv_dicts(files["results.csv"])

@@ -4,9 +4,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from courseware.models import Course
-from quizzes.gradebook import FORMATS, export_grades
+from quizzes.gradebook import FORMATS, canvas_notes, course_book, export_grades
 
 
 class Command(BaseCommand):
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         binary = FORMATS[fmt][1] == "zip"
         if output == "-":
             if binary:
-                raise CommandError("OneRoster is a zip file: give --output PATH.")
+                raise CommandError(
+                    _("The %(format)s export is a zip file: give --output PATH.") % {"format": fmt}
+                )
             export_grades(course=found, fmt=fmt, out=self.stdout)
             return
         path = Path(output)
@@ -36,3 +39,7 @@ class Command(BaseCommand):
         ) as out:
             export_grades(course=found, fmt=fmt, out=out)
         self.stderr.write(f"Wrote {fmt} grades for {found.title} to {path}.")
+        if fmt == "canvas":
+            # Before the teacher imports: titles Canvas misreads, columns it would create.
+            for line in canvas_notes(course_book(found).columns).lines:
+                self.stderr.write(f"Canvas: {line}")
