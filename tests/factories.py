@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import csv
+import io
 import re
+import zipfile
 from html import unescape
 
 import factory
@@ -189,3 +192,16 @@ def field_for(html, label):
     ids = [field for field, text in found if label in unescape(text)]
     assert len(ids) == 1, f"{len(ids)} fields labelled {label!r}"
     return ids[0]
+
+
+def canvas_row(data: bytes, canvas_id: str) -> dict[str, str]:
+    """One student's cells, by column title, in a Canvas grade download (a zip of import files,
+    each with its own header)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            text = archive.read(name).decode("utf-8")
+            header, *rows = csv.reader(io.StringIO(text, newline=""))
+            for row in rows:
+                if row[1:2] == [canvas_id]:
+                    return dict(zip(header, row, strict=True))
+    raise AssertionError(f"no row for Canvas id {canvas_id} in the download")

@@ -18,6 +18,7 @@ from quizzes.services import override_grade
 from tests.factories import (
     EnrollmentFactory,
     UserFactory,
+    canvas_row,
     make_question,
     make_quiz,
     take_quiz,
@@ -192,9 +193,8 @@ def test_an_override_is_in_every_export_with_the_gradebooks_number(
     shown = cell(course, quiz, student).score
     assert shown == Decimal("7.25")
 
-    canvas = list(csv.reader(io.StringIO(export(client, course, "canvas").decode())))
-    row = next(r for r in canvas if r[1] == "5150")
-    assert Decimal(row[canvas[0].index("Test quiz (777)")]) == shown
+    row = canvas_row(export(client, course, "canvas"), "5150")
+    assert Decimal(row["Test quiz (777)"]) == shown
 
     moodle = list(csv.DictReader(io.StringIO(export(client, course, "moodle").decode())))
     assert Decimal(next(r for r in moodle if r["Username"] == "stu")["Test quiz"]) == shown
@@ -204,7 +204,13 @@ def test_an_override_is_in_every_export_with_the_gradebooks_number(
 
     with zipfile.ZipFile(io.BytesIO(export(client, course, "oneroster"))) as archive:
         results = list(csv.DictReader(io.StringIO(archive.read("results.csv").decode())))
-    result = next(r for r in results if r["sourcedId"] == f"{course.slug}:quiz:{quiz.slug}:stu")
+    learner = Enrollment.objects.get(course=course, user=student).oneroster_sourced_id
+    line_item = f"{course.slug}:quiz:{quiz.slug}"
+    result = next(
+        r
+        for r in results
+        if (r["lineItemSourcedId"], r["studentSourcedId"]) == (line_item, learner)
+    )
     assert Decimal(result["score"]) == shown
 
 
