@@ -7,8 +7,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+# Admin classes and forms are generic in their model for mypy (admin.ModelAdmin[Source]);
+# Django's own classes take no subscript at run time until this adds __class_getitem__.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

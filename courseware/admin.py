@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,7 +10,7 @@ from django.contrib.contenttypes.views import shortcut
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from courseware import roster
+from courseware.http import staff_user
 from courseware.ingest import QuoteError, SourceFileError, decode
 from courseware.models import (
     Course,
@@ -55,6 +56,8 @@ from courseware.services import (
     review_post,
 )
 
+_ModelT = TypeVar("_ModelT", bound=models.Model)
+
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 METADATA_FIELDS = [
     *("slug", "title", "is_title_editorial", "author", "publisher", "published", "kind", "note"),
@@ -84,7 +87,7 @@ def _source_bytes(data: dict[str, Any]) -> bytes:
     return raw
 
 
-class SourceImportForm(forms.ModelForm):
+class SourceImportForm(forms.ModelForm[Source]):
     """Adding a source: its metadata plus the text, uploaded or pasted."""
 
     upload = forms.FileField(required=False, help_text="A plain-text (.txt) file in UTF-8.")
@@ -99,7 +102,8 @@ class SourceImportForm(forms.ModelForm):
         fields = METADATA_FIELDS
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["raw"] = _source_bytes(data)
         return data
 
@@ -115,7 +119,8 @@ class SourceTextForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["raw"] = _source_bytes(data)
         return data
 
@@ -149,10 +154,9 @@ def _admin_url(site: admin.AdminSite, obj: Any) -> str | None:
     return None
 
 
-class PassageInline(ScopedInline, admin.TabularInline):
+class PassageInline(ScopedInline[Passage, Source], admin.TabularInline[Passage, Source]):
     model = Passage
-    fields = ["position", "kind", "section", "text", "start", "end"]
-    readonly_fields = fields
+    fields = readonly_fields = ("position", "kind", "section", "text", "start", "end")
     extra = 0
     can_delete = False
     show_change_link = True
@@ -162,7 +166,7 @@ class PassageInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(Library):
+class SourceAdmin(Library[Source]):
     list_display = ["title", "slug", "kind", "publisher", "published", "passage_count"]
     list_filter = ["kind"]
     search_fields = ["title", "slug", "author", "publisher"]
@@ -171,7 +175,7 @@ class SourceAdmin(Library):
     # Django 6's default for a scheme-less address, adopted now.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
-    def get_queryset(self, request: HttpRequest) -> Any:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return super().get_queryset(request).annotate(n_passages=Count("passages"))
 
     @admin.display(description="Passages", ordering="n_passages")
@@ -228,7 +232,7 @@ class SourceAdmin(Library):
             note=data["note"],
         )
         source.is_title_editorial = data["is_title_editorial"]
-        source.created_by = request.user
+        source.created_by = staff_user(request)
         source.save(update_fields=["is_title_editorial", "created_by"])
         obj.pk = source.pk
 
@@ -348,7 +352,7 @@ def _citation_rows(site: admin.AdminSite, changes: list[CitationChange]) -> list
 
 
 @admin.register(Passage)
-class PassageAdmin(Scoped, admin.ModelAdmin):
+class PassageAdmin(Scoped[Passage], admin.ModelAdmin[Passage]):
     list_display = ["__str__", "source", "position", "kind", "section"]
     list_filter = ["source", "kind"]
     list_select_related = ["source"]
@@ -360,12 +364,12 @@ class PassageAdmin(Scoped, admin.ModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(Library):
+class ObjectiveAdmin(Library[Objective]):
     list_display = ["code", "title", "position"]
     search_fields = ["code", "title"]
 
 
-class CitationForm(forms.ModelForm):
+class CitationForm(forms.ModelForm[Quote]):
     """A citation typed by a teacher. The quote is anchored in its source (start, end and the
     shortest prefix and suffix are filled in); one that does not anchor is refused, naming the
     nearest text in the source."""
@@ -386,7 +390,8 @@ class CitationForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         source, exact = data.get("source"), data.get("exact")
         if source is None or not exact:
             return data
@@ -402,22 +407,29 @@ class CitationForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # Quote.clean() reads the source and the offsets, which exist only once the quote has
         # anchored; when the form already has errors there is nothing more to check.
-        if not self._errors:
-            super()._post_clean()
+        if not self.errors:
+            # django-stubs does not declare BaseModelForm._post_clean, Django's hook for this.
+            super()._post_clean()  # type: ignore[misc]
 
 
-class CitationCount(admin.ModelAdmin):
+class CitationCount(admin.ModelAdmin[_ModelT]):
     """A list column with how many citations each row has (their owners need at least one)."""
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).annotate(n_citations=Count("citations"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[_ModelT]:
+        # The plugin cannot type annotate() on a generic model's rows: it is the same rows.
+        rows: QuerySet[_ModelT] = (
+            super().get_queryset(request).annotate(n_citations=Count("citations"))
+        )
+        return rows
 
     @admin.display(description="Citations", ordering="n_citations")
     def citation_count(self, obj: Any) -> int:
         return obj.n_citations  # type: ignore[no-any-return]
 
 
-class CitationInline(ScopedInline, admin.TabularInline):
+class CitationInline(ScopedInline[Quote, models.Model], admin.TabularInline[Quote, models.Model]):
+    """The citations of a note, a perspective or an event (its subclasses give the model)."""
+
     form = CitationForm
     fields = ["position", "source", "exact", "prefix", "suffix", "start", "end"]
     readonly_fields = ["start", "end"]
@@ -425,7 +437,7 @@ class CitationInline(ScopedInline, admin.TabularInline):
     min_num = 1  # every note, perspective and event rests on at least one citation
     ordering = ["position"]
 
-    def get_queryset(self, request: HttpRequest) -> Any:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Quote]:
         return super().get_queryset(request).select_related("source")
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
@@ -462,7 +474,9 @@ def _quotes(citations: Any) -> str:
     )
 
 
-class ReadingPassageInline(ScopedInline, admin.TabularInline):
+class ReadingPassageInline(
+    ScopedInline[ReadingPassage, Reading], admin.TabularInline[ReadingPassage, Reading]
+):
     model = ReadingPassage
     fields = ["position", "passage"]
     autocomplete_fields = ["passage"]
@@ -470,7 +484,9 @@ class ReadingPassageInline(ScopedInline, admin.TabularInline):
     ordering = ["position"]
 
 
-class ReadingNoteInline(ScopedInline, admin.StackedInline):
+class ReadingNoteInline(
+    ScopedInline[ReadingNote, Reading], admin.StackedInline[ReadingNote, Reading]
+):
     model = ReadingNote
     fields = ["position", "title", "text", "quotes"]
     readonly_fields = ["quotes"]
@@ -478,7 +494,7 @@ class ReadingNoteInline(ScopedInline, admin.StackedInline):
     show_change_link = True
     ordering = ["position"]
 
-    def get_queryset(self, request: HttpRequest) -> Any:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReadingNote]:
         return super().get_queryset(request).prefetch_related("citations__source")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -490,7 +506,7 @@ class ReadingNoteInline(ScopedInline, admin.StackedInline):
 
 
 @admin.register(Reading)
-class ReadingAdmin(CourseScoped):
+class ReadingAdmin(CourseScoped[Reading]):
     course_field = "courses"
     shared_if_unused = True
 
@@ -501,7 +517,7 @@ class ReadingAdmin(CourseScoped):
 
 
 @admin.register(ReadingNote)
-class ReadingNoteAdmin(CitationCount, CourseScoped):
+class ReadingNoteAdmin(CitationCount[ReadingNote], CourseScoped[ReadingNote]):
     course_field = "reading__courses"
     shared_if_unused = True
 
@@ -513,7 +529,7 @@ class ReadingNoteAdmin(CitationCount, CourseScoped):
     inlines = [NoteCitationInline]
 
 
-class EnrollmentInline(ScopedInline, admin.TabularInline):
+class EnrollmentInline(ScopedInline[Enrollment, Course], admin.TabularInline[Enrollment, Course]):
     model = Enrollment
     fields = [
         *("user", "name", "email", "role", "section"),
@@ -524,7 +540,7 @@ class EnrollmentInline(ScopedInline, admin.TabularInline):
     extra = 0
     formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 12})}}
 
-    def get_queryset(self, request: HttpRequest) -> Any:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Enrollment]:
         return super().get_queryset(request).select_related("user")
 
     # Teachers see no user accounts (they have no permission on users): they enrol through a
@@ -577,7 +593,7 @@ def _roster_counts(planned: list[roster.PlannedRow]) -> dict[str, int]:
 
 
 @admin.register(Course)
-class CourseAdmin(CourseScoped):
+class CourseAdmin(CourseScoped[Course]):
     course_field = "pk"
 
     list_display = ["title", "slug", "n_members"]
@@ -585,7 +601,7 @@ class CourseAdmin(CourseScoped):
     filter_horizontal = ["readings"]
     inlines = [EnrollmentInline]
 
-    def get_queryset(self, request: HttpRequest) -> Any:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
         return super().get_queryset(request).annotate(n=Count("enrollments"))
 
     @admin.display(description="Members", ordering="n")
@@ -630,7 +646,9 @@ class CourseAdmin(CourseScoped):
             except (signing.BadSignature, KeyError, TypeError, roster.RosterFileError):
                 text, error, status = "", EXPIRED, 400
             else:
-                planned = plan_course_roster(course=course, rows=parsed.rows, by=request.user)
+                planned = plan_course_roster(
+                    course=course, rows=parsed.rows, by=staff_user(request)
+                )
                 if request.POST.get("expected") != _roster_key(planned):
                     note = (
                         "What the roster would do has changed since the preview (someone "
@@ -638,7 +656,9 @@ class CourseAdmin(CourseScoped):
                     )
                 else:
                     try:
-                        summary = enrol_roster(course=course, rows=parsed.rows, by=request.user)
+                        summary = enrol_roster(
+                            course=course, rows=parsed.rows, by=staff_user(request)
+                        )
                     except IntegrityError:
                         note = "Someone changed these users meanwhile; check the preview again."
                     else:
@@ -665,7 +685,7 @@ class CourseAdmin(CourseScoped):
         }
         if text:
             parsed = roster.parse_roster(text)
-            planned = plan_course_roster(course=course, rows=parsed.rows, by=request.user)
+            planned = plan_course_roster(course=course, rows=parsed.rows, by=staff_user(request))
             counts = _roster_counts(planned)
             context |= {
                 "roster": parsed,
@@ -690,7 +710,7 @@ def _roster_key(planned: list[roster.PlannedRow]) -> str:
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(CourseScoped):
+class EnrollmentAdmin(CourseScoped[Enrollment]):
     list_display = [
         *("user", "name", "email", "course", "role", "section"),
         *("sis_user_id", "canvas_user_id", "created_at"),
@@ -731,7 +751,9 @@ class EnrollmentAdmin(CourseScoped):
         return obj.user.email if obj.user_id else ""
 
 
-class PerspectiveInline(ScopedInline, admin.StackedInline):
+class PerspectiveInline(
+    ScopedInline[Perspective, Prompt], admin.StackedInline[Perspective, Prompt]
+):
     model = Perspective
     fields = ["position", "label", "summary", "quotes"]
     readonly_fields = ["quotes"]
@@ -739,7 +761,7 @@ class PerspectiveInline(ScopedInline, admin.StackedInline):
     show_change_link = True
     ordering = ["position"]
 
-    def get_queryset(self, request: HttpRequest) -> Any:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Perspective]:
         return super().get_queryset(request).prefetch_related("citations__source")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -751,7 +773,7 @@ class PerspectiveInline(ScopedInline, admin.StackedInline):
 
 
 @admin.register(Prompt)
-class PromptAdmin(CourseScoped):
+class PromptAdmin(CourseScoped[Prompt]):
     course_field = "courses"
     shared_if_unused = True
 
@@ -762,7 +784,7 @@ class PromptAdmin(CourseScoped):
 
 
 @admin.register(Perspective)
-class PerspectiveAdmin(CitationCount, CourseScoped):
+class PerspectiveAdmin(CitationCount[Perspective], CourseScoped[Perspective]):
     course_field = "prompt__courses"
     shared_if_unused = True
 
@@ -775,34 +797,33 @@ class PerspectiveAdmin(CitationCount, CourseScoped):
 
 
 @admin.register(TimelinePeriod)
-class TimelinePeriodAdmin(Library):
+class TimelinePeriodAdmin(Library[TimelinePeriod]):
     list_display = ["title", "until", "position"]
     list_editable = ["until", "position"]
     search_fields = ["title"]
 
-    def courses_using(self, obj: TimelinePeriod) -> Any:
+    def courses_using(self, obj: TimelinePeriod) -> QuerySet[Course]:
         return Course.objects.all()  # every course's timeline shows every period
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(CitationCount, Library):
+class TimelineEventAdmin(CitationCount[TimelineEvent], Library[TimelineEvent]):
     list_display = ["when", "title", "sort", "slug", "citation_count"]
     list_filter = ["citations__source"]
     search_fields = ["title", "slug", "when", "note"]
     ordering = ["sort", "slug"]
     inlines = [EventCitationInline]
 
-    def courses_using(self, obj: TimelineEvent) -> Any:
+    def courses_using(self, obj: TimelineEvent) -> QuerySet[Course]:
         # A course's timeline shows the events citing the sources it reads.
         return Course.objects.filter(
             readings__passages__source__in=obj.citations.values("source")
         ).distinct()
 
 
-class PostEvidenceInline(ScopedInline, admin.TabularInline):
+class PostEvidenceInline(ScopedInline[PostEvidence, Post], admin.TabularInline[PostEvidence, Post]):
     model = PostEvidence
-    fields = ["position", "source", "exact", "start", "end"]
-    readonly_fields = fields
+    fields = readonly_fields = ("position", "source", "exact", "start", "end")
     extra = 0
     can_delete = False
 
@@ -810,7 +831,7 @@ class PostEvidenceInline(ScopedInline, admin.TabularInline):
         return False
 
 
-class PostReviewForm(forms.ModelForm):
+class PostReviewForm(forms.ModelForm[Post]):
     class Meta:
         model = Post
         fields = ["is_featured", "is_hidden", "score", "teacher_comment"]
@@ -828,7 +849,7 @@ class PostReviewForm(forms.ModelForm):
 
 
 @admin.register(Post)
-class PostAdmin(CourseScoped):
+class PostAdmin(CourseScoped[Post]):
     list_display = ["prompt", "author", "course", "created_at", "is_featured", "is_hidden", "score"]
     list_filter = [
         ("course", admin.RelatedOnlyFieldListFilter),
@@ -851,7 +872,7 @@ class PostAdmin(CourseScoped):
         data = form.cleaned_data
         review_post(
             post=Post.objects.get(pk=obj.pk),
-            teacher=request.user,
+            teacher=staff_user(request),
             is_featured=data["is_featured"],
             is_hidden=data["is_hidden"],
             score=data["score"],
@@ -860,7 +881,7 @@ class PostAdmin(CourseScoped):
 
 
 @admin.register(ReadingProgress)
-class ReadingProgressAdmin(CourseScoped):
+class ReadingProgressAdmin(CourseScoped[ReadingProgress]):
     list_display = ["student", "reading", "course", "is_read", "seconds_spent", "updated_at"]
     list_filter = [("course", admin.RelatedOnlyFieldListFilter), "is_read", "reading"]
     list_select_related = ["student", "reading", "course"]

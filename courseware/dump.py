@@ -164,7 +164,12 @@ def timeline_file() -> dict[str, Any]:
     ]
     events = []
     for event in TimelineEvent.objects.prefetch_related("citations__source"):
-        table = {"id": event.slug, "when": event.when, "sort": event.sort, "title": event.title}
+        table: dict[str, Any] = {
+            "id": event.slug,
+            "when": event.when,
+            "sort": event.sort,
+            "title": event.title,
+        }
         if event.note:
             table["note"] = event.note
         table["citations"] = [citation(c) for c in event.citations.all()]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +13,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from courseware.ingest import count_words, flesch_kincaid_grade, reading_minutes
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 published_validator = RegexValidator(
     r"^\d{4}(-\d{2}(-\d{2})?)?$", "Use YYYY, YYYY-MM or YYYY-MM-DD, as precise as the text allows."
@@ -195,7 +198,9 @@ class Reading(models.Model):
     summary = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
     objectives = models.ManyToManyField(Objective, blank=True, related_name="readings")
-    passages = models.ManyToManyField(Passage, through="ReadingPassage", related_name="readings")
+    passages: models.ManyToManyField[Passage, ReadingPassage] = models.ManyToManyField(
+        Passage, through="ReadingPassage", related_name="readings"
+    )
 
     class Meta:
         ordering = ["position", "slug"]
@@ -387,7 +392,7 @@ class Course(models.Model):
     description = models.TextField(blank=True)
     readings = models.ManyToManyField(Reading, blank=True, related_name="courses")
     prompts = models.ManyToManyField(Prompt, blank=True, related_name="courses")
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[User, Enrollment] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Enrollment", related_name="courses"
     )
     # Grade exports (docs/grade-export.md). Canvas: the assignment id of each discussion prompt,

@@ -17,12 +17,12 @@ they do not teach uses it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
@@ -30,6 +30,9 @@ from django.http import HttpRequest
 from courseware.models import Course, Enrollment
 
 TEACHERS = "Teachers"
+
+_ModelT = TypeVar("_ModelT", bound=Model)
+_ParentT = TypeVar("_ParentT", bound=Model)
 
 # app label → model → actions. No deletes of teaching material (retire a question, unpublish
 # a quiz): students' answers refer to it. Inline rows (choices of a reading, citations) may be
@@ -81,7 +84,7 @@ def teacher_permissions() -> QuerySet[Permission]:
 
 
 @transaction.atomic
-def make_teacher(user: Any) -> None:
+def make_teacher(user: User) -> None:
     """Make the user staff in the Teachers group, whose permissions are (re)set to exactly
     TEACHER_PERMISSIONS. Called wherever someone becomes a course's teacher."""
     group, _ = Group.objects.get_or_create(name=TEACHERS)
@@ -92,12 +95,14 @@ def make_teacher(user: Any) -> None:
     user.groups.add(group)
 
 
-def courses_taught(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Course]:
-    if getattr(user, "is_superuser", False):
+def courses_taught(user: User | AnonymousUser) -> QuerySet[Course]:
+    """The courses the user teaches (all for a superuser). The admin's request.user may be
+    anonymous to the type checker; an anonymous user teaches nothing."""
+    if user.is_superuser:
         return Course.objects.all()
-    return Course.objects.filter(
-        enrollments__user_id=user.pk, enrollments__role=Enrollment.Role.TEACHER
-    )
+    if isinstance(user, AnonymousUser):
+        return Course.objects.none()
+    return Course.objects.filter(enrollments__user=user, enrollments__role=Enrollment.Role.TEACHER)
 
 
 def reachable(site: admin.AdminSite, request: HttpRequest, model: type[Model]) -> QuerySet[Any]:
@@ -115,7 +120,7 @@ def reachable(site: admin.AdminSite, request: HttpRequest, model: type[Model]) -
     return rows.order_by(*ordering) if ordering else rows
 
 
-class Scoped(BaseModelAdmin):
+class Scoped(BaseModelAdmin[_ModelT]):
     """Mixed into every ModelAdmin and inline: each related field (foreign key, many-to-many,
     autocomplete, raw id) offers and accepts only the rows the related model's admin gives this
     request, so a posted id of a row out of reach is a form error ("Select a valid choice").
@@ -139,8 +144,8 @@ class Scoped(BaseModelAdmin):
         return super().has_delete_permission(request, obj) and self._may_change(request, obj)
 
 
-class ScopedAdmin(Scoped, admin.ModelAdmin):
-    def _get_list_editable_queryset(self, request: HttpRequest, prefix: str) -> Any:
+class ScopedAdmin(Scoped[_ModelT], admin.ModelAdmin[_ModelT]):
+    def _get_list_editable_queryset(self, request: HttpRequest, prefix: str) -> QuerySet[_ModelT]:
         # A list with editable columns saves rows without asking has_change_permission(obj):
         # rows the user may not change drop out, and their posted values are a form error.
         rows = super()._get_list_editable_queryset(request, prefix)
@@ -149,7 +154,7 @@ class ScopedAdmin(Scoped, admin.ModelAdmin):
         return rows.filter(pk__in=[row.pk for row in rows if self.may_change(request, row)])
 
 
-class ScopedInline(Scoped, InlineModelAdmin):
+class ScopedInline(Scoped[_ModelT], InlineModelAdmin[_ModelT, _ParentT]):
     """An inline's rows change with their parent: not at all when the user may not change the
     parent (shared library material they do not own)."""
 
@@ -171,8 +176,16 @@ def course_lookup(site: admin.AdminSite, model: type[Model], depth: int = 3) -> 
     if depth == 0:
         return None
     for field in model._meta.fields:
-        if field.many_to_one and not field.null and field.related_model is not model:
-            path = course_lookup(site, field.related_model, depth - 1)
+        # related_model is only a string ("self") before the app registry is ready.
+        related = field.related_model
+        if (
+            field.many_to_one
+            and not field.null
+            and related is not None
+            and not isinstance(related, str)
+            and related is not model
+        ):
+            path = course_lookup(site, related, depth - 1)
             if path is not None:
                 return f"{field.name}__{path}"
     return None
@@ -188,7 +201,7 @@ def _lookups_to(model: type[Model], target: type[Model]) -> list[str]:
         related = field.related_model
         if related is target:
             lookups.append(field.name)
-        elif related is not None and related is not model:
+        elif related is not None and not isinstance(related, str) and related is not model:
             lookups.extend(
                 f"{field.name}__{parent.name}"
                 for parent in related._meta.fields
@@ -211,7 +224,7 @@ def courses_using(site: admin.AdminSite, obj: Model) -> QuerySet[Course]:
     return Course.objects.filter(uses)
 
 
-class Library(ScopedAdmin):
+class Library(ScopedAdmin[_ModelT]):
     """Shared library material: every teacher sees it and may cite it; a teacher changes a row
     only when they added it (`created_by`) and no course they do not teach uses it. Rows built
     from the pack have no owner: only administrators change them."""
@@ -238,7 +251,7 @@ class Library(ScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class CourseScoped(ScopedAdmin):
+class CourseScoped(ScopedAdmin[_ModelT]):
     """An admin whose rows a teacher sees only for the courses they teach (superusers see
     all). `course_field` is the lookup from the row to its course(s); with `shared_if_unused`
     a row no course uses yet (a reading, a prompt) is visible to every teacher."""
@@ -252,7 +265,7 @@ class CourseScoped(ScopedAdmin):
             taught |= Q(**{f"{self.course_field}__isnull": True})
         return taught
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[_ModelT]:
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -30,13 +30,13 @@ from courseware.models import (
 )
 
 
-def courses_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Course]:
-    if getattr(user, "is_superuser", False):
+def courses_for(user: User) -> QuerySet[Course]:
+    if user.is_superuser:
         return Course.objects.all()
     return Course.objects.filter(enrollments__user=user)
 
 
-def course_for(user: AbstractBaseUser | AnonymousUser, slug: str) -> Course:
+def course_for(user: User, slug: str) -> Course:
     """The course, if the user is a member (or a superuser); 404 otherwise."""
     return get_object_or_404(courses_for(user), slug=slug)
 
@@ -112,11 +112,11 @@ def reading_citing(course: Course, source: Source, start: int, prefer: str = "")
     return readings.filter(slug=prefer).first() or readings.order_by("position").first()
 
 
-def is_teacher(user: AbstractBaseUser | AnonymousUser, course: Course) -> bool:
-    if getattr(user, "is_superuser", False):
+def is_teacher(user: User, course: Course) -> bool:
+    if user.is_superuser:
         return True
     return Enrollment.objects.filter(
-        course=course, user_id=user.pk, role=Enrollment.Role.TEACHER
+        course=course, user=user, role=Enrollment.Role.TEACHER
     ).exists()
 
 
@@ -129,9 +129,7 @@ class Thread:
     waiting: int  # others' responses kept back until the viewer posts
 
 
-def thread_for(
-    course: Course, prompt: Prompt, viewer: AbstractBaseUser | AnonymousUser, *, teacher: bool
-) -> Thread:
+def thread_for(course: Course, prompt: Prompt, viewer: User, *, teacher: bool) -> Thread:
     posts = list(
         Post.objects.filter(course=course, prompt=prompt)
         .select_related("author")
@@ -167,7 +165,7 @@ def thread_for(
 def post_for(
     course: Course,
     prompt: Prompt,
-    viewer: AbstractBaseUser | AnonymousUser,
+    viewer: User,
     post_id: int,
     *,
     teacher: bool,
@@ -191,5 +189,5 @@ def passages_matching(sources: QuerySet[Source], query: str, limit: int = 8) -> 
     return list(passages.select_related("source").order_by("source__position", "position")[:limit])
 
 
-def reading_progress_of(course: Course, student: AbstractBaseUser) -> dict[int, ReadingProgress]:
+def reading_progress_of(course: Course, student: User) -> dict[int, ReadingProgress]:
     return {p.reading_id: p for p in ReadingProgress.objects.filter(course=course, student=student)}

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from courseware import selectors
 from courseware.highlight import layout, parse_span
+from courseware.http import AuthenticatedHttpRequest
 from courseware.models import Course, Enrollment, Prompt
 from courseware.params import int_param
 from courseware.services import (
@@ -31,14 +32,16 @@ from courseware.timeline import group_by_period
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     courses = selectors.courses_for(request.user)
     return render(request, "courseware/home.html", {"courses": courses})
 
 
 @require_GET
 @login_required
-def reading_detail(request: HttpRequest, course_slug: str, reading_slug: str) -> HttpResponse:
+def reading_detail(
+    request: AuthenticatedHttpRequest, course_slug: str, reading_slug: str
+) -> HttpResponse:
     course = selectors.course_for(request.user, course_slug)
     reading = selectors.reading_for(course, reading_slug)
     passages = reading.ordered_passages()
@@ -64,7 +67,9 @@ def reading_detail(request: HttpRequest, course_slug: str, reading_slug: str) ->
 
 @require_GET
 @login_required
-def source_detail(request: HttpRequest, course_slug: str, source_slug: str) -> HttpResponse:
+def source_detail(
+    request: AuthenticatedHttpRequest, course_slug: str, source_slug: str
+) -> HttpResponse:
     course = selectors.course_for(request.user, course_slug)
     source = selectors.source_for(course, source_slug)
     span = parse_span(request.GET.get("hl", ""))
@@ -80,7 +85,7 @@ def source_detail(request: HttpRequest, course_slug: str, source_slug: str) -> H
 @require_GET
 @login_required
 def cite(
-    request: HttpRequest, course_slug: str, source_slug: str, start: int, end: int
+    request: AuthenticatedHttpRequest, course_slug: str, source_slug: str, start: int, end: int
 ) -> HttpResponse:
     """A citation's permanent link: open the course reading that shows the quote (or the whole
     source when no reading does) with the quoted words highlighted."""
@@ -97,7 +102,7 @@ def cite(
 EVIDENCE_ROWS = 2
 
 
-def _evidence_rows(request: HttpRequest) -> list[Evidence]:
+def _evidence_rows(request: AuthenticatedHttpRequest) -> list[Evidence]:
     """The evidence rows as posted (kept as typed, so a refused post loses nothing)."""
     sources = request.POST.getlist("evidence_source")[:MAX_EVIDENCE]
     quotes = request.POST.getlist("evidence_quote")[:MAX_EVIDENCE]
@@ -106,7 +111,7 @@ def _evidence_rows(request: HttpRequest) -> list[Evidence]:
 
 
 def _prompt_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     course: Course,
     prompt: Prompt,
     *,
@@ -141,7 +146,9 @@ def _prompt_page(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def prompt_detail(request: HttpRequest, course_slug: str, prompt_slug: str) -> HttpResponse:
+def prompt_detail(
+    request: AuthenticatedHttpRequest, course_slug: str, prompt_slug: str
+) -> HttpResponse:
     """The prompt, its thread, and the response form with its evidence picker.
 
     The picker works with JavaScript off: "Search" and "Use this passage" re-render the page with
@@ -196,7 +203,9 @@ def prompt_detail(request: HttpRequest, course_slug: str, prompt_slug: str) -> H
 @require_GET
 @login_required
 @vary_on_headers("HX-Request")
-def evidence_search(request: HttpRequest, course_slug: str, prompt_slug: str) -> HttpResponse:
+def evidence_search(
+    request: AuthenticatedHttpRequest, course_slug: str, prompt_slug: str
+) -> HttpResponse:
     """The picker's results, as the fragment htmx swaps in (or as the whole page without it)."""
     course = selectors.course_for(request.user, course_slug)
     prompt = selectors.prompt_for(course, prompt_slug)
@@ -212,7 +221,7 @@ def evidence_search(request: HttpRequest, course_slug: str, prompt_slug: str) ->
 @require_POST
 @login_required
 def post_reply(
-    request: HttpRequest, course_slug: str, prompt_slug: str, post_id: int
+    request: AuthenticatedHttpRequest, course_slug: str, prompt_slug: str, post_id: int
 ) -> HttpResponse:
     course = selectors.course_for(request.user, course_slug)
     prompt = selectors.prompt_for(course, prompt_slug)
@@ -240,7 +249,7 @@ def post_reply(
 @require_http_methods(["GET", "POST"])
 @login_required
 def post_edit(
-    request: HttpRequest, course_slug: str, prompt_slug: str, post_id: int
+    request: AuthenticatedHttpRequest, course_slug: str, prompt_slug: str, post_id: int
 ) -> HttpResponse:
     course = selectors.course_for(request.user, course_slug)
     prompt = selectors.prompt_for(course, prompt_slug)
@@ -283,7 +292,7 @@ def post_edit(
 @require_POST
 @login_required
 def post_moderate(
-    request: HttpRequest, course_slug: str, prompt_slug: str, post_id: int
+    request: AuthenticatedHttpRequest, course_slug: str, prompt_slug: str, post_id: int
 ) -> HttpResponse:
     """A teacher features, hides, scores and comments on a response."""
     course = selectors.course_for(request.user, course_slug)
@@ -314,7 +323,7 @@ def post_moderate(
 
 @require_GET
 @login_required
-def timeline(request: HttpRequest, course_slug: str) -> HttpResponse:
+def timeline(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResponse:
     course = selectors.course_for(request.user, course_slug)
     periods, events = selectors.timeline_of(course)
     return render(
@@ -327,7 +336,9 @@ def timeline(request: HttpRequest, course_slug: str) -> HttpResponse:
 @require_POST
 @login_required
 @vary_on_headers("HX-Request")
-def reading_progress(request: HttpRequest, course_slug: str, reading_slug: str) -> HttpResponse:
+def reading_progress(
+    request: AuthenticatedHttpRequest, course_slug: str, reading_slug: str
+) -> HttpResponse:
     """Mark a reading as read (button, or reaching its end) and/or add time spent on it."""
     course = selectors.course_for(request.user, course_slug)
     reading = selectors.reading_for(course, reading_slug)
@@ -349,7 +360,9 @@ def reading_progress(request: HttpRequest, course_slug: str, reading_slug: str) 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def student_password_reset(request: HttpRequest, course_slug: str, user_id: int) -> HttpResponse:
+def student_password_reset(
+    request: AuthenticatedHttpRequest, course_slug: str, user_id: int
+) -> HttpResponse:
     """A teacher sets a new password for a student of their course: a temporary one shown once,
     or one they type. Anyone else, another course's student and staff accounts get 404."""
     course = selectors.course_for(request.user, course_slug)

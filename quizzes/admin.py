@@ -6,6 +6,7 @@ list is cut down to the courses the teacher teaches (courseware.roles)."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin, messages
@@ -18,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 
+from courseware.http import staff_user
 from courseware.ingest import QuoteError
 from courseware.models import Passage, Source
 from courseware.params import id_param, int_param
@@ -64,7 +66,7 @@ HISTORY_FIELDS = [
 
 
 def download_questions(
-    model_admin: admin.ModelAdmin,
+    model_admin: admin.ModelAdmin[Any],
     request: HttpRequest,
     questions: QuerySet[Question],
     fmt: str,
@@ -111,10 +113,11 @@ def download_questions(
     return response
 
 
-class QuestionVersionInline(ScopedInline, admin.StackedInline):
+class QuestionVersionInline(
+    ScopedInline[QuestionVersion, Question], admin.StackedInline[QuestionVersion, Question]
+):
     model = QuestionVersion
-    fields = ["number", "stem", "data", "explanation", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("number", "stem", "data", "explanation", "created_at")
     extra = 0
     can_delete = False
     verbose_name_plural = "Versions (answered versions are kept as they were)"
@@ -123,7 +126,9 @@ class QuestionVersionInline(ScopedInline, admin.StackedInline):
         return False
 
 
-class QuestionReportInline(ScopedInline, admin.TabularInline):
+class QuestionReportInline(
+    ScopedInline[QuestionReport, Question], admin.TabularInline[QuestionReport, Question]
+):
     model = QuestionReport
     fields = ["created_at", "student", "version", "text", "is_resolved"]
     readonly_fields = ["created_at", "student", "version", "text"]
@@ -150,7 +155,7 @@ class SourceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(CourseScoped):
+class QuestionAdmin(CourseScoped[Question]):
     course_field = "slots__quiz__course"
     shared_if_unused = True
     change_form_template = "admin/quizzes/question/change_form.html"
@@ -184,7 +189,7 @@ class QuestionAdmin(CourseScoped):
     def scope(self, request: HttpRequest) -> Q:
         return super().scope(request) | Q(created_by_id=request.user.pk)
 
-    def get_queryset(self, request: HttpRequest) -> Any:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
         return (
             super()
             .get_queryset(request)
@@ -256,14 +261,14 @@ class QuestionAdmin(CourseScoped):
             data=data["data"],
             explanation=without_nul(data["explanation"]).strip(),
             citations=data["citations"],
-            by=request.user,
+            by=staff_user(request),
         )
 
     # -- status workflow and copies
 
     def _move(self, request: HttpRequest, queryset: QuerySet[Question], status: str) -> None:
         questions = list(queryset)
-        problems = set_questions_status(questions=questions, status=status, by=request.user)
+        problems = set_questions_status(questions=questions, status=status, by=staff_user(request))
         moved = len(questions) - len(problems)
         label = Question.Status(status).label.lower()
         if moved:
@@ -285,7 +290,7 @@ class QuestionAdmin(CourseScoped):
 
     @admin.action(description="Duplicate selected questions (as drafts)", permissions=["add"])
     def duplicate(self, request: HttpRequest, queryset: QuerySet[Question]) -> Any:
-        copies = [duplicate_question(question=q, by=request.user) for q in queryset]
+        copies = [duplicate_question(question=q, by=staff_user(request)) for q in queryset]
         if len(copies) == 1:
             self.message_user(request, f"Copied as {copies[0].key}: edit it here.")
             return redirect("admin:quizzes_question_change", copies[0].pk)
@@ -360,7 +365,7 @@ class QuestionAdmin(CourseScoped):
                     question.kind, version.data, dict(request.POST.lists())
                 )
                 response.answer = parse_answer(question.kind, version.data, form)
-                result = grade(question.kind, version.data, response.answer, max_points=1)
+                result = grade(question.kind, version.data, response.answer, max_points=Decimal(1))
                 response.points, response.outcome = result.points, result.outcome
             except AnswerError as exc:
                 error, status, answered = str(exc), 400, False
@@ -387,7 +392,7 @@ class QuestionAdmin(CourseScoped):
     def duplicate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if request.method != "POST" or not self.has_add_permission(request):
             raise PermissionDenied
-        copy = duplicate_question(question=self._question(request, pk), by=request.user)
+        copy = duplicate_question(question=self._question(request, pk), by=staff_user(request))
         self.message_user(request, f"Copied as {copy.key}, a draft: change what you need.")
         return redirect("admin:quizzes_question_change", copy.pk)
 
@@ -446,11 +451,13 @@ class QuestionAdmin(CourseScoped):
             question = get_object_or_404(pending, pk=id_param(request.POST.get("question")) or 0)
             try:
                 if request.POST.get("decision") == "accept":
-                    accept_draft(question=question, by=request.user)
+                    accept_draft(question=question, by=staff_user(request))
                     self.message_user(request, f"Accepted and published {question.key}.")
                 elif request.POST.get("decision") == "reject":
                     reject_draft(
-                        question=question, reason=request.POST.get("reason", ""), by=request.user
+                        question=question,
+                        reason=request.POST.get("reason", ""),
+                        by=staff_user(request),
                     )
                     self.message_user(request, f"Rejected {question.key}.")
                 else:
@@ -485,7 +492,7 @@ class QuestionAdmin(CourseScoped):
         )
 
 
-class QuizQuestionInline(ScopedInline, admin.TabularInline):
+class QuizQuestionInline(ScopedInline[QuizQuestion, Quiz], admin.TabularInline[QuizQuestion, Quiz]):
     model = QuizQuestion
     fields = ["position", "question", "points"]
     autocomplete_fields = ["question"]
@@ -494,7 +501,7 @@ class QuizQuestionInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(CourseScoped):
+class QuizAdmin(CourseScoped[Quiz]):
     actions = ["export_moodle", "export_gift", "export_qti", "export_cc"]
 
     def _export(self, request: HttpRequest, queryset: QuerySet[Quiz], fmt: str) -> Any:
@@ -592,7 +599,7 @@ class QuizAdmin(CourseScoped):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(CourseScoped):
+class AttemptAdmin(CourseScoped[Attempt]):
     course_field = "quiz__course"
 
     list_display = ["quiz", "student", "number", "state", "points", "max_points", "submitted_at"]
@@ -606,7 +613,7 @@ class AttemptAdmin(CourseScoped):
 
 
 @admin.register(QuestionReport)
-class QuestionReportAdmin(CourseScoped):
+class QuestionReportAdmin(CourseScoped[QuestionReport]):
     course_field = "attempt__quiz__course"
 
     list_display = ["created_at", "question", "student", "is_resolved", "text"]

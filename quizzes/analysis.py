@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 
@@ -248,9 +248,11 @@ def _responses(quiz: Quiz, which: str) -> Iterable[tuple[int, int, int, Decimal,
             .values("pk")[:1]
         )
         responses = responses.filter(attempt_id=Subquery(kept))
-    return responses.order_by().values_list(
+    rows = responses.order_by().values_list(
         "attempt_id", "attempt__student_id", "slot_id", "points", "max_points", "answer"
     )
+    # Graded responses only (points__isnull=False): no points are None.
+    return cast(Iterable[tuple[int, int, int, Decimal, Decimal, Any]], rows)
 
 
 def _current(question: Question) -> QuestionVersion | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import string
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -45,7 +45,7 @@ class CitationWidget(forms.Textarea):
         return context
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(forms.ModelForm[Question]):
     """What every question has: key, stem, explanation, objectives, difficulty, status and up
     to three citations. Subclasses add their type's answer rows and `answer_data`."""
 
@@ -79,9 +79,14 @@ class QuestionForm(forms.ModelForm):
                 help_text="Paste or type the exact words of the source that answer the question.",
             )
         status = self.fields.get("status")
-        if status is not None and self.instance.status != Question.Status.REJECTED:
-            # Rejecting is a review decision, made with a reason in the review queue.
-            status.choices = [c for c in status.choices if c[0] != Question.Status.REJECTED]  # type: ignore[attr-defined]
+        if (
+            isinstance(status, forms.ChoiceField)
+            and self.instance.status != Question.Status.REJECTED
+        ):
+            # Rejecting is a review decision, made with a reason in the review queue. (The stubs
+            # type the getter as whatever the setter takes; Django gives (value, label) pairs.)
+            choices = cast(list[tuple[str, str]], status.choices)
+            status.choices = [c for c in choices if c[0] != Question.Status.REJECTED]
         version = self.instance.current_version() if self.instance.pk else None
         if version is not None:
             self.initial.update(stem=version.stem, explanation=version.explanation)
@@ -101,7 +106,8 @@ class QuestionForm(forms.ModelForm):
     # -- validation
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:  # the answer rows need their own fields clean first
             return cleaned
         try:
@@ -207,9 +213,9 @@ class RowsForm(QuestionForm):
             rows.append({"id": (data.get(f"{prefix}_{row}_id") or "").strip(), **values})
         used = set(taken or ()) | {row["id"] for row in rows if row["id"]}
         free = (c for c in string.ascii_lowercase + string.digits if c not in used)
-        for row in rows:
-            if not row["id"]:
-                row["id"] = next(free)
+        for new in rows:
+            if not new["id"]:
+                new["id"] = next(free)
         return rows
 
 
@@ -261,7 +267,9 @@ class TrueFalseForm(QuestionForm):
     )
 
     def initial_answer(self, data: dict[str, Any]) -> dict[str, Any]:
-        initial = {key: data[key] for key in ("feedback_true", "feedback_false") if key in data}
+        initial: dict[str, Any] = {
+            key: data[key] for key in ("feedback_true", "feedback_false") if key in data
+        }
         if isinstance(data.get("answer"), bool):
             initial["answer"] = "true" if data["answer"] else "false"
         return initial

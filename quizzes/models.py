@@ -209,7 +209,9 @@ class Quiz(models.Model):
     review_citations = models.CharField(
         max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
     )
-    questions = models.ManyToManyField(Question, through="QuizQuestion", related_name="quizzes")
+    questions: models.ManyToManyField[Question, QuizQuestion] = models.ManyToManyField(
+        Question, through="QuizQuestion", related_name="quizzes"
+    )
 
     class Meta:
         ordering = ["course_id", "position", "slug"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -69,7 +70,7 @@ def quiz_for(course: Course, slug: str) -> Quiz:
     return get_object_or_404(quizzes_of(course).select_related("course"), slug=slug)
 
 
-def attempt_for(user: AbstractBaseUser | AnonymousUser, attempt_id: int) -> Attempt:
+def attempt_for(user: User, attempt_id: int) -> Attempt:
     """The attempt, if it is the user's own and they are still in its course; 404 otherwise
     (a student removed from a course can no longer open, save, submit or review its work)."""
     return get_object_or_404(
@@ -91,7 +92,7 @@ def responses_of(attempt: Attempt, *, with_citations: bool = False) -> list[Resp
     return list(responses)
 
 
-def attempts_by_quiz(course: Course, student: AbstractBaseUser) -> dict[int, list[Attempt]]:
+def attempts_by_quiz(course: Course, student: User) -> dict[int, list[Attempt]]:
     grouped: dict[int, list[Attempt]] = defaultdict(list)
     for attempt in Attempt.objects.filter(quiz__course=course, student=student).order_by("number"):
         grouped[attempt.quiz_id].append(attempt)
@@ -144,7 +145,7 @@ class StudentAnswers:
         }
 
 
-def answers_of(course: Course, student: AbstractBaseUser) -> StudentAnswers:
+def answers_of(course: Course, student: User) -> StudentAnswers:
     """Every graded response of the student in the course, as the progress cores take them,
     with what the student may see of each. A fixed number of queries, however many quizzes
     and questions."""
@@ -168,7 +169,8 @@ def answers_of(course: Course, student: AbstractBaseUser) -> StudentAnswers:
                 Answered(
                     question=r.version.question.key,
                     objectives=tuple(o.code for o in r.version.question.objectives.all()),
-                    points=r.points,
+                    # Never None here: the query keeps graded responses only.
+                    points=cast(Decimal, r.points),
                     max_points=r.max_points,
                     answered_at=r.attempt.submitted_at or r.saved_at or r.attempt.started_at,
                     citations=tuple(

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from courseware import selectors as cw_selectors
+from courseware.http import AuthenticatedHttpRequest
 from courseware.models import Course, Enrollment, Objective, Post
 from courseware.params import int_param
 from courseware.selectors import course_for
@@ -66,7 +67,7 @@ MAX_BODY = 20_000
 
 @require_GET
 @login_required
-def quiz_list(request: HttpRequest, course_slug: str) -> HttpResponse:
+def quiz_list(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResponse:
     course = course_for(request.user, course_slug)
     attempts = selectors.attempts_by_quiz(course, request.user)
     standings = [
@@ -77,7 +78,9 @@ def quiz_list(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
+def quiz_detail(
+    request: AuthenticatedHttpRequest, course_slug: str, quiz_slug: str
+) -> HttpResponse:
     course = course_for(request.user, course_slug)
     quiz = selectors.quiz_for(course, quiz_slug)
     attempts = list(quiz.attempts.filter(student=request.user).order_by("number"))
@@ -98,7 +101,9 @@ def quiz_detail(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpR
 
 @require_POST
 @login_required
-def attempt_start(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
+def attempt_start(
+    request: AuthenticatedHttpRequest, course_slug: str, quiz_slug: str
+) -> HttpResponse:
     course = course_for(request.user, course_slug)
     quiz = selectors.quiz_for(course, quiz_slug)
     try:
@@ -110,7 +115,7 @@ def attempt_start(request: HttpRequest, course_slug: str, quiz_slug: str) -> Htt
 
 
 def _attempt_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     attempt: Attempt,
     *,
     errors: dict[int, str] | None = None,
@@ -151,7 +156,7 @@ def _attempt_page(
 
 @require_GET
 @login_required
-def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_detail(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = submit_if_overdue(selectors.attempt_for(request.user, attempt_id))
     if not attempt.is_open:
         return redirect("attempt_result", attempt.pk)
@@ -162,7 +167,9 @@ def _question_number(position: int) -> str:
     return f"question {position + 1}"
 
 
-def _back_to_question(request: HttpRequest, attempt: Attempt, position: int) -> HttpResponse:
+def _back_to_question(
+    request: AuthenticatedHttpRequest, attempt: Attempt, position: int
+) -> HttpResponse:
     """After a plain form post: back to the question, on its page when one is shown per page."""
     page = int_param(request.POST.get("page"), default=0, low=0, high=10_000)
     url = reverse("attempt_detail", args=[attempt.pk]) + (f"?page={page}" if page else "")
@@ -172,7 +179,7 @@ def _back_to_question(request: HttpRequest, attempt: Attempt, position: int) -> 
 @require_POST
 @login_required
 @vary_on_headers("HX-Request")
-def attempt_save(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def attempt_save(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     """Autosave of one question (htmx), or the plain form post of its Save button."""
     form = {key: values for key, values in request.POST.lists()}
     length = int_param(request.META.get("CONTENT_LENGTH"), default=0, low=0, high=10**9)
@@ -227,7 +234,9 @@ def attempt_save(request: HttpRequest, attempt_id: int, position: int) -> HttpRe
 
 @require_POST
 @login_required
-def attempt_check(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def attempt_check(
+    request: AuthenticatedHttpRequest, attempt_id: int, position: int
+) -> HttpResponse:
     attempt = selectors.attempt_for(request.user, attempt_id)
     try:
         check_response(attempt=attempt, position=position)
@@ -240,7 +249,7 @@ def attempt_check(request: HttpRequest, attempt_id: int, position: int) -> HttpR
 
 @require_GET
 @login_required
-def attempt_summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_summary(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = submit_if_overdue(selectors.attempt_for(request.user, attempt_id))
     if not attempt.is_open:
         return redirect("attempt_result", attempt.pk)
@@ -260,7 +269,7 @@ def attempt_summary(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_submit(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.attempt_for(request.user, attempt_id)
     submit_attempt(attempt=attempt)
     return redirect("attempt_result", attempt.pk)
@@ -268,7 +277,7 @@ def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_result(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = submit_if_overdue(selectors.attempt_for(request.user, attempt_id))
     if attempt.is_open:
         return redirect(attempt)
@@ -305,7 +314,9 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def question_report(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def question_report(
+    request: AuthenticatedHttpRequest, attempt_id: int, position: int
+) -> HttpResponse:
     attempt = selectors.attempt_for(request.user, attempt_id)
     response = (
         attempt.responses.select_related("version__question").filter(position=position).first()
@@ -326,7 +337,7 @@ def question_report(request: HttpRequest, attempt_id: int, position: int) -> Htt
 
 @require_GET
 @login_required
-def course_home(request: HttpRequest, course_slug: str) -> HttpResponse:
+def course_home(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResponse:
     """The course's front page: readings, quizzes, discussion, sources, and the student's
     progress through each."""
     course = course_for(request.user, course_slug)
@@ -372,7 +383,9 @@ def _mastery_text(row: Mastery) -> str:
 
 @require_GET
 @login_required
-def progress(request: HttpRequest, course_slug: str, user_id: int | None = None) -> HttpResponse:
+def progress(
+    request: AuthenticatedHttpRequest, course_slug: str, user_id: int | None = None
+) -> HttpResponse:
     """A student's progress: readings, quizzes, posts, mastery by objective, and what to review
     next. Students see their own; a course's teachers may open any of its students'."""
     course = course_for(request.user, course_slug)
@@ -427,7 +440,7 @@ def progress(request: HttpRequest, course_slug: str, user_id: int | None = None)
 
 @require_POST
 @login_required
-def practice_start(request: HttpRequest, course_slug: str) -> HttpResponse:
+def practice_start(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResponse:
     course = course_for(request.user, course_slug)
     answers = selectors.answers_of(course, request.user)
     keys = practice_questions(answers.seeing("correctness"))
@@ -441,7 +454,7 @@ def practice_start(request: HttpRequest, course_slug: str) -> HttpResponse:
     return redirect(attempt)
 
 
-def _teacher_course(request: HttpRequest, course_slug: str) -> Course:
+def _teacher_course(request: AuthenticatedHttpRequest, course_slug: str) -> Course:
     """The course, if the user teaches it; 404 for anyone else (students included)."""
     course = course_for(request.user, course_slug)
     if not cw_selectors.is_teacher(request.user, course):
@@ -451,7 +464,7 @@ def _teacher_course(request: HttpRequest, course_slug: str) -> Course:
 
 @require_GET
 @login_required
-def gradebook(request: HttpRequest, course_slug: str) -> HttpResponse:
+def gradebook(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResponse:
     """Students × quizzes and discussions: grades, attempts, overrides, totals; filter by name,
     sort by total or by a column."""
     return _gradebook_page(request, _teacher_course(request, course_slug))
@@ -459,7 +472,7 @@ def gradebook(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def gradebook_export(request: HttpRequest, course_slug: str, fmt: str) -> HttpResponse:
+def gradebook_export(request: AuthenticatedHttpRequest, course_slug: str, fmt: str) -> HttpResponse:
     course = _teacher_course(request, course_slug)
     if fmt not in FORMATS:
         raise Http404("No such format.")
@@ -478,7 +491,9 @@ def gradebook_export(request: HttpRequest, course_slug: str, fmt: str) -> HttpRe
 
 @require_GET
 @login_required
-def item_analysis(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
+def item_analysis(
+    request: AuthenticatedHttpRequest, course_slug: str, quiz_slug: str
+) -> HttpResponse:
     """A quiz's item analysis (Moodle's statistics), rolled up by cited passage and objective."""
     course = _teacher_course(request, course_slug)
     quiz = selectors.quiz_for(course, quiz_slug)
@@ -505,7 +520,7 @@ def item_analysis(request: HttpRequest, course_slug: str, quiz_slug: str) -> Htt
 
 
 def _gradebook_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     course: Course,
     *,
     canvas_error: str = "",
@@ -558,7 +573,7 @@ def _points(raw: str) -> Decimal:
 @require_http_methods(["GET", "POST"])
 @login_required
 def gradebook_grade(
-    request: HttpRequest, course_slug: str, quiz_slug: str, user_id: int
+    request: AuthenticatedHttpRequest, course_slug: str, quiz_slug: str, user_id: int
 ) -> HttpResponse:
     """One student's grade on one quiz: attempts, kept grade, the override form and history."""
     course = _teacher_course(request, course_slug)
@@ -625,7 +640,9 @@ def _showing_everything(quiz: Quiz) -> Quiz:
 
 @require_GET
 @login_required
-def gradebook_attempt(request: HttpRequest, course_slug: str, attempt_id: int) -> HttpResponse:
+def gradebook_attempt(
+    request: AuthenticatedHttpRequest, course_slug: str, attempt_id: int
+) -> HttpResponse:
     """Any attempt at one of the course's quizzes, as its student saw it, for the teacher."""
     course = _teacher_course(request, course_slug)
     attempt = get_object_or_404(
@@ -667,7 +684,9 @@ def gradebook_attempt(request: HttpRequest, course_slug: str, attempt_id: int) -
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def gradebook_regrade(request: HttpRequest, course_slug: str, quiz_slug: str) -> HttpResponse:
+def gradebook_regrade(
+    request: AuthenticatedHttpRequest, course_slug: str, quiz_slug: str
+) -> HttpResponse:
     """The quiz's responses graded against an older version of a fixed question: a preview of
     what regrading them would change, the form that does it, and past regrades."""
     course = _teacher_course(request, course_slug)
@@ -711,7 +730,7 @@ def gradebook_regrade(request: HttpRequest, course_slug: str, quiz_slug: str) ->
 
 @require_POST
 @login_required
-def gradebook_canvas_id(request: HttpRequest, course_slug: str) -> HttpResponse:
+def gradebook_canvas_id(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResponse:
     """Set one gradebook column's Canvas assignment id (a quiz's or a discussion prompt's)."""
     course = _teacher_course(request, course_slug)
     key = request.POST.get("column", "")[:200]
@@ -729,7 +748,7 @@ def gradebook_canvas_id(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def gradebook_canvas_fill(request: HttpRequest, course_slug: str) -> HttpResponse:
+def gradebook_canvas_fill(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResponse:
     """The gradebook CSV the teacher exported from Canvas, back with Fuente's scores in it."""
     course = _teacher_course(request, course_slug)
     upload = request.FILES.get("canvas_file")

@@ -82,7 +82,7 @@ def post_response(
     *,
     prompt: Prompt,
     course: Course,
-    author: Any,
+    author: User,
     body: str,
     evidence: list[Evidence],
     parent: Post | None = None,
@@ -120,7 +120,7 @@ def post_response(
 
 @transaction.atomic
 def edit_post(
-    *, post: Post, author: Any, body: str, evidence: list[Evidence], now: datetime | None = None
+    *, post: Post, author: User, body: str, evidence: list[Evidence], now: datetime | None = None
 ) -> Post:
     """Let the author change a post within EDIT_WINDOW of posting it."""
     now = now or timezone.now()
@@ -145,7 +145,7 @@ def edit_post(
 def review_post(
     *,
     post: Post,
-    teacher: Any,
+    teacher: User,
     is_featured: bool,
     is_hidden: bool,
     score: Decimal | None,

@@ -111,7 +111,7 @@ def _write_citations(
     """Anchor each citation of a pack item and store it; a quote that does not anchor stops the
     build with the file, the item and the nearest text."""
     for number, fields in enumerate(anchor_citations(specs, sources, file, where)):
-        model.objects.create(position=number, **owner, **fields)
+        model._default_manager.create(position=number, **owner, **fields)
 
 
 def _write_notes(reading: Reading, notes: tuple[NoteSpec, ...], sources: dict[str, Source]) -> None:

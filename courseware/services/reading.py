@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +14,7 @@ MAX_SECONDS_PER_PING = 60
 
 @transaction.atomic
 def record_reading(
-    *, course: Course, reading: Reading, student: Any, seconds: int = 0, finished: bool = False
+    *, course: Course, reading: Reading, student: User, seconds: int = 0, finished: bool = False
 ) -> ReadingProgress:
     """Add time spent on a reading, and mark it read when the student says so or reaches its
     end. The time a page claims is capped by one ping's worth and, after the first, by the

@@ -152,7 +152,7 @@ def _plan_citations(
     citations: list[CitationChange] = []
     for model in quote_models():
         rows = list(
-            model.objects.filter(source=source)
+            model._default_manager.filter(source=source)
             .select_related(*_owner_lookups(model))
             .order_by("pk")
         )
@@ -176,9 +176,9 @@ def _plan_citations(
         broken = [row.pk for row, where in placed if where.status == BROKEN]
         protected = (
             set(
-                model.protected_when_broken(model.objects.filter(pk__in=broken)).values_list(
-                    "pk", flat=True
-                )
+                model.protected_when_broken(
+                    model._default_manager.filter(pk__in=broken)
+                ).values_list("pk", flat=True)
             )
             if broken
             else set()
@@ -264,12 +264,16 @@ def reimport_source(*, source: Source, data: bytes) -> ReimportResult:
             new = {key: getattr(where, key) for key in span_fields}
             if where.status != BROKEN and any(getattr(quote, k) != v for k, v in new.items()):
                 # A fresh row object: the plan's keeps the old place for the report.
-                moved.append(model(pk=quote.pk, **new))
-        model.objects.bulk_update(moved, span_fields)
+                fresh = model(**new)
+                fresh.pk = quote.pk
+                moved.append(fresh)
+        model._default_manager.bulk_update(moved, span_fields)
         review = [c.quote.pk for c in changes if c.status in (BROKEN, EDITED)]
         if review:
-            sent_back.extend(model.on_source_changed(model.objects.filter(pk__in=review)))
-        model.objects.filter(pk__in=[c.quote.pk for c in changes if c.status == BROKEN]).delete()
+            sent_back.extend(model.on_source_changed(model._default_manager.filter(pk__in=review)))
+        model._default_manager.filter(
+            pk__in=[c.quote.pk for c in changes if c.status == BROKEN]
+        ).delete()
     return ReimportResult(plan, sent_back)
 
 

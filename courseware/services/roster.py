@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -41,12 +40,12 @@ class RosterSummary:
         )
 
 
-def _is_administrator(by: Any) -> bool:
-    return by is None or bool(getattr(by, "is_superuser", False))
+def _is_administrator(by: User | None) -> bool:
+    return by is None or by.is_superuser
 
 
 def plan_course_roster(
-    *, course: Course, rows: Sequence[roster.RosterRow], by: Any = None
+    *, course: Course, rows: Sequence[roster.RosterRow], by: User | None = None
 ) -> list[roster.PlannedRow]:
     """What enrol_roster would do with each row now (reads only; the rules are in
     courseware.roster.plan_roster).
@@ -58,7 +57,7 @@ def plan_course_roster(
     usernames = {row.username.lower() for row in rows if row.username}
     emails = {row.email.lower() for row in rows if row.email}
     users = User.objects.annotate(lower_username=Lower("username"), lower_email=Lower("email"))
-    if not _is_administrator(by):
+    if by is not None and not _is_administrator(by):
         own = Enrollment.objects.filter(course__in=courses_taught(by)).values("user_id")
         users = users.filter(pk__in=own)
     accounts = [
@@ -90,7 +89,7 @@ def plan_course_roster(
 
 @transaction.atomic
 def enrol_roster(
-    *, course: Course, rows: Sequence[roster.RosterRow], by: Any = None
+    *, course: Course, rows: Sequence[roster.RosterRow], by: User | None = None
 ) -> RosterSummary:
     """Enrol every row of a roster that has no error, in one transaction, as uploaded by `by`
     (see plan_course_roster: a teacher's roster reaches only their own courses' people).
@@ -187,14 +186,14 @@ DEMO_USERS = (
 
 
 @transaction.atomic
-def setup_demo(*, seeds_dir: Path | None = None) -> tuple[Course, list[tuple[Any, str]]]:
+def setup_demo(*, seeds_dir: Path | None = None) -> tuple[Course, list[tuple[User, str]]]:
     """Create the demo teacher and students (once) and enrol them in the pack's course.
 
     Existing accounts keep their passwords, so running it again changes nothing.
     Raises Course.DoesNotExist when the course has not been built yet.
     """
     course = Course.objects.get(slug=load_pack(seeds_dir or settings.SEEDS_DIR).course.slug)
-    users = []
+    users: list[tuple[User, str]] = []
     for username, first, last, role in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,

@@ -79,7 +79,7 @@ def bank_questions(
     return questions
 
 
-def _versions(prefix: str = "") -> Prefetch[QuestionVersion]:
+def _versions(prefix: str = "") -> Prefetch[str, QuerySet[QuestionVersion], str]:
     citations = QuestionCitation.objects.select_related("source").order_by("position")
     return Prefetch(
         f"{prefix}versions",

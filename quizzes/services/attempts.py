@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -55,7 +55,7 @@ def _check_open(quiz: Quiz, now: datetime) -> None:
         raise QuizUnavailable("This quiz has closed; you can no longer start an attempt.")
 
 
-def start_attempt(*, quiz: Quiz, student: AbstractBaseUser, now: datetime | None = None) -> Attempt:
+def start_attempt(*, quiz: Quiz, student: User, now: datetime | None = None) -> Attempt:
     """Resume the student's open attempt, or start a new one if the quiz allows it.
 
     Raises QuizUnavailable (closed, not open yet, attempts used up, no questions).
@@ -125,7 +125,7 @@ def _locked_open_attempt(attempt_id: int, now: datetime) -> Attempt:
 
 def record_answer(
     *,
-    student: AbstractBaseUser,
+    student: User,
     attempt_id: int,
     position: int,
     form: Mapping[str, list[str]],
@@ -256,7 +256,7 @@ def submit_if_overdue(attempt: Attempt, now: datetime | None = None) -> Attempt:
     return attempt
 
 
-def report_problem(*, response: Response, student: AbstractBaseUser, text: str) -> QuestionReport:
+def report_problem(*, response: Response, student: User, text: str) -> QuestionReport:
     text = without_nul(text).strip()
     if not text:
         raise ValidationError("Describe the problem in a few words.")

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -68,7 +69,7 @@ def set_question_status(question: Question, status: str) -> None:
     question.save(update_fields=["status", "updated_at"])
 
 
-def _mark_reviewed(question: Question, by: Any, now: datetime) -> None:
+def _mark_reviewed(question: Question, by: User, now: datetime) -> None:
     if question.origin == Question.Origin.GENERATED and question.reviewed_at is None:
         question.reviewed_by, question.reviewed_at = by, now
 
@@ -81,7 +82,7 @@ def author_question(
     data: dict[str, Any],
     explanation: str,
     citations: list[dict[str, Any]],
-    by: Any,
+    by: User,
 ) -> QuestionVersion:
     """Save a question written or edited in the admin (its own fields already set on it) and
     what it asks. A new question is the teacher's; publishing a generated draft after editing
@@ -100,7 +101,7 @@ def author_question(
     return version
 
 
-def set_questions_status(*, questions: list[Question], status: str, by: Any) -> list[str]:
+def set_questions_status(*, questions: list[Question], status: str, by: User) -> list[str]:
     """Move questions to a status (the admin's bulk actions). Returns the problems, one per
     question that could not move (e.g. publishing one without a citation); the others move."""
     if status == Question.Status.REJECTED:
@@ -120,7 +121,7 @@ def set_questions_status(*, questions: list[Question], status: str, by: Any) -> 
 
 
 @transaction.atomic
-def duplicate_question(*, question: Question, by: Any) -> Question:
+def duplicate_question(*, question: Question, by: User) -> Question:
     """A draft copy of a question (what it asks, its citations, objectives and tags) that the
     teacher can change freely: the original and its students' answers are untouched."""
     base = f"{question.key[:100]}-copy"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -80,7 +79,7 @@ def _pending_draft(question: Question) -> None:
 
 
 @transaction.atomic
-def accept_draft(*, question: Question, by: Any) -> None:
+def accept_draft(*, question: Question, by: User) -> None:
     """Publish a generated draft as it is (it must have a citation that anchors)."""
     _pending_draft(question)
     set_question_status(question, Question.Status.PUBLISHED)
@@ -89,7 +88,7 @@ def accept_draft(*, question: Question, by: Any) -> None:
 
 
 @transaction.atomic
-def reject_draft(*, question: Question, reason: str, by: Any) -> None:
+def reject_draft(*, question: Question, reason: str, by: User) -> None:
     """Reject a generated draft; the reason is kept, to improve the rule that made it."""
     _pending_draft(question)
     reason = without_nul(reason).strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -29,10 +29,10 @@ def _grade_reason(reason: str) -> str:
 def override_grade(
     *,
     quiz: Quiz,
-    student: AbstractBaseUser,
+    student: User,
     points: Decimal | None,
     reason: str,
-    by: AbstractBaseUser,
+    by: User,
     now: datetime | None = None,
 ) -> GradeOverride:
     """Give a student a teacher's grade on a quiz in place of their kept attempt score, or,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from courseware.models import Course
@@ -16,7 +16,7 @@ from quizzes.services.attempts import QuizUnavailable, start_attempt
 
 @transaction.atomic
 def start_practice(
-    *, course: Course, student: AbstractBaseUser, keys: list[str], policy: Mapping[str, str]
+    *, course: Course, student: User, keys: list[str], policy: Mapping[str, str]
 ) -> Attempt:
     """An ungraded practice quiz of the given questions (the ones the student missed), started.
     `policy` is its review policy by aspect (selectors.StudentAnswers.practice_policy): never

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
@@ -100,7 +100,7 @@ def answer_fits(kind: str, data: Mapping[str, Any], answer: Any) -> bool:
         return False
 
 
-def _display_name(user: Any) -> str:
+def _display_name(user: User) -> str:
     return str(user.get_full_name() or user.get_username())
 
 
@@ -122,7 +122,7 @@ def apply_regrade(
     *,
     quiz: Quiz,
     reason: str,
-    by: AbstractBaseUser | None,
+    by: User | None,
     now: datetime | None = None,
 ) -> RegradeReport:
     """Regrade what `plan_regrade` shows, as planned again under lock: every regraded response
@@ -149,7 +149,7 @@ def apply_regrade(
 
 
 def _write_regrades(
-    graded: list[_Regraded], *, reason: str, by: AbstractBaseUser | None, now: datetime | None
+    graded: list[_Regraded], *, reason: str, by: User | None, now: datetime | None
 ) -> None:
     """Store the regrades whose answer fits: Regrade rows, the responses' new grades and
     versions, their attempts' new totals."""

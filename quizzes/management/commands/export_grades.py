@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
@@ -31,12 +31,11 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("The %(format)s export is a zip file: give --output PATH.") % {"format": fmt}
                 )
-            export_grades(course=found, fmt=fmt, out=self.stdout)
+            # self.stdout is Django's OutputWrapper: a text stream, though not typing's TextIO.
+            export_grades(course=found, fmt=fmt, out=cast(TextIO, self.stdout))
             return
         path = Path(output)
-        with path.open(
-            "wb" if binary else "w", **({} if binary else {"newline": "", "encoding": "utf-8"})
-        ) as out:
+        with path.open("wb") if binary else path.open("w", newline="", encoding="utf-8") as out:
             export_grades(course=found, fmt=fmt, out=out)
         self.stderr.write(f"Wrote {fmt} grades for {found.title} to {path}.")
         if fmt == "canvas":
