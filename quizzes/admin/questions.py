@@ -1,20 +1,17 @@
-"""The quizzes in the admin: questions written one form per type with their citations checked
-as the teacher types, previewed as a student sees them, moved through draft → published →
-retired; generated drafts reviewed in a queue; quizzes, attempts and reported problems. Every
-list is cut down to the courses the teacher teaches (courseware.roles)."""
+"""Questions in the admin: one form per question type with its citations checked as the teacher
+types, a preview as a student sees it, copies, exports, and the move through draft →
+published → retired."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
@@ -26,33 +23,22 @@ from courseware.params import id_param, int_param
 from courseware.roles import CourseScoped, ScopedInline, courses_taught, reachable
 from courseware.selectors import passages_matching
 from courseware.services import quote_fields, without_nul
+from quizzes.admin.exports import download_questions
+from quizzes.admin.review import ReviewQueue
 from quizzes.display import answer_fields, question_view
-from quizzes.exchange.export import FORMATS as QUESTION_FORMATS
-from quizzes.exchange.export import PACKAGES as QUESTION_PACKAGES
-from quizzes.exchange.export import export_package, export_questions
 from quizzes.forms import CITATION_ROWS, FORMS
-from quizzes.grading import AnswerError, correct_answer_text, grade, parse_answer
+from quizzes.grading import AnswerError, grade, parse_answer
 from quizzes.models import (
-    Attempt,
     Question,
     QuestionCitation,
     QuestionReport,
     QuestionVersion,
     Quiz,
-    QuizQuestion,
     Response,
 )
-from quizzes.selectors import acceptance_by_rule
-from quizzes.services import (
-    accept_draft,
-    author_question,
-    duplicate_question,
-    reject_draft,
-    set_questions_status,
-)
+from quizzes.services import author_question, duplicate_question, set_questions_status
 
 MODEL_FIELDS = ["key", "difficulty", "objectives", "tags", "status"]
-QUESTION_FORMAT_NAMES = {"moodle": "Moodle XML", "gift": "GIFT"}
 HISTORY_FIELDS = [
     "origin",
     "created_by",
@@ -63,54 +49,6 @@ HISTORY_FIELDS = [
     "created_at",
     "updated_at",
 ]
-
-
-def download_questions(
-    model_admin: admin.ModelAdmin[Any],
-    request: HttpRequest,
-    questions: QuerySet[Question],
-    fmt: str,
-    *,
-    course: Any,
-    quiz: Quiz | None = None,
-) -> HttpResponse | None:
-    """The questions as a Moodle XML or GIFT file, citations in each general feedback; what
-    could not go into the format is told in a message."""
-    if course is None:
-        model_admin.message_user(
-            request, "Citations link to a course's readings: you teach no course yet.", "error"
-        )
-        return None
-    content_type, extension = QUESTION_FORMATS[fmt]
-    out: io.StringIO | io.BytesIO
-    base_url = request.build_absolute_uri("/").rstrip("/")
-    if fmt in QUESTION_PACKAGES:
-        out = io.BytesIO()
-        try:
-            result = export_package(
-                questions=questions, fmt=fmt, out=out, base_url=base_url, course=course, quiz=quiz
-            )
-        except ValueError as error:
-            model_admin.message_user(request, str(error), "error")
-            return None
-    else:
-        out = io.StringIO()
-        result = export_questions(
-            questions=questions, fmt=fmt, out=out, base_url=base_url, course=course, quiz=quiz
-        )
-    for skipped in result.skipped:
-        model_admin.message_user(
-            request,
-            f"Not in the {QUESTION_FORMAT_NAMES[fmt]} file: {skipped.key}: {skipped.reason}",
-            "warning",
-        )
-    for note in result.notes:
-        model_admin.message_user(request, note, "info")
-    charset = "" if fmt in QUESTION_PACKAGES else "; charset=utf-8"
-    response = HttpResponse(out.getvalue(), content_type=f"{content_type}{charset}")
-    name = quiz.slug if quiz is not None else "questions"
-    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
-    return response
 
 
 class QuestionVersionInline(
@@ -155,7 +93,7 @@ class SourceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(CourseScoped[Question]):
+class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
     course_field = "slots__quiz__course"
     shared_if_unused = True
     change_form_template = "admin/quizzes/question/change_form.html"
@@ -434,194 +372,3 @@ class QuestionAdmin(CourseScoped[Question]):
             "admin/quizzes/question/passages.html",
             {"passages": passages, "query": query, "row": row},
         )
-
-    def review_view(self, request: HttpRequest) -> HttpResponse:
-        """Generated drafts waiting for a teacher: accept as they are, edit then publish, or
-        reject with a reason; and how often each generator rule's drafts are accepted."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        pending = (
-            self.get_queryset(request)
-            .filter(origin=Question.Origin.GENERATED, status=Question.Status.DRAFT)
-            .order_by("generator_rule", "key")
-        )
-        errors: dict[int, str] = {}
-        status = 200
-        if request.method == "POST":
-            question = get_object_or_404(pending, pk=id_param(request.POST.get("question")) or 0)
-            try:
-                if request.POST.get("decision") == "accept":
-                    accept_draft(question=question, by=staff_user(request))
-                    self.message_user(request, f"Accepted and published {question.key}.")
-                elif request.POST.get("decision") == "reject":
-                    reject_draft(
-                        question=question,
-                        reason=request.POST.get("reason", ""),
-                        by=staff_user(request),
-                    )
-                    self.message_user(request, f"Rejected {question.key}.")
-                else:
-                    raise ValidationError("Choose accept or reject.")
-            except ValidationError as error:
-                errors[question.pk] = " ".join(error.messages)
-                status = 400
-            else:
-                return HttpResponseRedirect(request.get_full_path())
-        rule = request.GET.get("rule", "")
-        if rule:
-            pending = pending.filter(generator_rule=rule)
-        page = Paginator(pending, 10).get_page(request.GET.get("page"))
-        drafts = [(q, q.current_version(), errors.get(q.pk, "")) for q in page]
-        return TemplateResponse(
-            request,
-            "admin/quizzes/question/review.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": "Review generated drafts",
-                "page": page,
-                "drafts": [
-                    (q, v, error, correct_answer_text(q.kind, v.data) if v else "")
-                    for q, v, error in drafts
-                ],
-                "rules": acceptance_by_rule(),
-                "rule": rule,
-                "posted_reason": request.POST.get("reason", "") if errors else "",
-            },
-            status=status,
-        )
-
-
-class QuizQuestionInline(ScopedInline[QuizQuestion, Quiz], admin.TabularInline[QuizQuestion, Quiz]):
-    model = QuizQuestion
-    fields = ["position", "question", "points"]
-    autocomplete_fields = ["question"]
-    extra = 0
-    ordering = ["position"]
-
-
-@admin.register(Quiz)
-class QuizAdmin(CourseScoped[Quiz]):
-    actions = ["export_moodle", "export_gift", "export_qti", "export_cc"]
-
-    def _export(self, request: HttpRequest, queryset: QuerySet[Quiz], fmt: str) -> Any:
-        quizzes = list(queryset.select_related("course", "reading")[:2])
-        if len(quizzes) != 1:
-            self.message_user(request, "Choose one quiz to export at a time.", "error")
-            return None
-        quiz = quizzes[0]
-        questions = Question.objects.filter(slots__quiz=quiz)
-        return download_questions(self, request, questions, fmt, course=quiz.course, quiz=quiz)
-
-    @admin.action(description="Export the quiz's questions as Moodle XML", permissions=["view"])
-    def export_moodle(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> Any:
-        return self._export(request, queryset, "moodle")
-
-    @admin.action(description="Export the quiz's questions as GIFT", permissions=["view"])
-    def export_gift(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> Any:
-        return self._export(request, queryset, "gift")
-
-    @admin.action(
-        description=gettext_lazy("Export the quiz as a QTI 2.1 package"), permissions=["view"]
-    )
-    def export_qti(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> Any:
-        return self._export(request, queryset, "qti")
-
-    @admin.action(
-        description=gettext_lazy("Export the quiz as a Common Cartridge (IMSCC)"),
-        permissions=["view"],
-    )
-    def export_cc(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> Any:
-        return self._export(request, queryset, "cc")
-
-    list_display = [
-        "title",
-        "course",
-        "reading",
-        "is_published",
-        "attempts_allowed",
-        "time_limit_minutes",
-    ]
-    list_filter = [
-        ("course", admin.RelatedOnlyFieldListFilter),
-        "is_published",
-        "layout",
-        "grading_method",
-    ]
-    list_select_related = ["course", "reading"]
-    search_fields = ["title", "slug"]
-    inlines = [QuizQuestionInline]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "course",
-                    "reading",
-                    "slug",
-                    "title",
-                    "description",
-                    "position",
-                    "is_published",
-                    "canvas_assignment_id",
-                ]
-            },
-        ),
-        (
-            "When and how often",
-            {"fields": ["opens_at", "closes_at", "attempts_allowed", "time_limit_minutes"]},
-        ),
-        (
-            "Grading and layout",
-            {
-                "fields": [
-                    "grading_method",
-                    "multiple_scoring",
-                    "shuffle_questions",
-                    "shuffle_choices",
-                    "layout",
-                ]
-            },
-        ),
-        (
-            "What students see, and when",
-            {
-                "fields": [
-                    "review_correctness",
-                    "review_points",
-                    "review_feedback",
-                    "review_answer",
-                    "review_citations",
-                ]
-            },
-        ),
-    ]
-
-
-@admin.register(Attempt)
-class AttemptAdmin(CourseScoped[Attempt]):
-    course_field = "quiz__course"
-
-    list_display = ["quiz", "student", "number", "state", "points", "max_points", "submitted_at"]
-    list_filter = ["state", ("quiz", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["quiz", "student"]
-    search_fields = ["student__username", "student__last_name", "quiz__title"]
-    readonly_fields = [f.name for f in Attempt._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-
-@admin.register(QuestionReport)
-class QuestionReportAdmin(CourseScoped[QuestionReport]):
-    course_field = "attempt__quiz__course"
-
-    list_display = ["created_at", "question", "student", "is_resolved", "text"]
-    list_filter = ["is_resolved"]
-    list_select_related = ["question", "student"]
-    search_fields = ["question__key", "text", "student__username"]
-    readonly_fields = ["question", "version", "student", "attempt", "text", "created_at"]
-    list_editable = ["is_resolved"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
