@@ -20,6 +20,8 @@ COURSE_DIR = "course"
 READINGS_FILE = f"{COURSE_DIR}/readings.toml"
 PROMPTS_FILE = f"{COURSE_DIR}/prompts.toml"
 TIMELINE_FILE = f"{COURSE_DIR}/timeline.toml"
+OBJECTIVES_FILE = f"{COURSE_DIR}/objectives.toml"
+COURSE_FILE = f"{COURSE_DIR}/course.toml"
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 KINDS = ("analysis", "commentary", "news", "blog", "ai-summary", "other")
 
@@ -288,86 +290,11 @@ def parse_citations(
 def load_pack(root: Path) -> Pack:
     """Read sources.toml and course/*.toml; check their shape, not yet their quotes."""
     sources = load_sources(root)
-    objectives_file = f"{COURSE_DIR}/objectives.toml"
-    objectives = []
-    for index, raw in enumerate(read_toml(root / objectives_file, root).get("objective", []), 1):
-        table = Table(raw, objectives_file, f"objective #{index}", {"code", "title"})
-        objectives.append(ObjectiveSpec(code=table.text("code"), title=table.text("title")))
-    check_unique(objectives_file, "objective", [o.code for o in objectives])
+    objectives = _load_objectives(root)
     known_objectives = {o.code for o in objectives}
     known_sources = {s.slug for s in sources}
-
-    course_file = f"{COURSE_DIR}/course.toml"
-    course_data = read_toml(root / course_file, root)
-    course_table = Table(
-        course_data.get("course"), course_file, "[course]", {"slug", "title", "description"}
-    )
-    course = CourseSpec(
-        slug=course_table.text("slug"),
-        title=course_table.text("title"),
-        description=" ".join(course_table.text("description", "").split()),
-    )
-
-    readings_file = READINGS_FILE
-    readings = []
-    for index, raw in enumerate(read_toml(root / readings_file, root).get("reading", []), 1):
-        table = Table(
-            raw,
-            readings_file,
-            f"reading #{index}",
-            {"slug", "title", "summary", "objectives", "part", "note"},
-        )
-        slug = table.text("slug")
-        item = f"reading {slug!r}"
-        codes = tuple(table.items("objectives"))
-        for code in codes:
-            if code not in known_objectives:
-                raise PackError(
-                    readings_file, item, f"objective {code!r} is not in {objectives_file}."
-                )
-        parts = []
-        for number, raw_part in enumerate(table.items("part"), start=1):
-            part = Table(
-                raw_part, readings_file, f"{item}, part {number}", {"source", "first", "last"}
-            )
-            source = part.text("source")
-            if source not in known_sources:
-                raise PackError(
-                    readings_file,
-                    f"{item}, part {number}",
-                    f"source {source!r} is not in {SOURCES_FILE}.",
-                )
-            parts.append(
-                PartSpec(source=source, first=part.text("first"), last=part.text("last", ""))
-            )
-        if not parts:
-            raise PackError(
-                readings_file, item, "has no [[reading.part]]; a reading needs passages."
-            )
-        notes = []
-        for number, raw_note in enumerate(table.items("note"), start=1):
-            where = f"{item}, note {number}"
-            note = Table(raw_note, readings_file, where, {"title", "text", "citations"})
-            notes.append(
-                NoteSpec(
-                    title=note.text("title"),
-                    text=" ".join(note.text("text").split()),
-                    citations=parse_citations(
-                        note.data.get("citations"), readings_file, where, known_sources
-                    ),
-                )
-            )
-        readings.append(
-            ReadingSpec(
-                slug=slug,
-                title=table.text("title"),
-                summary=" ".join(table.text("summary", "").split()),
-                objectives=codes,
-                parts=tuple(parts),
-                notes=tuple(notes),
-            )
-        )
-    check_unique(readings_file, "reading", [r.slug for r in readings])
+    course = _load_course(root)
+    readings = _load_readings(root, known_objectives, known_sources)
     periods, events = load_timeline(root, known_sources)
     return Pack(
         root=root,
@@ -375,9 +302,97 @@ def load_pack(root: Path) -> Pack:
         periods=periods,
         events=events,
         sources=sources,
-        objectives=tuple(objectives),
-        readings=tuple(readings),
+        objectives=objectives,
+        readings=readings,
         course=course,
+    )
+
+
+def _load_objectives(root: Path) -> tuple[ObjectiveSpec, ...]:
+    """objectives.toml: each objective's code (once each) and title."""
+    objectives = []
+    for index, raw in enumerate(read_toml(root / OBJECTIVES_FILE, root).get("objective", []), 1):
+        table = Table(raw, OBJECTIVES_FILE, f"objective #{index}", {"code", "title"})
+        objectives.append(ObjectiveSpec(code=table.text("code"), title=table.text("title")))
+    check_unique(OBJECTIVES_FILE, "objective", [o.code for o in objectives])
+    return tuple(objectives)
+
+
+def _load_course(root: Path) -> CourseSpec:
+    """course.toml's [course] table."""
+    course_data = read_toml(root / COURSE_FILE, root)
+    course_table = Table(
+        course_data.get("course"), COURSE_FILE, "[course]", {"slug", "title", "description"}
+    )
+    return CourseSpec(
+        slug=course_table.text("slug"),
+        title=course_table.text("title"),
+        description=" ".join(course_table.text("description", "").split()),
+    )
+
+
+def _load_readings(
+    root: Path, known_objectives: set[str], known_sources: set[str]
+) -> tuple[ReadingSpec, ...]:
+    """readings.toml: each reading once, its objectives and sources known to the pack."""
+    readings = [
+        _reading_spec(raw, index, known_objectives, known_sources)
+        for index, raw in enumerate(read_toml(root / READINGS_FILE, root).get("reading", []), 1)
+    ]
+    check_unique(READINGS_FILE, "reading", [r.slug for r in readings])
+    return tuple(readings)
+
+
+def _reading_spec(
+    raw: Any, index: int, known_objectives: set[str], known_sources: set[str]
+) -> ReadingSpec:
+    """The `index`th (1-based) [[reading]] table: its objectives, parts (one or more) and notes."""
+    readings_file = READINGS_FILE
+    table = Table(
+        raw,
+        readings_file,
+        f"reading #{index}",
+        {"slug", "title", "summary", "objectives", "part", "note"},
+    )
+    slug = table.text("slug")
+    item = f"reading {slug!r}"
+    codes = tuple(table.items("objectives"))
+    for code in codes:
+        if code not in known_objectives:
+            raise PackError(readings_file, item, f"objective {code!r} is not in {OBJECTIVES_FILE}.")
+    parts = []
+    for number, raw_part in enumerate(table.items("part"), start=1):
+        part = Table(raw_part, readings_file, f"{item}, part {number}", {"source", "first", "last"})
+        source = part.text("source")
+        if source not in known_sources:
+            raise PackError(
+                readings_file,
+                f"{item}, part {number}",
+                f"source {source!r} is not in {SOURCES_FILE}.",
+            )
+        parts.append(PartSpec(source=source, first=part.text("first"), last=part.text("last", "")))
+    if not parts:
+        raise PackError(readings_file, item, "has no [[reading.part]]; a reading needs passages.")
+    notes = []
+    for number, raw_note in enumerate(table.items("note"), start=1):
+        where = f"{item}, note {number}"
+        note = Table(raw_note, readings_file, where, {"title", "text", "citations"})
+        notes.append(
+            NoteSpec(
+                title=note.text("title"),
+                text=" ".join(note.text("text").split()),
+                citations=parse_citations(
+                    note.data.get("citations"), readings_file, where, known_sources
+                ),
+            )
+        )
+    return ReadingSpec(
+        slug=slug,
+        title=table.text("title"),
+        summary=" ".join(table.text("summary", "").split()),
+        objectives=codes,
+        parts=tuple(parts),
+        notes=tuple(notes),
     )
 
 

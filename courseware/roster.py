@@ -364,12 +364,7 @@ def plan_roster(
     `may_make_teachers`, no row may make someone a teacher or change a teacher's enrolment.
     """
     unavailable = {name.lower() for name in taken}
-    by_username: dict[str, list[Account]] = {}
-    by_email: dict[str, list[Account]] = {}
-    for account in accounts:
-        by_username.setdefault(account.username.lower(), []).append(account)
-        if account.email:
-            by_email.setdefault(account.email.lower(), []).append(account)
+    by_username, by_email = _by_username_and_email(accounts)
     members = {m.user_id: m for m in memberships}
     claimed: dict[tuple[str, str], int] = {
         (key, getattr(m, key)): m.user_id
@@ -383,36 +378,17 @@ def plan_roster(
         if row.errors:
             planned.append(PlannedRow(row, ERROR, errors=row.errors))
             continue
-        user, errors = _find_account(row, by_username, by_email)
-        if user is None and not errors and row.username.lower() in unavailable:
-            errors.append(
-                _(
-                    "The username “%(username)s” cannot be given to a new account. If this "
-                    "person already has one, ask an administrator to enrol them; otherwise "
-                    "choose another username."
-                )
-                % {"username": row.username}
-            )
-        was = members[user.id].role if user is not None and user.id in members else ""
-        if not may_make_teachers and row.role and TEACHER in (row.role, was) and row.role != was:
-            errors.append(
-                _(
-                    "Only an administrator can change who teaches a course: leave this row's "
-                    "role blank (a new person becomes a student)."
-                )
-            )
-        if user is not None:
-            earlier = rows_of_user.setdefault(user.id, row.number)
-            if earlier != row.number:
-                errors.append(f"This is the same user ({user.username}) as row {earlier}.")
-        for key in ("sis_user_id", "canvas_user_id"):
-            value = getattr(row, key)
-            owner = claimed.get((key, value)) if value else None
-            if owner is not None and (user is None or owner != user.id):
-                errors.append(
-                    f"The {LABELS[key]} “{value}” belongs to another member of this course; "
-                    "check the row."
-                )
+        user, found = _find_account(row, by_username, by_email)
+        errors = _row_errors(
+            row,
+            user,
+            found,
+            members=members,
+            claimed=claimed,
+            unavailable=unavailable,
+            may_make_teachers=may_make_teachers,
+            rows_of_user=rows_of_user,
+        )
         if errors:
             planned.append(PlannedRow(row, ERROR, user=user, errors=tuple(errors)))
         elif user is None:
@@ -423,6 +399,67 @@ def plan_roster(
             changes = _changes(members[user.id], row)
             planned.append(PlannedRow(row, UPDATE if changes else UNCHANGED, user, changes))
     return planned
+
+
+def _by_username_and_email(
+    accounts: Iterable[Account],
+) -> tuple[dict[str, list[Account]], dict[str, list[Account]]]:
+    """The accounts by lower-case username, and those with an email by lower-case email."""
+    by_username: dict[str, list[Account]] = {}
+    by_email: dict[str, list[Account]] = {}
+    for account in accounts:
+        by_username.setdefault(account.username.lower(), []).append(account)
+        if account.email:
+            by_email.setdefault(account.email.lower(), []).append(account)
+    return by_username, by_email
+
+
+def _row_errors(
+    row: RosterRow,
+    user: Account | None,
+    found: list[str],
+    *,
+    members: Mapping[int, Membership],
+    claimed: Mapping[tuple[str, str], int],
+    unavailable: set[str],
+    may_make_teachers: bool,
+    rows_of_user: dict[int, int],
+) -> list[str]:
+    """`found` (the errors of finding the row's account) and what else stops the row: a new
+    username that is unavailable, a role change only an administrator may make, a user an
+    earlier row already names (`rows_of_user`, user id → first row number, is filled in as rows
+    go), or an SIS or Canvas user id that another member of the course holds (`claimed`)."""
+    errors = list(found)
+    if user is None and not errors and row.username.lower() in unavailable:
+        errors.append(
+            _(
+                "The username “%(username)s” cannot be given to a new account. If this "
+                "person already has one, ask an administrator to enrol them; otherwise "
+                "choose another username."
+            )
+            % {"username": row.username}
+        )
+    was = members[user.id].role if user is not None and user.id in members else ""
+    if not may_make_teachers and row.role and TEACHER in (row.role, was) and row.role != was:
+        errors.append(
+            _(
+                "Only an administrator can change who teaches a course: leave this row's "
+                "role blank (a new person becomes a student)."
+            )
+        )
+    if user is not None:
+        earlier = rows_of_user.setdefault(user.id, row.number)
+        if earlier != row.number:
+            errors.append(f"This is the same user ({user.username}) as row {earlier}.")
+    for key in ("sis_user_id", "canvas_user_id"):
+        value = getattr(row, key)
+        owner = claimed.get((key, value)) if value else None
+        if owner is not None and (user is None or owner != user.id):
+            errors.append(
+                f"The {LABELS[key]} “{value}” belongs to another member of this course; "
+                "check the row."
+            )
+    return errors
 
 
 def _find_account(

@@ -26,7 +26,15 @@ from typing import Any, cast
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from courseware.models import Objective, Passage
-from quizzes.models import Attempt, Question, QuestionCitation, QuestionVersion, Quiz, Response
+from quizzes.models import (
+    Attempt,
+    Question,
+    QuestionCitation,
+    QuestionVersion,
+    Quiz,
+    QuizQuestion,
+    Response,
+)
 from quizzes.statistics import ItemResponse, ItemStats, Rollup, TestStats, analyse
 
 FIRST_ATTEMPTS, LAST_ATTEMPTS, ALL_ATTEMPTS = "first", "last", "all"
@@ -132,7 +140,75 @@ def analysis_of(quiz: Quiz, *, which: str = FIRST_ATTEMPTS) -> Analysis:
         raise ValueError(
             f"Unknown choice of attempts {which!r}; use one of {list(WHICH_ATTEMPTS)}."
         )
-    slots = list(
+    slots = _slots_of(quiz)
+    versions = {slot.pk: _current(slot.question) for slot in slots}
+    passages = _cited_passages(v for v in versions.values() if v is not None)
+    passages_by_slot = {
+        slot_id: _passages_of(version, passages) if version else ()
+        for slot_id, version in versions.items()
+    }
+    objectives_by_slot = {slot.pk: tuple(slot.question.objectives.all()) for slot in slots}
+    tags = {
+        slot.pk: tuple(p.tag for p in passages_by_slot[slot.pk])
+        + tuple(f"objective:{o.code}" for o in objectives_by_slot[slot.pk])
+        for slot in slots
+    }
+    kinds = {slot.pk: slot.question.kind for slot in slots}
+    responses, students, blank = _item_responses(quiz, which, kinds=kinds, tags=tags)
+    test, item_stats, rollups = analyse(responses)
+    stats_by_slot = {int(s.item): s for s in item_stats}
+    items = []
+    for number, slot in enumerate(slots, start=1):
+        version, stats = versions[slot.pk], stats_by_slot.get(slot.pk)
+        items.append(
+            ItemRow(
+                number=number,
+                question=slot.question,
+                stem=_excerpt(version.stem if version else "", STEM_EXCERPT),
+                stats=stats,
+                choices=_choice_rows(slot.question.kind, version, stats),
+                blank=blank[slot.pk],
+                passages=passages_by_slot[slot.pk],
+                objectives=objectives_by_slot[slot.pk],
+            )
+        )
+    passage_rows, objective_rows = _rollup_rows(rollups, passages, objectives_by_slot)
+    return Analysis(
+        which=which,
+        attempts=len({r.attempt for r in responses}),
+        students=len(students),
+        test=test,
+        items=items,
+        passages=_weakest_first(passage_rows),
+        objectives=_weakest_first(objective_rows),
+    )
+
+
+def _rollup_rows(
+    rollups: Iterable[Rollup],
+    passages: dict[int, PassageRef],
+    objectives_by_slot: dict[int, tuple[Objective, ...]],
+) -> tuple[list[RollupRow], list[RollupRow]]:
+    """The roll-ups of cited passages, and those of objectives, labelled for the page."""
+    refs = {p.tag: p for p in passages.values()}
+    objectives = {f"objective:{o.code}": o for os in objectives_by_slot.values() for o in os}
+    passage_rows = [
+        RollupRow(label=refs[r.tag].label, rollup=r, passage=refs[r.tag])
+        for r in rollups
+        if r.tag in refs
+    ]
+    objective_rows = [
+        RollupRow(label=objectives[r.tag].title, rollup=r, objective=objectives[r.tag])
+        for r in rollups
+        if r.tag in objectives
+    ]
+    return passage_rows, objective_rows
+
+
+def _slots_of(quiz: Quiz) -> list[QuizQuestion]:
+    """The quiz's slots in order, with their questions, the questions' versions (newest first)
+    and those versions' citations, and the questions' objectives: four queries."""
+    return list(
         quiz.slots.select_related("question")
         .prefetch_related(
             Prefetch(
@@ -147,20 +223,13 @@ def analysis_of(quiz: Quiz, *, which: str = FIRST_ATTEMPTS) -> Analysis:
         )
         .order_by("position")
     )
-    versions = {slot.pk: _current(slot.question) for slot in slots}
-    passages = _cited_passages(v for v in versions.values() if v is not None)
-    passages_by_slot = {
-        slot_id: _passages_of(version, passages) if version else ()
-        for slot_id, version in versions.items()
-    }
-    objectives_by_slot = {slot.pk: tuple(slot.question.objectives.all()) for slot in slots}
-    tags = {
-        slot.pk: tuple(p.tag for p in passages_by_slot[slot.pk])
-        + tuple(f"objective:{o.code}" for o in objectives_by_slot[slot.pk])
-        for slot in slots
-    }
-    kinds = {slot.pk: slot.question.kind for slot in slots}
 
+
+def _item_responses(
+    quiz: Quiz, which: str, *, kinds: dict[int, str], tags: dict[int, tuple[str, ...]]
+) -> tuple[list[ItemResponse], set[int], dict[int, int]]:
+    """The analysed responses as `analyse` takes them, the students who gave them, and the
+    number left blank by slot: one query."""
     responses: list[ItemResponse] = []
     students: set[int] = set()
     blank: dict[int, int] = defaultdict(int)
@@ -179,45 +248,7 @@ def analysis_of(quiz: Quiz, *, which: str = FIRST_ATTEMPTS) -> Analysis:
                 tags=tags[slot_id],
             )
         )
-    test, item_stats, rollups = analyse(responses)
-    stats_by_slot = {int(s.item): s for s in item_stats}
-
-    items = []
-    for number, slot in enumerate(slots, start=1):
-        version, stats = versions[slot.pk], stats_by_slot.get(slot.pk)
-        items.append(
-            ItemRow(
-                number=number,
-                question=slot.question,
-                stem=_excerpt(version.stem if version else "", STEM_EXCERPT),
-                stats=stats,
-                choices=_choice_rows(slot.question.kind, version, stats),
-                blank=blank[slot.pk],
-                passages=passages_by_slot[slot.pk],
-                objectives=objectives_by_slot[slot.pk],
-            )
-        )
-    refs = {p.tag: p for p in passages.values()}
-    objectives = {f"objective:{o.code}": o for os in objectives_by_slot.values() for o in os}
-    passage_rows = [
-        RollupRow(label=refs[r.tag].label, rollup=r, passage=refs[r.tag])
-        for r in rollups
-        if r.tag in refs
-    ]
-    objective_rows = [
-        RollupRow(label=objectives[r.tag].title, rollup=r, objective=objectives[r.tag])
-        for r in rollups
-        if r.tag in objectives
-    ]
-    return Analysis(
-        which=which,
-        attempts=len({r.attempt for r in responses}),
-        students=len(students),
-        test=test,
-        items=items,
-        passages=_weakest_first(passage_rows),
-        objectives=_weakest_first(objective_rows),
-    )
+    return responses, students, blank
 
 
 def choice_of(kind: str, answer: Any) -> str | None:

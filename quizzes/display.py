@@ -83,22 +83,10 @@ def question_view(
         response=response, number=response.position + 1, kind=kind, stem=version.stem
     )
     fields = answer_fields(response)
-
     if kind in ("single", "multiple"):
-        choices = {c["id"]: c for c in data.get("choices", [])}
-        order = list(choices)
-        if quiz.shuffle_choices:
-            order = fields.order(CHOICE, order)
-        picked = set(answer) if isinstance(answer, list) else {answer}
-        view.options = [
-            Option(
-                id=fields.token(CHOICE, cid),
-                text=choices[cid]["text"],
-                selected=cid in picked,
-                is_correct=bool(choices[cid].get("correct")) if reveal else None,
-            )
-            for cid in order
-        ]
+        view.options = _choice_options(
+            data, answer, fields, shuffle=quiz.shuffle_choices, reveal=reveal
+        )
     elif kind == "true_false":
         view.truth = answer if isinstance(answer, bool) else None
     elif kind in ("numeric", "short"):
@@ -107,49 +95,87 @@ def question_view(
         )
         view.unit = str(data.get("unit", ""))
     elif kind == "ordering":
-        # Items are always shown shuffled: their listed order is the answer.
-        items = {i["id"]: i["text"] for i in data.get("items", [])}
-        chosen = answer if isinstance(answer, dict) else {}
-        view.options = [
-            Option(
-                id=fields.token(ITEM, iid),
-                text=items[iid],
-                selected_value=str(chosen.get(iid, "")),
-            )
-            for iid in fields.order(ITEM, list(items))
-        ]
+        view.options = _ordering_options(data, answer, fields)
     elif kind == "matching":
-        pairs = data.get("pairs", [])
-        chosen = answer if isinstance(answer, dict) else {}
-        view.options = [
-            Option(
-                id=fields.token(LEFT, p["id"]),
-                text=p["left"],
-                selected_value=(
-                    fields.token(TARGET, str(chosen[p["id"]])) if p["id"] in chosen else ""
-                ),
-            )
-            for p in pairs
-        ]
-        targets = {p["id"]: p["right"] for p in pairs} | {
-            d["id"]: d["text"] for d in data.get("distractors", [])
-        }
-        view.targets = [
-            Option(id=fields.token(TARGET, tid), text=targets[tid])
-            for tid in fields.order(TARGET, list(targets))
-        ]
-
+        view.options, view.targets = _matching_options(data, answer, fields)
     if seen.anything:
-        view.review = Review(visible=seen)
-        if seen.correctness:
-            view.review.outcome = response.outcome
-        if seen.points:
-            view.review.points, view.review.max_points = response.points, response.max_points
-        if seen.feedback:
-            view.review.feedback = feedback_for(kind, data, answer)
-            view.review.explanation = version.explanation
-        if seen.answer:
-            view.review.correct_answer = correct_answer_text(kind, data)
-        if seen.citations:
-            view.review.citations = list(version.citations.all())
+        view.review = _review(seen, response, kind, data)
     return view
+
+
+def _choice_options(
+    data: dict[str, Any], answer: Any, fields: AnswerFields, *, shuffle: bool, reveal: bool
+) -> list[Option]:
+    """A single or multiple choice question's options, marked right or wrong when `reveal`."""
+    choices = {c["id"]: c for c in data.get("choices", [])}
+    order = list(choices)
+    if shuffle:
+        order = fields.order(CHOICE, order)
+    picked = set(answer) if isinstance(answer, list) else {answer}
+    return [
+        Option(
+            id=fields.token(CHOICE, cid),
+            text=choices[cid]["text"],
+            selected=cid in picked,
+            is_correct=bool(choices[cid].get("correct")) if reveal else None,
+        )
+        for cid in order
+    ]
+
+
+def _ordering_options(data: dict[str, Any], answer: Any, fields: AnswerFields) -> list[Option]:
+    """An ordering question's items, always shuffled: their listed order is the answer."""
+    items = {i["id"]: i["text"] for i in data.get("items", [])}
+    chosen = answer if isinstance(answer, dict) else {}
+    return [
+        Option(
+            id=fields.token(ITEM, iid),
+            text=items[iid],
+            selected_value=str(chosen.get(iid, "")),
+        )
+        for iid in fields.order(ITEM, list(items))
+    ]
+
+
+def _matching_options(
+    data: dict[str, Any], answer: Any, fields: AnswerFields
+) -> tuple[list[Option], list[Option]]:
+    """A matching question's left-hand items (with the chosen target) and its targets (the
+    right-hand sides and distractors, shuffled)."""
+    pairs = data.get("pairs", [])
+    chosen = answer if isinstance(answer, dict) else {}
+    lefts = [
+        Option(
+            id=fields.token(LEFT, p["id"]),
+            text=p["left"],
+            selected_value=(
+                fields.token(TARGET, str(chosen[p["id"]])) if p["id"] in chosen else ""
+            ),
+        )
+        for p in pairs
+    ]
+    targets = {p["id"]: p["right"] for p in pairs} | {
+        d["id"]: d["text"] for d in data.get("distractors", [])
+    }
+    return lefts, [
+        Option(id=fields.token(TARGET, tid), text=targets[tid])
+        for tid in fields.order(TARGET, list(targets))
+    ]
+
+
+def _review(seen: Visibility, response: Response, kind: str, data: dict[str, Any]) -> Review:
+    """What the review policy lets the student see of their graded answer now."""
+    version = response.version
+    review = Review(visible=seen)
+    if seen.correctness:
+        review.outcome = response.outcome
+    if seen.points:
+        review.points, review.max_points = response.points, response.max_points
+    if seen.feedback:
+        review.feedback = feedback_for(kind, data, response.answer)
+        review.explanation = version.explanation
+    if seen.answer:
+        review.correct_answer = correct_answer_text(kind, data)
+    if seen.citations:
+        review.citations = list(version.citations.all())
+    return review

@@ -127,75 +127,96 @@ def course_book(course: Course) -> CourseBook:
     )
     methods = {q.pk: (f"quiz:{q.slug}", q.grading_method) for q in quizzes}
     prompt_keys = {p.pk: f"prompt:{p.slug}" for p in prompts}
+    return CourseBook(course=course, columns=columns, rows=_rows(course, methods, prompt_keys))
 
-    def rows() -> Iterator[Row]:
-        enrollments = (
-            Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
-            .select_related("user")
-            .order_by("user_id")
-            .iterator(chunk_size=EXPORT_CHUNK)
-        )
-        attempts = _ByUser(
-            Attempt.objects.filter(quiz_id__in=methods, state=Attempt.State.SUBMITTED)
-            .order_by("student_id", "quiz_id", "number")
-            .values_list("student_id", "quiz_id", "points")
-            .iterator(chunk_size=EXPORT_CHUNK)
-        )
-        # Newest first: the first row of each (student, quiz) is the one in force.
-        overrides = _ByUser(
-            GradeOverride.objects.filter(quiz_id__in=methods)
-            .order_by("student_id", "quiz_id", "-created_at", "-id")
-            .values_list("student_id", "quiz_id", "points")
-            .iterator(chunk_size=EXPORT_CHUNK)
-        )
-        # Every response, the best-scored first: it is the grade, and the one a cell links to.
-        posts = _ByUser(
-            Post.objects.filter(course=course, parent__isnull=True, prompt_id__in=prompt_keys)
-            .order_by("author_id", "prompt_id", F("score").desc(nulls_last=True), "created_at")
-            .values_list("author_id", "prompt_id", "score", "teacher_comment", "id")
-            .iterator(chunk_size=EXPORT_CHUNK)
-        )
-        for enrollment in enrollments:
-            user = enrollment.user
-            points: dict[int, list[Decimal]] = {}
-            for _student, quiz_id, value in attempts.take(user.pk):
-                points.setdefault(quiz_id, []).append(value)
-            in_force: dict[int, Decimal | None] = {}
-            for _student, quiz_id, value in overrides.take(user.pk):
-                in_force.setdefault(quiz_id, value)
-            cells: dict[str, Cell] = {}
-            for quiz_id, (key, method) in methods.items():
-                values = points.get(quiz_id, [])
-                kept = kept_score(values, method)
-                override = in_force.get(quiz_id)
-                if values or override is not None:
-                    cells[key] = Cell(
-                        grade=Grade(score=kept if override is None else override),
-                        attempts=len(values),
-                        kept=kept,
-                        is_overridden=override is not None,
-                    )
-            for _author, prompt_id, score, comment, post_id in posts.take(user.pk):
-                key = prompt_keys[prompt_id]
-                if key not in cells:
-                    grade = Grade(score=score, feedback=comment) if score is not None else NO_GRADE
-                    cells[key] = Cell(grade=grade, post_id=post_id)
-            name = f"{user.last_name}, {user.first_name}" if user.last_name else user.get_username()
-            student = Student(
-                name=name,
-                username=user.get_username(),
-                email=user.email,
-                sis_user_id=enrollment.sis_user_id,
-                sis_login_id=enrollment.sis_login_id,
-                canvas_user_id=enrollment.canvas_user_id,
-                section=enrollment.section,
-                sourced_id=enrollment.oneroster_sourced_id,
-                given_name=user.first_name,
-                family_name=user.last_name,
+
+def _rows(
+    course: Course, methods: dict[int, tuple[str, str]], prompt_keys: dict[int, str]
+) -> Iterator[Row]:
+    """The book's rows, student by student; its four queries run when the first row is asked
+    for. `methods` maps a quiz's id to its column key and grading method; `prompt_keys` a
+    prompt's id to its column key."""
+    enrollments = (
+        Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT)
+        .select_related("user")
+        .order_by("user_id")
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    attempts = _ByUser(
+        Attempt.objects.filter(quiz_id__in=methods, state=Attempt.State.SUBMITTED)
+        .order_by("student_id", "quiz_id", "number")
+        .values_list("student_id", "quiz_id", "points")
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    # Newest first: the first row of each (student, quiz) is the one in force.
+    overrides = _ByUser(
+        GradeOverride.objects.filter(quiz_id__in=methods)
+        .order_by("student_id", "quiz_id", "-created_at", "-id")
+        .values_list("student_id", "quiz_id", "points")
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    # Every response, the best-scored first: it is the grade, and the one a cell links to.
+    posts = _ByUser(
+        Post.objects.filter(course=course, parent__isnull=True, prompt_id__in=prompt_keys)
+        .order_by("author_id", "prompt_id", F("score").desc(nulls_last=True), "created_at")
+        .values_list("author_id", "prompt_id", "score", "teacher_comment", "id")
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    for enrollment in enrollments:
+        user = enrollment.user
+        cells = _quiz_cells(attempts.take(user.pk), overrides.take(user.pk), methods)
+        for _author, prompt_id, score, comment, post_id in posts.take(user.pk):
+            key = prompt_keys[prompt_id]
+            if key not in cells:
+                grade = Grade(score=score, feedback=comment) if score is not None else NO_GRADE
+                cells[key] = Cell(grade=grade, post_id=post_id)
+        yield Row(user_id=user.pk, student=_student(enrollment), cells=cells)
+
+
+def _quiz_cells(
+    attempts: list[tuple[Any, ...]],
+    overrides: list[tuple[Any, ...]],
+    methods: dict[int, tuple[str, str]],
+) -> dict[str, Cell]:
+    """One student's quiz cells, from their submitted attempts' points (in attempt order) and
+    their overrides (newest first), by column key; a quiz with neither has no cell."""
+    points: dict[int, list[Decimal]] = {}
+    for _student, quiz_id, value in attempts:
+        points.setdefault(quiz_id, []).append(value)
+    in_force: dict[int, Decimal | None] = {}
+    for _student, quiz_id, value in overrides:
+        in_force.setdefault(quiz_id, value)
+    cells: dict[str, Cell] = {}
+    for quiz_id, (key, method) in methods.items():
+        values = points.get(quiz_id, [])
+        kept = kept_score(values, method)
+        override = in_force.get(quiz_id)
+        if values or override is not None:
+            cells[key] = Cell(
+                grade=Grade(score=kept if override is None else override),
+                attempts=len(values),
+                kept=kept,
+                is_overridden=override is not None,
             )
-            yield Row(user_id=user.pk, student=student, cells=cells)
+    return cells
 
-    return CourseBook(course=course, columns=columns, rows=rows())
+
+def _student(enrollment: Enrollment) -> Student:
+    """The student of an enrolment as the LMS writers take them."""
+    user = enrollment.user
+    name = f"{user.last_name}, {user.first_name}" if user.last_name else user.get_username()
+    return Student(
+        name=name,
+        username=user.get_username(),
+        email=user.email,
+        sis_user_id=enrollment.sis_user_id,
+        sis_login_id=enrollment.sis_login_id,
+        canvas_user_id=enrollment.canvas_user_id,
+        section=enrollment.section,
+        sourced_id=enrollment.oneroster_sourced_id,
+        given_name=user.first_name,
+        family_name=user.last_name,
+    )
 
 
 def gradebook_of(course: Course) -> Gradebook:

@@ -134,82 +134,97 @@ def _question(
 
 
 def load_quizzes(root: Path, questions: set[str], readings: set[str]) -> tuple[QuizSpec, ...]:
+    """quizzes.toml's quizzes, checked against the pack's question keys and reading slugs."""
     if not (root / QUIZZES_FILE).exists():
         return ()
-    specs = []
-    for index, raw in enumerate(read_toml(root / QUIZZES_FILE, root).get("quiz", []), 1):
-        table = Table(
-            raw,
-            QUIZZES_FILE,
-            f"quiz #{index}",
-            {
-                *(
-                    "slug",
-                    "title",
-                    "reading",
-                    "description",
-                    "attempts_allowed",
-                    "time_limit_minutes",
-                ),
-                *("grading_method", "multiple_scoring", "shuffle_questions", "shuffle_choices"),
-                *("layout", "review", "questions"),
-            },
-        )
-        slug = table.text("slug")
-        item = f"quiz {slug!r}"
-        reading = table.text("reading", "")
-        if reading and reading not in readings:
-            raise PackError(QUIZZES_FILE, item, f"reading {reading!r} is not in readings.toml.")
-        settings: dict[str, Any] = {
-            "attempts_allowed": table.number("attempts_allowed", 0),
-            "time_limit_minutes": table.data.get("time_limit_minutes"),
-            "grading_method": table.text("grading_method", "highest"),
-            "multiple_scoring": table.text("multiple_scoring", "proportional"),
-            "shuffle_questions": table.flag("shuffle_questions", False),
-            "shuffle_choices": table.flag("shuffle_choices", True),
-            "layout": table.text("layout", "all_on_one"),
-        }
-        if settings["time_limit_minutes"] is not None:
-            settings["time_limit_minutes"] = table.number("time_limit_minutes")
-        review = Table(raw.get("review", {}), QUIZZES_FILE, f"{item} review", set(REVIEW_ASPECTS))
-        for aspect in REVIEW_ASPECTS:
-            moment = review.text(aspect, "after_submit")
-            if moment not in REVIEW_MOMENTS:
-                raise PackError(
-                    QUIZZES_FILE,
-                    f"{item} review",
-                    f"{aspect} must be one of {', '.join(REVIEW_MOMENTS)}.",
-                )
-            settings[f"review_{aspect}"] = moment
-        slots = []
-        for raw_slot in table.items("questions"):
-            if isinstance(raw_slot, str):
-                raw_slot = {"id": raw_slot}
-            slot = Table(raw_slot, QUIZZES_FILE, f"{item} question", {"id", "points"})
-            key = slot.text("id")
-            if key not in questions:
-                raise PackError(QUIZZES_FILE, item, f"question {key!r} is not in {QUESTIONS_DIR}/.")
-            try:
-                points = Decimal(str(slot.data.get("points", 1)))
-            except InvalidOperation as error:
-                raise PackError(
-                    QUIZZES_FILE, item, f"points of {key!r} must be a number."
-                ) from error
-            if not points > 0:
-                raise PackError(QUIZZES_FILE, item, f"points of {key!r} must be more than zero.")
-            slots.append(SlotSpec(question=key, points=points))
-        if not slots:
-            raise PackError(QUIZZES_FILE, item, "lists no questions.")
-        check_unique(QUIZZES_FILE, f"{item} question", [s.question for s in slots])
-        specs.append(
-            QuizSpec(
-                slug=slug,
-                title=table.text("title"),
-                reading=reading,
-                description=" ".join(table.text("description", "").split()),
-                settings=settings,
-                slots=tuple(slots),
-            )
-        )
+    specs = [
+        _quiz_spec(raw, index, questions, readings)
+        for index, raw in enumerate(read_toml(root / QUIZZES_FILE, root).get("quiz", []), 1)
+    ]
     check_unique(QUIZZES_FILE, "quiz", [q.slug for q in specs])
     return tuple(specs)
+
+
+def _quiz_spec(raw: Any, index: int, questions: set[str], readings: set[str]) -> QuizSpec:
+    """The `index`th (1-based) [[quiz]] table of quizzes.toml."""
+    table = Table(
+        raw,
+        QUIZZES_FILE,
+        f"quiz #{index}",
+        {
+            *(
+                "slug",
+                "title",
+                "reading",
+                "description",
+                "attempts_allowed",
+                "time_limit_minutes",
+            ),
+            *("grading_method", "multiple_scoring", "shuffle_questions", "shuffle_choices"),
+            *("layout", "review", "questions"),
+        },
+    )
+    slug = table.text("slug")
+    item = f"quiz {slug!r}"
+    reading = table.text("reading", "")
+    if reading and reading not in readings:
+        raise PackError(QUIZZES_FILE, item, f"reading {reading!r} is not in readings.toml.")
+    settings = _quiz_settings(table, raw, item)
+    slots = _quiz_slots(table, item, questions)
+    return QuizSpec(
+        slug=slug,
+        title=table.text("title"),
+        reading=reading,
+        description=" ".join(table.text("description", "").split()),
+        settings=settings,
+        slots=tuple(slots),
+    )
+
+
+def _quiz_settings(table: Table, raw: Any, item: str) -> dict[str, Any]:
+    """A quiz's settings (Quiz field → value), its review policy included."""
+    settings: dict[str, Any] = {
+        "attempts_allowed": table.number("attempts_allowed", 0),
+        "time_limit_minutes": table.data.get("time_limit_minutes"),
+        "grading_method": table.text("grading_method", "highest"),
+        "multiple_scoring": table.text("multiple_scoring", "proportional"),
+        "shuffle_questions": table.flag("shuffle_questions", False),
+        "shuffle_choices": table.flag("shuffle_choices", True),
+        "layout": table.text("layout", "all_on_one"),
+    }
+    if settings["time_limit_minutes"] is not None:
+        settings["time_limit_minutes"] = table.number("time_limit_minutes")
+    review = Table(raw.get("review", {}), QUIZZES_FILE, f"{item} review", set(REVIEW_ASPECTS))
+    for aspect in REVIEW_ASPECTS:
+        moment = review.text(aspect, "after_submit")
+        if moment not in REVIEW_MOMENTS:
+            raise PackError(
+                QUIZZES_FILE,
+                f"{item} review",
+                f"{aspect} must be one of {', '.join(REVIEW_MOMENTS)}.",
+            )
+        settings[f"review_{aspect}"] = moment
+    return settings
+
+
+def _quiz_slots(table: Table, item: str, questions: set[str]) -> list[SlotSpec]:
+    """A quiz's questions and their points; at least one, each once, each in the pack."""
+    slots = []
+    for raw_slot in table.items("questions"):
+        if isinstance(raw_slot, str):
+            raw_slot = {"id": raw_slot}
+        slot = Table(raw_slot, QUIZZES_FILE, f"{item} question", {"id", "points"})
+        key = slot.text("id")
+        if key not in questions:
+            raise PackError(QUIZZES_FILE, item, f"question {key!r} is not in {QUESTIONS_DIR}/.")
+        try:
+            points = Decimal(str(slot.data.get("points", 1)))
+        except InvalidOperation as error:
+            raise PackError(QUIZZES_FILE, item, f"points of {key!r} must be a number.") from error
+        if not points > 0:
+            raise PackError(QUIZZES_FILE, item, f"points of {key!r} must be more than zero.")
+        slots.append(SlotSpec(question=key, points=points))
+    if not slots:
+        raise PackError(QUIZZES_FILE, item, "lists no questions.")
+    check_unique(QUIZZES_FILE, f"{item} question", [s.question for s in slots])
+    return slots

@@ -241,6 +241,9 @@ def bar_chart_svg(bars: Sequence[Bar], *, title: str, width: int = 480) -> str:
     the row's tooltip and the description), a track `<rect>` with a `<title>` tooltip, the filled
     bar, and the percentage or "no data yet". Ids come from the title (slug + short hash), so
     charts with different titles can share a page. No scripts, styles or external references.
+
+    Long on purpose: it writes the SVG element by element, top to bottom, so the function reads
+    as the markup it produces; split into pieces, the geometry would be passed around instead.
     """
     if width < MIN_WIDTH:
         raise ValueError(f"width must be at least {MIN_WIDTH}, not {width}.")

@@ -336,6 +336,70 @@ class _FuenteScores:
         return None
 
 
+def _read_header(records: Iterator[tuple[str, str]]) -> tuple[str, str, str, list[str]]:
+    """The header record's body and line ending, the file's delimiter, and the header's cells
+    (stripped, without a byte-order mark); ValueError when it is not a Canvas gradebook's."""
+    try:
+        header_body, header_ending = next(records)
+    except StopIteration:
+        raise ValueError("The Canvas file is empty.") from None
+    delimiter = _detect_delimiter(header_body)
+    header_record = _Record(header_body, header_ending, delimiter)
+    header = [value.strip() for value in header_record.values()]
+    header[0] = header[0].lstrip("\ufeff")
+    if "ID" not in header or "Section" not in header:
+        raise ValueError("Not a Canvas gradebook export: no ID and Section columns in the header.")
+    return header_body, header_ending, delimiter, header
+
+
+def _targets(
+    header: list[str], gradebook: Gradebook
+) -> tuple[list[tuple[int, int]], tuple[Column, ...]]:
+    """(Fuente column position, Canvas column index) for each gradebook column whose assignment
+    id is in the header ("Title (12345)", after Section; its first such column), and the
+    gradebook columns that are not."""
+    assignment_index: dict[str, int] = {}
+    for index in range(header.index("Section") + 1, len(header)):
+        match = ASSIGNMENT_HEADER.match(header[index])
+        if match and not NON_ASSIGNMENT.search(header[index]):
+            assignment_index.setdefault(match.group(2), index)
+    targets = [
+        (position, assignment_index[c.canvas_assignment_id])
+        for position, c in enumerate(gradebook.columns)
+        if c.canvas_assignment_id in assignment_index
+    ]
+    unmatched_columns = tuple(
+        c for c in gradebook.columns if c.canvas_assignment_id not in assignment_index
+    )
+    return targets, unmatched_columns
+
+
+def _row_name(values: list[str], id_index: int, *, first_names: bool) -> str:
+    """A row as the report names it: "Student (Canvas ID)", or "Last, First (Canvas ID)"."""
+    name = f"{values[0]}, {_cell(values, 1)}" if first_names else values[0]
+    return f"{name} ({_cell(values, id_index)})"
+
+
+def _new_cells(
+    values: list[str], targets: list[tuple[int, int]], scores: tuple[str, ...]
+) -> tuple[dict[int, str], int, int]:
+    """The cells of a matched row to fill (by column index), and how many target cells were left
+    because they already held the score, or because they are "EX" or "N/A"."""
+    new_cells: dict[int, str] = {}
+    unchanged = kept = 0
+    for (_, index), score in zip(targets, scores, strict=True):
+        if not score or index >= len(values):
+            continue
+        current = values[index].strip()
+        if current in KEEP_CELLS:
+            kept += 1
+        elif _as_decimal(current) == Decimal(score):
+            unchanged += 1
+        else:
+            new_cells[index] = score
+    return new_cells, unchanged, kept
+
+
 def fill_export(canvas_csv: TextIO, gradebook: Gradebook, out: TextIO) -> FillReport:
     """Copy a gradebook CSV exported from Canvas to `out`, with Fuente's scores filled in.
 
@@ -351,34 +415,13 @@ def fill_export(canvas_csv: TextIO, gradebook: Gradebook, out: TextIO) -> FillRe
     small tuple of scores per student (for the matched columns only), which the lookup needs.
     """
     records = _records(canvas_csv)
-    try:
-        header_body, header_ending = next(records)
-    except StopIteration:
-        raise ValueError("The Canvas file is empty.") from None
-    delimiter = _detect_delimiter(header_body)
-    header_record = _Record(header_body, header_ending, delimiter)
-    header = [value.strip() for value in header_record.values()]
-    header[0] = header[0].lstrip("\ufeff")
-    if "ID" not in header or "Section" not in header:
-        raise ValueError("Not a Canvas gradebook export: no ID and Section columns in the header.")
+    header_body, header_ending, delimiter, header = _read_header(records)
     id_index = header.index("ID")
     sis_index = header.index("SIS User ID") if "SIS User ID" in header else None
     login_index = header.index("SIS Login ID") if "SIS Login ID" in header else None
     first_names = header[0] == "LastName"
 
-    assignment_index: dict[str, int] = {}
-    for index in range(header.index("Section") + 1, len(header)):
-        match = ASSIGNMENT_HEADER.match(header[index])
-        if match and not NON_ASSIGNMENT.search(header[index]):
-            assignment_index.setdefault(match.group(2), index)
-    targets = [
-        (position, assignment_index[c.canvas_assignment_id])
-        for position, c in enumerate(gradebook.columns)
-        if c.canvas_assignment_id in assignment_index
-    ]
-    unmatched_columns = tuple(
-        c for c in gradebook.columns if c.canvas_assignment_id not in assignment_index
-    )
+    targets, unmatched_columns = _targets(header, gradebook)
 
     fuente = _FuenteScores.index(gradebook, [position for position, _ in targets])
     out.write(header_body + header_ending)
@@ -394,24 +437,15 @@ def fill_export(canvas_csv: TextIO, gradebook: Gradebook, out: TextIO) -> FillRe
             _cell(values, id_index), _cell(values, sis_index), _cell(values, login_index)
         )
         if number is None:
-            name = f"{values[0]}, {_cell(values, 1)}" if first_names else values[0]
-            unmatched_rows.append(f"{name} ({_cell(values, id_index)})")
+            unmatched_rows.append(_row_name(values, id_index, first_names=first_names))
             out.write(body + ending)
             continue
 
         fuente.matched[number] = True
         matched_students += 1
-        new_cells: dict[int, str] = {}
-        for (_, index), score in zip(targets, fuente.scores[number], strict=True):
-            if not score or index >= len(values):
-                continue
-            current = values[index].strip()
-            if current in KEEP_CELLS:
-                kept += 1
-            elif _as_decimal(current) == Decimal(score):
-                unchanged += 1
-            else:
-                new_cells[index] = score
+        new_cells, same, keep = _new_cells(values, targets, fuente.scores[number])
+        unchanged += same
+        kept += keep
         filled += len(new_cells)
         out.write(record.with_cells(new_cells) if new_cells else body + ending)
 

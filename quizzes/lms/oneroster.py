@@ -314,52 +314,14 @@ def result_rows(
 def roster_files(
     gradebook: Gradebook, now: datetime, students: Iterable[Student]
 ) -> dict[str, list[list[Cell]]]:
-    """The bulk package's other files (orgs to enrollments, and categories), each a list of rows."""
+    """The bulk package's other files (orgs to enrollments, and categories), each a list of rows.
+
+    Long on purpose: each row is written out field by field in the order of its file's header
+    in the OneRoster 1.1 CSV tables, so it can be read against the specification line by line.
+    """
     ids = ids_of(gradebook, now)
     blank = ["", ""]  # status and dateLastModified: blank in a bulk file
-    users: list[list[Cell]] = [list(USERS_HEADER)]
-    enrollments: list[list[Cell]] = [list(ENROLLMENTS_HEADER)]
-    seen: set[str] = set()
-    for student in students:
-        sourced_id = student_id(student)
-        if sourced_id in seen:
-            continue
-        seen.add(sourced_id)
-        family, given = _names(student)
-        users.append(
-            [
-                sourced_id,
-                *blank,
-                "true",
-                ids.school_id,
-                "student",
-                student.username,
-                "",
-                given,
-                family,
-                "",
-                student.sis_user_id,
-                student.email,
-                "",
-                "",
-                "",
-                "",
-                "",
-            ]
-        )
-        enrollments.append(
-            [
-                f"{ids.class_id}:{sourced_id}",
-                *blank,
-                ids.class_id,
-                ids.school_id,
-                sourced_id,
-                "student",
-                "",
-                "",
-                "",
-            ]
-        )
+    users, enrollments = _people_files(ids, students)
     year_start = school_year_of(ids.period_ends)[0]
     return {
         "orgs": [list(ORGS_HEADER), [ids.school_id, *blank, ids.school_id, "school", "", ""]],
@@ -422,6 +384,57 @@ def roster_files(
         "users": users,
         "enrollments": enrollments,
     }
+
+
+def _people_files(
+    ids: Ids, students: Iterable[Student]
+) -> tuple[list[list[Cell]], list[list[Cell]]]:
+    """users.csv and enrollments.csv: each student once (by sourcedId), in the order given."""
+    blank = ["", ""]  # status and dateLastModified: blank in a bulk file
+    users: list[list[Cell]] = [list(USERS_HEADER)]
+    enrollments: list[list[Cell]] = [list(ENROLLMENTS_HEADER)]
+    seen: set[str] = set()
+    for student in students:
+        sourced_id = student_id(student)
+        if sourced_id in seen:
+            continue
+        seen.add(sourced_id)
+        family, given = _names(student)
+        users.append(
+            [
+                sourced_id,
+                *blank,
+                "true",
+                ids.school_id,
+                "student",
+                student.username,
+                "",
+                given,
+                family,
+                "",
+                student.sis_user_id,
+                student.email,
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
+        enrollments.append(
+            [
+                f"{ids.class_id}:{sourced_id}",
+                *blank,
+                ids.class_id,
+                ids.school_id,
+                sourced_id,
+                "student",
+                "",
+                "",
+                "",
+            ]
+        )
+    return users, enrollments
 
 
 def _names(student: Student) -> tuple[str, str]:

@@ -1,0 +1,139 @@
+"""A student's course: its front page, progress (mastery, what to review next) and practice."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from courseware import selectors as cw_selectors
+from courseware.http import AuthenticatedHttpRequest
+from courseware.models import Objective, Post
+from courseware.selectors import course_for
+from quizzes import selectors
+from quizzes.models import Attempt
+from quizzes.progress import Bar, Mastery, bar_chart_svg, mastery, practice_questions, review_next
+from quizzes.services import QuizUnavailable, start_practice
+
+
+@require_GET
+@login_required
+def course_home(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResponse:
+    """The course's front page: readings, quizzes, discussion, sources, and the student's
+    progress through each."""
+    course = course_for(request.user, course_slug)
+    readings = list(cw_selectors.readings_of(course))
+    prompts = list(cw_selectors.prompts_of(course))
+    quizzes = list(selectors.quizzes_of(course))
+    read = sum(p.is_read for p in cw_selectors.reading_progress_of(course, request.user).values())
+    attempted = {
+        a.quiz_id
+        for a in Attempt.objects.filter(
+            quiz__in=quizzes, student=request.user, state=Attempt.State.SUBMITTED
+        )
+    }
+    posted = set(
+        Post.objects.filter(course=course, author=request.user, parent__isnull=True).values_list(
+            "prompt_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "quizzes/course_home.html",
+        {
+            "course": course,
+            "readings": readings,
+            "prompts": prompts,
+            "sources": cw_selectors.sources_of(course),
+            "is_teacher": cw_selectors.is_teacher(request.user, course),
+            "bars": [
+                ("Readings read", read, len(readings)),
+                ("Quizzes submitted", len(attempted), len(quizzes)),
+                ("Discussions joined", len(posted & {p.pk for p in prompts}), len(prompts)),
+            ],
+        },
+    )
+
+
+def _mastery_text(row: Mastery) -> str:
+    if row.share is None:
+        return "no answers yet"
+    questions = f"{row.questions} question{'s' if row.questions != 1 else ''}"
+    return f"{row.share * 100:.0f}% of {row.possible.normalize():f} points on {questions}"
+
+
+@require_GET
+@login_required
+def progress(
+    request: AuthenticatedHttpRequest, course_slug: str, user_id: int | None = None
+) -> HttpResponse:
+    """A student's progress: readings, quizzes, posts, mastery by objective, and what to review
+    next. Students see their own; a course's teachers may open any of its students'."""
+    course = course_for(request.user, course_slug)
+    if user_id is None or user_id == request.user.pk:
+        student = request.user
+    elif cw_selectors.is_teacher(request.user, course):
+        student = get_object_or_404(course.members, pk=user_id)
+    else:
+        raise Http404("No such student.")
+    answers = selectors.answers_of(course, student)
+    # A teacher sees everything; a student only what each quiz's review policy shows now.
+    is_self = student.pk == request.user.pk
+    graded = answers.seeing("points") if is_self else answers.all
+    missed = answers.seeing("correctness") if is_self else answers.all
+    cited = answers.seeing("correctness", "citations") if is_self else answers.all
+    objectives = list(
+        Objective.objects.filter(
+            Q(readings__courses=course) | Q(questions__quizzes__course=course)
+        ).distinct()
+    )
+    mastery_rows = mastery(graded, [o.code for o in objectives])
+    titles = {o.code: o.title for o in objectives}
+    bars = [
+        Bar(label=titles[m.objective], value=m.share, detail=_mastery_text(m)) for m in mastery_rows
+    ]
+    attempts = selectors.attempts_by_quiz(course, student)
+    standings = [
+        selectors.quiz_standing(q, attempts.get(q.pk, [])) for q in selectors.quizzes_of(course)
+    ]
+    reading_progress = cw_selectors.reading_progress_of(course, student)
+    return render(
+        request,
+        "quizzes/progress.html",
+        {
+            "course": course,
+            "student": student,
+            "is_self": is_self,
+            "readings": [
+                (r, reading_progress.get(r.pk)) for r in course.readings.order_by("position")
+            ],
+            "standings": standings,
+            "posts": Post.objects.filter(course=course, author=student)
+            .select_related("prompt")
+            .order_by("-created_at"),
+            "mastery": list(zip(mastery_rows, bars, strict=True)),
+            "chart": mark_safe(bar_chart_svg(bars, title="Mastery by objective")),
+            "review": review_next(cited),
+            "practice": practice_questions(missed),
+        },
+    )
+
+
+@require_POST
+@login_required
+def practice_start(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResponse:
+    course = course_for(request.user, course_slug)
+    answers = selectors.answers_of(course, request.user)
+    keys = practice_questions(answers.seeing("correctness"))
+    try:
+        attempt = start_practice(
+            course=course, student=request.user, keys=keys, policy=answers.practice_policy(keys)
+        )
+    except QuizUnavailable as error:
+        messages.info(request, str(error))
+        return redirect("progress", course.slug)
+    return redirect(attempt)
