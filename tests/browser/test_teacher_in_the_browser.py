@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
+import zipfile
 
 import pytest
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from quizzes.models import Question
+from quizzes.models import Question, Quiz
 from tests.browser.conftest import log_in
+from tests.factories import take_quiz
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,14 +81,23 @@ def test_a_teacher_writes_a_cited_question_previews_publishes_and_exports_grades
     assert question.status == "published"
 
     # The gradebook, and its Canvas export.
+    take_quiz(
+        User.objects.get(username="student1"),
+        Quiz.objects.get(slug="weapons-flow", practice_for__isnull=True),
+    )
     page.goto(f"{demo_site}/courses/mexico-cartels/gradebook/")
     expect(page.get_by_role("heading", name="Gradebook", exact=True)).to_be_visible()
     page.screenshot(path=str(artifacts / "teacher-gradebook.png"), full_page=True)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Canvas CSV").click()
-    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-    assert rows[1][0].strip() == "Points Possible"
-    students = {row[0] for row in rows[2:]}
-    assert {"Flores, Ana", "Carter, Ben", "Nguyen, Chloe"} <= students
+        page.get_by_role("link", name="Canvas import files (zip)").click()
+    students = set()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        assert archive.namelist()
+        for name in archive.namelist():
+            text = archive.read(name).decode("utf-8-sig")
+            rows = list(csv.reader(io.StringIO(text)))
+            assert rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+            assert rows[1][0].strip() == "Points Possible"
+            students |= {row[0] for row in rows[2:]}
+    # Only students Fuente has a grade for: the others' Canvas grades are left alone.
+    assert students == {"Flores, Ana"}
