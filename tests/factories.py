@@ -205,3 +205,25 @@ def canvas_row(data: bytes, canvas_id: str) -> dict[str, str]:
                 if row[1:2] == [canvas_id]:
                     return dict(zip(header, row, strict=True))
     raise AssertionError(f"no row for Canvas id {canvas_id} in the download")
+
+
+def assert_pack_cleaned(pack_dir, leftovers):
+    """A built pack's sources keep every raw line's words (except the lines reported as
+    removed), and none of its page `leftovers` survives in a passage."""
+    from courseware.models import Passage, Source
+    from courseware.pack import load_pack
+
+    def words(text):
+        return " ".join(re.findall(r"\w+", text.lower()))
+
+    pack = load_pack(pack_dir)
+    for spec in pack.sources:
+        source = Source.objects.get(slug=spec.slug)
+        removed = {r["line_no"] for r in source.removed_lines}
+        kept = words(source.text)
+        raw_lines = pack.raw_bytes(spec).decode("utf-8").splitlines()
+        for number, line in enumerate(raw_lines, start=1):
+            if number not in removed and line.strip():
+                assert words(line) in kept, f"{spec.slug} line {number}: {line[:60]}"
+    for leftover in leftovers:
+        assert not Passage.objects.filter(text__contains=leftover).exists(), leftover

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from courseware.models import Enrollment
 from courseware.services.citations import without_nul
@@ -19,6 +20,10 @@ from quizzes.models import Attempt, Question, QuestionReport, Quiz, Response
 
 # Saves that arrive this long after the deadline still count: the request was on its way.
 GRACE = timedelta(seconds=30)
+# Said when a save or a check arrives after the deadline: the attempt is submitted instead.
+TIME_IS_UP = gettext_lazy(
+    "Time is up: your attempt was submitted with the answers you had saved before the deadline."
+)
 
 
 class QuizUnavailable(Exception):
@@ -176,10 +181,7 @@ def record_answer(
             response.save(update_fields=["answer", "is_flagged", "sequence", "saved_at"])
     if overdue:
         submit_attempt(attempt=attempt, now=now, auto=True)
-        raise AttemptClosed(
-            "Time is up: your attempt was submitted with the answers you had saved before "
-            "the deadline."
-        )
+        raise AttemptClosed(str(TIME_IS_UP))
     return response
 
 
@@ -217,10 +219,7 @@ def check_response(*, attempt: Attempt, position: int, now: datetime | None = No
                 response.save(update_fields=["points", "outcome", "parts", "is_checked"])
     if overdue:
         submit_attempt(attempt=locked, now=now, auto=True)
-        raise AttemptClosed(
-            "Time is up: your attempt was submitted with the answers you had saved before "
-            "the deadline."
-        )
+        raise AttemptClosed(str(TIME_IS_UP))
     return response
 
 
