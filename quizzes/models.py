@@ -9,8 +9,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from courseware.models import Course, Objective, Quote, Reading
+from courseware.models import Course, Objective, Quote, Reading, Source
 from quizzes.review import can_see
 
 
@@ -146,8 +147,14 @@ class Quiz(models.Model):
         AVERAGE = "average", "Average of attempts"
 
     class MultipleScoring(models.TextChoices):
-        PROPORTIONAL = "proportional", "Partial credit, minus wrong picks (never below zero)"
-        ALL_OR_NOTHING = "all_or_nothing", "All or nothing"
+        RIGHT_MINUS_WRONG = (
+            "right_minus_wrong",
+            _(
+                "Share of the right options minus share of the wrong ones (ticking every box earns 0)"
+            ),
+        )
+        PROPORTIONAL = "proportional", _("Partial credit, minus wrong picks (never below zero)")
+        ALL_OR_NOTHING = "all_or_nothing", _("All or nothing")
 
     class Layout(models.TextChoices):
         ONE_PER_PAGE = "one_per_page", "One question per page"
@@ -189,7 +196,10 @@ class Quiz(models.Model):
         max_length=20, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
     )
     multiple_scoring = models.CharField(
-        max_length=20, choices=MultipleScoring.choices, default=MultipleScoring.PROPORTIONAL
+        max_length=20,
+        choices=MultipleScoring.choices,
+        default=MultipleScoring.RIGHT_MINUS_WRONG,
+        help_text=_("How a multiple-response question's points are counted."),
     )
     shuffle_questions = models.BooleanField(default=False)
     shuffle_choices = models.BooleanField(default=True)
@@ -279,17 +289,138 @@ class QuizQuestion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="slots")
     position = models.PositiveIntegerField()
     points = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal(1))
+    pool = models.ForeignKey(
+        "QuizPool",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text=_("Set when a pool drew this question: its position is the pool's."),
+    )
 
     class Meta:
         ordering = ["quiz_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["quiz", "question"], name="quiz_question_once"),
-            models.UniqueConstraint(fields=["quiz", "position"], name="quiz_question_position"),
+            models.UniqueConstraint(
+                fields=["quiz", "position"],
+                condition=Q(pool__isnull=True),
+                name="quiz_question_position",
+            ),
             models.CheckConstraint(condition=Q(points__gt=0), name="quiz_question_points_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.quiz.slug} #{self.position}: {self.question.key}"
+
+
+class QuizPool(models.Model):
+    """A place in a quiz that draws `count` questions at random for each attempt, from the
+    published questions matching every filter set (objective, tag, difficulty, source, type).
+
+    A drawn question gets a QuizQuestion of its own (with `pool` set), so scores, item
+    analysis, regrades and exports stay per question."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="pools")
+    position = models.PositiveIntegerField(
+        help_text=_("Where its questions go among the quiz's questions.")
+    )
+    count = models.PositiveSmallIntegerField(
+        default=1, help_text=_("How many questions each attempt draws from the pool.")
+    )
+    points = models.DecimalField(
+        max_digits=6, decimal_places=2, default=Decimal(1), help_text=_("Points for each question.")
+    )
+    objective = models.ForeignKey(
+        Objective, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    tag = models.CharField(max_length=60, blank=True)
+    difficulty = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Questions citing this source."),
+    )
+    kind = models.CharField(max_length=20, choices=Question.Kind.choices, blank=True)
+
+    class Meta:
+        ordering = ["quiz_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "position"], name="quiz_pool_position"),
+            models.CheckConstraint(condition=Q(count__gte=1), name="quiz_pool_count_positive"),
+            models.CheckConstraint(condition=Q(points__gt=0), name="quiz_pool_points_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz.slug} #{self.position}: {self.count} from a pool"
+
+
+class Accommodation(models.Model):
+    """Other terms for some students: more time, more attempts, their own dates — on one quiz,
+    or (with no quiz) on every quiz of the course. Several rows may apply; the most generous
+    value of each term wins, and a quiz's own row wins over the course-wide row for dates."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="accommodations")
+    quiz = models.ForeignKey(
+        Quiz,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="accommodations",
+        help_text=_("Leave empty for every quiz of the course."),
+    )
+    label = models.CharField(
+        max_length=120, blank=True, help_text=_('A name for a group, e.g. "Extended time".')
+    )
+    students = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="accommodations")
+    extra_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Minutes added to a timed quiz's limit.")
+    )
+    time_multiplier = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal(1)), MaxValueValidator(Decimal(5))],
+        help_text=_("The time limit times this (1.5 = time and a half), before extra minutes."),
+    )
+    extra_attempts = models.PositiveSmallIntegerField(default=0)
+    opens_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Opens for these students at this time instead.")
+    )
+    closes_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Closes for these students at this time instead.")
+    )
+    note = models.TextField(
+        max_length=2000, blank=True, help_text=_("For teachers only; students never see it.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["course_id", "quiz_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(time_multiplier__gte=1, time_multiplier__lte=5),
+                name="accommodation_multiplier_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=F("opens_at")),
+                name="accommodation_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"Accommodation {self.pk}"
 
 
 class Attempt(models.Model):

@@ -9,7 +9,7 @@ from playwright.sync_api import sync_playwright
 
 from courseware.services import setup_demo
 from quizzes.services import build_pack
-from tests.conftest import SEEDS
+from tests.conftest import PACK
 
 # Playwright's sync API keeps an event loop running in the test thread, which Django's async
 # safety check mistakes for async code touching the ORM; the tests themselves are synchronous.
@@ -138,9 +138,10 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture
 def demo_site(live_server, transactional_db):
-    """The real course pack and demo accounts, committed so the live server's thread sees them."""
-    build_pack(seeds_dir=SEEDS)
-    setup_demo(seeds_dir=SEEDS)
+    """The fixture course pack (course "rivers") and the demo accounts, committed so the live
+    server's thread sees them. The real pack's pages are walked by tests/pack/."""
+    build_pack(seeds_dir=PACK)
+    setup_demo(seeds_dir=PACK)
     return live_server.url
 
 
