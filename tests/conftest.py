@@ -10,7 +10,7 @@ from courseware.roles import make_teacher
 from quizzes.services import build_pack
 from tests.factories import EnrollmentFactory, UserFactory
 
-# The real course pack: only tests/pack/ (its own checks) and the browser tests build it.
+# The real course pack: only tests/pack/ (its own checks) builds it or names its content.
 SEEDS = Path(django_settings.BASE_DIR) / "seeds"
 # The test suite's own small pack: every other test runs on it (docs/course-pack.md format).
 PACK = Path(__file__).parent / "fixtures" / "pack"

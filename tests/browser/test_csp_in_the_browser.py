@@ -72,7 +72,7 @@ def test_a_script_from_a_data_url_is_refused(demo_site, page, csp_violations):
 
 
 def test_teachers_pages_and_the_admin_run_under_the_policy(demo_site, page):
-    course = Course.objects.get(slug="mexico-cartels")
+    course = Course.objects.get(slug="rivers")
     quiz = Quiz.objects.filter(course=course).first()
     student = Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT).first()
     log_in(page, demo_site, "teacher")

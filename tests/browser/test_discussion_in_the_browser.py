@@ -15,17 +15,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_student_posts_with_evidence_from_the_picker_sees_peers_and_opens_progress(
     demo_site, page, artifacts
 ):
-    prompt = Prompt.objects.get(slug="insurgency-frame")
-    course = Course.objects.get(slug="mexico-cartels")
+    prompt = Prompt.objects.get(slug="longest-river")
+    course = Course.objects.get(slug="rivers")
     post_response(
         prompt=prompt,
         course=course,
         author=User.objects.get(username="student2"),
-        body="Peer view: the word *insurgency* overstates it.",
-        evidence=[Evidence("new-lines-militarization", "those capabilities are rudimentary")],
+        body="Peer view: the survey is older.",
+        evidence=[Evidence("delta-news", "if it is measured from a more distant source")],
     )
     log_in(page, demo_site, "student1")
-    page.goto(f"{demo_site}/courses/mexico-cartels/prompts/{prompt.slug}/")
+    page.goto(f"{demo_site}/courses/rivers/prompts/{prompt.slug}/")
     expect(
         page.get_by_text("1 response from classmates will appear once you post your own.")
     ).to_be_visible()
@@ -33,33 +33,33 @@ def test_a_student_posts_with_evidence_from_the_picker_sees_peers_and_opens_prog
     assert axe_violations(page) == []
 
     page.get_by_role("textbox", name="Response").fill(
-        "New Lines calls them *insurgent-like*, and gives reasons."
+        "The news explainer says *some researchers* measure it another way."
     )
-    page.get_by_label("Search passages").fill("insurgent groups")
+    page.get_by_label("Search passages").fill("distant source")
     result = page.locator("#evidence-results .result").first
-    expect(result).to_contain_text("more like insurgent groups")
+    expect(result).to_contain_text("a more distant source")
     result.get_by_role("button", name="Use this passage").click()
     quote = page.get_by_label("The exact words you quote").first
     expect(quote).to_have_value(
         page.locator("#evidence-results [data-use-text]").first.get_attribute("data-use-text")
     )
-    expect(page.get_by_label("Evidence 1: source")).to_have_value("new-lines-militarization")
+    expect(page.get_by_label("Evidence 1: source")).to_have_value("delta-news")
     # Trim the passage to the words relied on, as a student would.
-    quote.fill("Cartels now operate more like insurgent groups than purely criminal organizations")
+    quote.fill("Some researchers now say the Amazon is the longest river")
     page.screenshot(path=str(artifacts / "discussion-picker.png"))
     page.get_by_role("button", name="Post response").click()
 
     expect(page.get_by_text("Your response is posted.")).to_be_visible()
-    expect(page.get_by_text("Peer view: the word")).to_be_visible()  # peers appear once posted
+    expect(page.get_by_text("Peer view: the survey")).to_be_visible()  # peers appear once posted
     mine = Post.objects.get(author__username="student1")
-    assert mine.evidence.get().exact.startswith("Cartels now operate more like insurgent groups")
-    expect(page.locator(f"#post-{mine.pk} em")).to_have_text("insurgent-like")
+    assert mine.evidence.get().exact == "Some researchers now say the Amazon is the longest river"
+    expect(page.locator(f"#post-{mine.pk} em")).to_have_text("some researchers")
     assert axe_violations(page) == []
     page.screenshot(path=str(artifacts / "discussion-thread.png"), full_page=True)
 
-    page.goto(f"{demo_site}/courses/mexico-cartels/progress/")
+    page.goto(f"{demo_site}/courses/rivers/progress/")
     expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
     expect(page.locator("figure.chart svg[role=img]")).to_be_visible()
-    expect(page.get_by_role("link", name="Are the cartels insurgents?")).to_be_visible()
+    expect(page.get_by_role("link", name="Which river is the longest?")).to_be_visible()
     assert axe_violations(page) == []
     page.screenshot(path=str(artifacts / "progress.png"), full_page=True)

@@ -48,18 +48,13 @@ def choose_with_arrows(page: Page, select, wanted_text: str) -> None:
 
 @pytest.fixture
 def quiz(demo_site):
-    """A four-question quiz of the pack's weapons-flow questions: one of each input kind."""
-    keys = [
-        "weapons-flow-gun-stores",
-        "weapons-flow-50-cal-rounds",
-        "weapons-flow-timeline",
-        "weapons-flow-who-said",
-    ]
+    """A four-question quiz of the fixture pack's questions: one of each input kind."""
+    keys = ["flow-longest", "flow-sinking-rate", "flow-dam-dates", "flow-who-said"]
     return make_quiz(
-        Course.objects.get(slug="mexico-cartels"),
+        Course.objects.get(slug="rivers"),
         [Question.objects.get(key=key) for key in keys],
         slug="keyboard-check",
-        reading=Reading.objects.get(slug="weapons-flow"),
+        reading=Reading.objects.get(slug="river-flow"),
     )
 
 
@@ -67,7 +62,7 @@ def test_a_student_takes_a_whole_quiz_with_the_keyboard_and_follows_a_citation(
     demo_site, quiz, page, artifacts
 ):
     log_in(page, demo_site, "student1")
-    page.goto(f"{demo_site}/courses/mexico-cartels/quizzes/{quiz.slug}/")
+    page.goto(f"{demo_site}/courses/rivers/quizzes/{quiz.slug}/")
     assert axe_violations(page) == []
     tab_to(page, page.get_by_role("button", name="Start the quiz"))
     page.keyboard.press("Enter")
@@ -79,7 +74,7 @@ def test_a_student_takes_a_whole_quiz_with_the_keyboard_and_follows_a_citation(
     tab_to(page, group.first)
     for _ in range(group.count()):
         if page.locator("#q1 input[type=radio]:checked + label").count() and (
-            page.locator("#q1 input[type=radio]:checked + label").inner_text() == "Two"
+            page.locator("#q1 input[type=radio]:checked + label").inner_text() == "The Nile"
         ):
             break
         page.keyboard.press("ArrowDown")
@@ -87,17 +82,16 @@ def test_a_student_takes_a_whole_quiz_with_the_keyboard_and_follows_a_citation(
 
     # Question 2 (numeric): type, then leave the field.
     tab_to(page, page.locator("#q1-answer"))
-    page.keyboard.type("137,000")
+    page.keyboard.type("2")
     page.keyboard.press("Tab")
     expect(page.locator("#status-1")).to_contain_text("Saved")
 
     # Question 3 (ordering) and 4 (matching): each <select> is set with the arrow keys.
     order = [
-        "The ATF begins Operation Fast and Furious",
-        "U.S. Border Patrol agent Brian Terry is killed",
-        "The ATF begins Project Thor",
-        "Mexico files a $10bn lawsuit against U.S. gun manufacturers",
-        "Mexico sues five Arizona gun shops",
+        "The Aswan High Dam is finished",
+        "The Three Gorges Dam generates power",
+        "The Three Gorges Dam is completed",
+        "The flood barrier on the delta opens",
     ]
     for place, text in enumerate(order, start=1):
         select = page.locator("#q3 li", has_text=text).locator("select")
@@ -105,10 +99,9 @@ def test_a_student_takes_a_whole_quiz_with_the_keyboard_and_follows_a_citation(
     page.keyboard.press("Tab")
     expect(page.locator("#status-2")).to_contain_text("Saved")
     matches = {
-        "Ricardo Trevilla Trejo": "80 percent of weapons seized from cartels were smuggled from the US",
-        "Benjamin Smith": "The US is unlikely to be deliberately arming cartels like Jalisco",
-        "Annette Idler": "Cartels' access to US military-grade ammunition reflects market diversion and regulatory gaps",
-        "Humberto Benítez Trevino": "At least 150 injuries and homicides were linked to Fast and Furious weapons",
+        "The survey (2021)": "The Nile is the longest",
+        "The news explainer (2024)": "Some researchers now say the Amazon",
+        "The blog (2023)": "It read both claims",
     }
     for left, right in matches.items():
         choose_with_arrows(page, page.locator("#q4 li", has_text=left).locator("select"), right)
@@ -135,21 +128,19 @@ def test_a_student_takes_a_whole_quiz_with_the_keyboard_and_follows_a_citation(
     tab_to(page, link)
     page.keyboard.press("Enter")
     mark = page.locator("mark#hl")
-    expect(mark).to_have_text(
-        "only through two military-run stores: DCAM in Mexico City and OTCA in Apodaca, Nuevo Leon"
-    )
+    expect(mark).to_have_text("so the Nile is the longest river in the world")
     expect(mark).to_be_focused()
-    assert "/readings/weapons-flow/" in page.url
+    assert "/readings/river-flow/" in page.url
 
 
 def test_reading_pages_have_no_serious_accessibility_violations(demo_site, page):
     log_in(page, demo_site, "student2")
     for path in (
         "/",
-        "/courses/mexico-cartels/",
-        "/courses/mexico-cartels/readings/weapons-flow/",
-        "/courses/mexico-cartels/sources/ellis-organized-crime/",
-        "/courses/mexico-cartels/quizzes/",
+        "/courses/rivers/",
+        "/courses/rivers/readings/river-flow/",
+        "/courses/rivers/sources/river-survey/",
+        "/courses/rivers/quizzes/",
     ):
         page.goto(demo_site + path)
         assert axe_violations(page) == [], path

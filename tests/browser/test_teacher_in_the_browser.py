@@ -22,54 +22,48 @@ def test_a_teacher_writes_a_cited_question_previews_publishes_and_exports_grades
     page.goto(f"{demo_site}/admin/quizzes/question/add/")
     page.get_by_role("link", name="Single choice").click()
 
-    page.locator("#id_key").fill("teacher-gun-stores")
-    page.locator("#id_stem").fill(
-        "According to Al Jazeera, where are Mexico's two military-run gun stores?"
-    )
-    page.locator("#id_choice_1_text").fill("Mexico City and Apodaca, Nuevo Leon")
+    page.locator("#id_key").fill("teacher-yangtze-dam")
+    page.locator("#id_stem").fill("According to the survey, which dam is on the Yangtze?")
+    page.locator("#id_choice_1_text").fill("The Three Gorges Dam")
     page.locator("#id_choice_1_correct").check()
-    page.locator("#id_choice_2_text").fill("Tijuana and Ciudad Juarez")
-    page.locator("#id_choice_3_text").fill("Monterrey and Guadalajara")
-    page.locator("#id_explanation").fill(
-        "Al Jazeera names DCAM in Mexico City and OTCA in Apodaca, Nuevo Leon."
-    )
+    page.locator("#id_choice_2_text").fill("The Aswan High Dam")
+    page.locator("#id_choice_3_text").fill("The Hoover Dam")
+    page.locator("#id_explanation").fill("The survey names the Three Gorges Dam on the Yangtze.")
 
     # Pick the words through the picker: search the passages, use one.
     page.get_by_text("Find the words in a source").first.click()
-    page.get_by_label("Search the passages for").first.fill("DCAM Apodaca")
+    page.get_by_label("Search the passages for").first.fill("Three Gorges Yangtze")
     result = page.locator("#passage-results-1 li").first
-    expect(result).to_contain_text("OTCA in Apodaca")
+    expect(result).to_contain_text("Three Gorges Dam on the Yangtze")
     result.get_by_role("button").click()
     check = page.locator("#citation-1-check")
     expect(check).to_contain_text("✓ Found")
 
     # A wrong quote is refused, with the nearest text offered.
     quote = page.locator("#id_citation_1_quote")
-    quote.fill("only through two military run store: DCAM in Mexico City and OTCA in Apodaka")
+    quote.fill("The Three Gorge Dam on the Yangtse")
     expect(check).to_contain_text("✗ Not in this source")
     expect(check).to_contain_text("Nearest text")
     page.screenshot(path=str(artifacts / "teacher-citation-refused.png"))
     check.get_by_role("button", name="Use the nearest text").click()
     expect(check).to_contain_text("✓ Found")
-    expect(quote).to_have_value(
-        "only through two military-run stores: DCAM in Mexico City and OTCA in Apodaca"
-    )
+    expect(quote).to_have_value("The Three Gorges Dam on the Yangtze")
     page.screenshot(path=str(artifacts / "teacher-citation-found.png"))
 
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.get_by_text("was added successfully")).to_be_visible()
-    question = Question.objects.get(key="teacher-gun-stores")
+    question = Question.objects.get(key="teacher-yangtze-dam")
     assert question.status == "draft"
     citation = question.current_version().citations.get()
-    assert citation.exact.endswith("OTCA in Apodaca")
+    assert citation.exact.endswith("on the Yangtze")
 
     # Preview as a student, answer, see the feedback and the citation.
     page.get_by_role("link", name="Preview as a student").click()
     expect(page.get_by_text("exactly as a student sees it")).to_be_visible()
-    page.get_by_label("Mexico City and Apodaca, Nuevo Leon").check()
+    page.get_by_label("The Three Gorges Dam").check()
     page.get_by_role("button", name="Check the answer and see the feedback").click()
-    expect(page.locator(".review")).to_contain_text("Al Jazeera names DCAM")
-    expect(page.locator(".review blockquote")).to_contain_text("OTCA in Apodaca")
+    expect(page.locator(".review")).to_contain_text("names the Three Gorges Dam")
+    expect(page.locator(".review blockquote")).to_contain_text("Three Gorges Dam on the Yangtze")
     page.screenshot(path=str(artifacts / "teacher-preview.png"), full_page=True)
 
     # Publish it.
@@ -83,9 +77,9 @@ def test_a_teacher_writes_a_cited_question_previews_publishes_and_exports_grades
     # The gradebook, and its Canvas export.
     take_quiz(
         User.objects.get(username="student1"),
-        Quiz.objects.get(slug="weapons-flow", practice_for__isnull=True),
+        Quiz.objects.get(slug="river-flow", practice_for__isnull=True),
     )
-    page.goto(f"{demo_site}/courses/mexico-cartels/gradebook/")
+    page.goto(f"{demo_site}/courses/rivers/gradebook/")
     expect(page.get_by_role("heading", name="Gradebook", exact=True)).to_be_visible()
     page.screenshot(path=str(artifacts / "teacher-gradebook.png"), full_page=True)
     with page.expect_download() as download:

@@ -1,6 +1,6 @@
 """The generator's drafts, every field, for fixed seeds: the same before and after a refactor.
 
-tests/quizzes/golden/generator_drafts.json was recorded from the generator as the command and
+tests/pack/golden/generator_drafts.json was recorded from the generator as the command and
 quizzes.services run it (the pack's sources, their texts as the distractor pool) for every
 source of the real pack (with the pack's lexicon, seeds/course/lexicon.toml), a text the rules were never tuned on (a flood report, as in
 test_generator.py) and a public CRS report the course never used. If a change to the rules is
