@@ -201,3 +201,20 @@ def test_every_real_quiz_can_be_taken_and_its_result_opens_the_cited_words(clien
         result = client.get(reverse("attempt_result", args=[attempt.pk]))
         assert result.status_code == 200, quiz.slug
         assert "open at these words" in result.content.decode()
+
+
+def test_every_student_page_of_the_real_course_opens(client, course, student):
+    client.force_login(student)
+    slug = course.slug
+    paths = [
+        reverse("course_detail", args=[slug]),
+        reverse("progress", args=[slug]),
+        reverse("quiz_list", args=[slug]),
+        reverse("timeline", args=[slug]),
+        *(reverse("reading_detail", args=[slug, r.slug]) for r in course.readings.all()),
+        *(reverse("source_detail", args=[slug, s.slug]) for s in load_pack(SEEDS).sources),
+        *(reverse("prompt_detail", args=[slug, p.slug]) for p in course.prompts.all()),
+    ]
+    assert len(paths) >= 4 + 10 + 5
+    for path in paths:
+        assert client.get(path).status_code == 200, path
