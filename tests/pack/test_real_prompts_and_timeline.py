@@ -1,12 +1,17 @@
-"""The real pack's discussion prompts and timeline: how many, and what they span."""
+"""The real pack's discussion prompts and timeline: how many, what they span, and how they treat
+the one source that names no sources of its own (a search engine's AI overview, reposted)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pytest
 
 from courseware.models import Prompt, TimelineEvent
-from courseware.pack import load_pack
+from courseware.pack import EventSpec, PromptSpec, load_pack
 from tests.conftest import SEEDS
+
+AI_OVERVIEW = "leahy-ai-overview"
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_pack")]
 
@@ -30,3 +35,34 @@ def test_the_timeline_has_thirty_cited_events_from_the_1980s_to_2026(course):
     assert all(e.citations.exists() for e in events)
     sorts = sorted(e.sort for e in events)
     assert sorts[0] < "1990" and sorts[-1] >= "2026"
+
+
+def ai_overview_perspective_problems(prompts: Sequence[PromptSpec]) -> list[str]:
+    """A perspective never rests on the AI overview alone, and one that cites it says so."""
+    problems = []
+    for prompt in prompts:
+        for perspective in prompt.perspectives:
+            sources = {c.source for c in perspective.citations}
+            where = f"{prompt.slug}: {perspective.label!r}"
+            if sources == {AI_OVERVIEW}:
+                problems.append(f"{where} rests on the AI overview alone")
+            elif AI_OVERVIEW in sources and "AI overview" not in perspective.summary:
+                problems.append(f"{where} cites the AI overview without naming it")
+    return problems
+
+
+def ai_overview_event_problems(events: Sequence[EventSpec]) -> list[str]:
+    """An event whose only source is the AI overview is titled as its report, not as a fact."""
+    return [
+        event.slug
+        for event in events
+        if {c.source for c in event.citations} == {AI_OVERVIEW} and "AI overview" not in event.title
+    ]
+
+
+def test_no_perspective_rests_on_the_ai_overview_alone_or_cites_it_unnamed():
+    assert ai_overview_perspective_problems(load_pack(SEEDS).prompts) == []
+
+
+def test_events_resting_on_the_ai_overview_alone_say_so_in_their_title():
+    assert ai_overview_event_problems(load_pack(SEEDS).events) == []
