@@ -165,6 +165,10 @@ STORAGES = {
 
 # Where build_course reads the course pack from.
 SEEDS_DIR = BASE_DIR / env_str("SEEDS_DIR", "seeds")  # an absolute path replaces BASE_DIR
+# The largest source text accepted, however it comes in (course pack, import_source, the
+# admin's upload or paste): 2 MB is a long book. A pasted text must fit in a request's body.
+SOURCE_MAX_BYTES = int(env_str("SOURCE_MAX_BYTES", str(2 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, SOURCE_MAX_BYTES + 1024 * 1024)
 
 # Production hardening; each one is checked by `manage.py check --deploy`.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

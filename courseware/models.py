@@ -201,6 +201,13 @@ class Reading(models.Model):
     passages: models.ManyToManyField[Passage, ReadingPassage] = models.ManyToManyField(
         Passage, through="ReadingPassage", related_name="readings"
     )
+    # Measured from the passages whenever they change (courseware.services.measure_readings:
+    # the pack build, a source's re-import, the reading's admin page), not on every page view.
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    minutes = models.PositiveIntegerField(default=0, editable=False)
+    grade_level = models.FloatField(
+        default=0.0, editable=False, help_text="Flesch–Kincaid grade level of the body text."
+    )
 
     class Meta:
         ordering = ["position", "slug"]
@@ -218,17 +225,12 @@ class Reading(models.Model):
             p.text for p in self.ordered_passages() if p.kind != Passage.Kind.HEADING
         )
 
-    @property
-    def word_count(self) -> int:
-        return count_words(self.body_text)
-
-    @property
-    def minutes(self) -> int:
-        return reading_minutes(self.word_count)
-
-    @property
-    def grade_level(self) -> float:
-        return flesch_kincaid_grade(self.body_text)
+    def measure(self) -> None:
+        """Set word count, minutes and grade level from the passages (not saved): uses a
+        prefetch of `reading_passages__passage`, like `ordered_passages`."""
+        self.word_count = count_words(self.body_text)
+        self.minutes = reading_minutes(self.word_count)
+        self.grade_level = flesch_kincaid_grade(self.body_text)
 
 
 class ReadingPassage(models.Model):

@@ -32,6 +32,18 @@ def id_param(value: object) -> int | None:
     return number or None
 
 
+# A path on this site (with a query and a fragment if any), not "//host" or "/\\host", which
+# browsers read as another site; printable ASCII only (a link's own escaping keeps it so).
+_LOCAL_PATH = re.compile(r"/(?![/\\])[!#-~]{0,499}")
+
+
+def local_path(value: object) -> str:
+    """`value` if it is a path on this site (to link back to), else ""."""
+    if isinstance(value, str) and _LOCAL_PATH.fullmatch(value) and "\\" not in value:
+        return value
+    return ""
+
+
 def has_nul(query_string: str) -> bool:
     """Whether a raw query string carries a NUL byte, encoded or not (no field needs one)."""
     return "\x00" in query_string or "%00" in query_string

@@ -63,10 +63,12 @@ TEACHER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "questioncitation": ("view", "add", "change", "delete"),
         "quiz": ("view", "add", "change"),
         "quizquestion": ("view", "add", "change", "delete"),
+        "quizpool": ("view", "add", "change", "delete"),
         "attempt": ("view",),
         "questionreport": ("view", "change"),
         "gradeoverride": ("view",),
         "regrade": ("view",),
+        "accommodation": ("view", "add", "change", "delete"),
     },
 }
 

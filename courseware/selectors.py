@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib import admin
 from django.contrib.auth.models import User
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -28,6 +30,7 @@ from courseware.models import (
     TimelineEvent,
     TimelinePeriod,
 )
+from courseware.roles import courses_using
 
 
 def courses_for(user: User) -> QuerySet[Course]:
@@ -42,31 +45,49 @@ def course_for(user: User, slug: str) -> Course:
 
 
 def readings_of(course: Course) -> QuerySet[Reading]:
-    return course.readings.prefetch_related(
-        "objectives",
-        Prefetch(
-            "reading_passages",
-            queryset=ReadingPassage.objects.select_related("passage__source").order_by("position"),
-        ),
-    )
+    """The course's readings with their objectives (their measures are stored on them: the
+    list needs no passage)."""
+    return course.readings.prefetch_related("objectives")
 
 
 def reading_for(course: Course, slug: str) -> Reading:
     notes = ReadingNote.objects.prefetch_related(
         Prefetch("citations", queryset=NoteCitation.objects.select_related("source"))
     )
+    passages = ReadingPassage.objects.select_related("passage__source").order_by("position")
     return get_object_or_404(
-        readings_of(course).prefetch_related(Prefetch("notes", queryset=notes)), slug=slug
+        readings_of(course).prefetch_related(
+            Prefetch("reading_passages", queryset=passages), Prefetch("notes", queryset=notes)
+        ),
+        slug=slug,
     )
 
 
 def sources_of(course: Course) -> QuerySet[Source]:
-    return Source.objects.filter(passages__readings__courses=course).distinct()
+    """The sources the course reads from: through a subquery, not a DISTINCT, which would
+    compare every source's whole text."""
+    read = Passage.objects.filter(readings__courses=course).values("source_id")
+    return Source.objects.filter(pk__in=read)
 
 
 def source_for(course: Course, slug: str) -> Source:
-    """A source the course reads from; 404 for any other."""
-    return get_object_or_404(sources_of(course), slug=slug)
+    """A source the course reads from, or that its material cites (a question of its quizzes,
+    a prompt's perspective: a cited passage opens whether or not a reading shows it); 404 for
+    any other."""
+    source = Source.objects.filter(slug=slug).first()
+    if source is None or not (
+        sources_of(course).filter(pk=source.pk).exists()
+        or courses_using(admin.site, source).filter(pk=course.pk).exists()
+    ):
+        raise Http404("No such source in this course.")
+    return source
+
+
+def sources_unread(course: Course, sources: Iterable[Source]) -> list[Source]:
+    """Those of `sources` that no reading of the course uses (a citation of one opens the
+    whole source, not a reading)."""
+    read = set(sources_of(course).values_list("pk", flat=True))
+    return [source for source in dict.fromkeys(sources) if source.pk not in read]
 
 
 def prompts_of(course: Course) -> QuerySet[Prompt]:
@@ -95,6 +116,16 @@ def timeline_of(course: Course) -> tuple[list[TimelinePeriod], list[TimelineEven
         )
     )
     return list(TimelinePeriod.objects.all()), list(events)
+
+
+def passages_holding(spans: Iterable[tuple[int, int]]) -> list[Passage]:
+    """The passages in which each (source id, offset) falls, with their sources: one query."""
+    condition = Q()
+    for source_id, offset in set(spans):
+        condition |= Q(source_id=source_id, start__lte=offset, end__gt=offset)
+    if not condition:
+        return []
+    return list(Passage.objects.filter(condition).select_related("source"))
 
 
 def source_passages(source: Source) -> QuerySet[Passage]:

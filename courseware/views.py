@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -16,7 +17,7 @@ from courseware import selectors
 from courseware.highlight import layout, parse_span
 from courseware.http import AuthenticatedHttpRequest
 from courseware.models import Course, Enrollment, Prompt
-from courseware.params import int_param
+from courseware.params import int_param, local_path
 from courseware.services import (
     MAX_EVIDENCE,
     MAX_POST_LENGTH,
@@ -61,6 +62,7 @@ def reading_detail(
             "parts": parts,
             "bad_link": bad_link,
             "progress": progress,
+            "back": local_path(request.GET.get("from")),
         },
     )
 
@@ -78,7 +80,13 @@ def source_detail(
     return render(
         request,
         "courseware/source_detail.html",
-        {"course": course, "source": source, "parts": parts, "bad_link": bad_link},
+        {
+            "course": course,
+            "source": source,
+            "parts": parts,
+            "bad_link": bad_link,
+            "back": local_path(request.GET.get("from")),
+        },
     )
 
 
@@ -92,11 +100,14 @@ def cite(
     course = selectors.course_for(request.user, course_slug)
     source = selectors.source_for(course, source_slug)
     reading = selectors.reading_citing(course, source, start, prefer=request.GET.get("reading", ""))
+    # ?from=<a local path>: the page the citation was opened from, offered as the way back.
+    back = local_path(request.GET.get("from"))
+    back_query = f"&from={quote(back, safe='')}" if back else ""
     if reading is None:
         url = reverse("source_detail", args=[course.slug, source.slug])
-        return redirect(f"{url}?hl={start}-{end}#hl")
+        return redirect(f"{url}?hl={start}-{end}{back_query}#hl")
     url = reverse("reading_detail", args=[course.slug, reading.slug])
-    return redirect(f"{url}?hl={source.slug}:{start}-{end}#hl")
+    return redirect(f"{url}?hl={source.slug}:{start}-{end}{back_query}#hl")
 
 
 EVIDENCE_ROWS = 2

@@ -79,6 +79,7 @@ class ItemRow:
     blank: int  # responses left unanswered
     passages: tuple[PassageRef, ...]
     objectives: tuple[Objective, ...]
+    is_drawn: bool = False  # a pool drew it: only some attempts showed it
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,8 @@ def analysis_of(quiz: Quiz, *, which: str = FIRST_ATTEMPTS) -> Analysis:
         for slot in slots
     }
     kinds = {slot.pk: slot.question.kind for slot in slots}
-    responses, students, blank = _item_responses(quiz, which, kinds=kinds, tags=tags)
+    pools = {slot.pk: slot.pool_id for slot in slots if slot.pool_id is not None}
+    responses, students, blank = _item_responses(quiz, which, kinds=kinds, tags=tags, pools=pools)
     test, item_stats, rollups = analyse(responses)
     stats_by_slot = {int(s.item): s for s in item_stats}
     items = []
@@ -170,6 +172,7 @@ def analysis_of(quiz: Quiz, *, which: str = FIRST_ATTEMPTS) -> Analysis:
                 blank=blank[slot.pk],
                 passages=passages_by_slot[slot.pk],
                 objectives=objectives_by_slot[slot.pk],
+                is_drawn=slot.pk in pools,
             )
         )
     passage_rows, objective_rows = _rollup_rows(rollups, passages, objectives_by_slot)
@@ -207,9 +210,11 @@ def _rollup_rows(
 
 def _slots_of(quiz: Quiz) -> list[QuizQuestion]:
     """The quiz's slots in order, with their questions, the questions' versions (newest first)
-    and those versions' citations, and the questions' objectives: four queries."""
-    return list(
-        quiz.slots.select_related("question")
+    and those versions' citations, and the questions' objectives: four queries. Every question
+    a pool has drawn is a slot of its own, at its pool's position (after a fixed question at
+    the same position), so item statistics stay per question."""
+    slots = list(
+        quiz.slots.select_related("question", "pool")
         .prefetch_related(
             Prefetch(
                 "question__versions",
@@ -223,21 +228,41 @@ def _slots_of(quiz: Quiz) -> list[QuizQuestion]:
         )
         .order_by("position")
     )
+    return sorted(
+        slots,
+        key=lambda slot: (
+            slot.position if slot.pool is None else slot.pool.position,
+            slot.pool is not None,
+            slot.question.key,
+        ),
+    )
 
 
 def _item_responses(
-    quiz: Quiz, which: str, *, kinds: dict[int, str], tags: dict[int, tuple[str, ...]]
+    quiz: Quiz,
+    which: str,
+    *,
+    kinds: dict[int, str],
+    tags: dict[int, tuple[str, ...]],
+    pools: dict[int, int],
 ) -> tuple[list[ItemResponse], set[int], dict[int, int]]:
     """The analysed responses as `analyse` takes them, the students who gave them, and the
-    number left blank by slot: one query."""
+    number left blank by slot: one query. A drawn question (`pools`: slot → its pool) fills
+    one of its pool's places in the attempt ("pool:4:0", "pool:4:1"…), so attempts that drew
+    different questions still count as complete."""
     responses: list[ItemResponse] = []
     students: set[int] = set()
     blank: dict[int, int] = defaultdict(int)
+    filled: dict[tuple[int, int], int] = defaultdict(int)  # (attempt, pool) → places filled
     for attempt_id, student_id, slot_id, points, max_points, answer in _responses(quiz, which):
         if slot_id not in kinds:  # cannot happen: a slot with responses cannot be deleted
             continue
         students.add(student_id)
         blank[slot_id] += answer is None
+        place = ""
+        if (pool := pools.get(slot_id)) is not None:
+            place = f"pool:{pool}:{filled[attempt_id, pool]}"
+            filled[attempt_id, pool] += 1
         responses.append(
             ItemResponse(
                 attempt=str(attempt_id),
@@ -246,6 +271,7 @@ def _item_responses(
                 max_score=float(max_points),
                 choice=choice_of(kinds[slot_id], answer),
                 tags=tags[slot_id],
+                place=place,
             )
         )
     return responses, students, blank
@@ -279,7 +305,9 @@ def _responses(quiz: Quiz, which: str) -> Iterable[tuple[int, int, int, Decimal,
             .values("pk")[:1]
         )
         responses = responses.filter(attempt_id=Subquery(kept))
-    rows = responses.order_by().values_list(
+    # In each attempt's order (the unique index's), so a pool's places are filled the same way
+    # on every run.
+    rows = responses.order_by("attempt_id", "position").values_list(
         "attempt_id", "attempt__student_id", "slot_id", "points", "max_points", "answer"
     )
     # Graded responses only (points__isnull=False): no points are None.

@@ -9,9 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from courseware.models import Passage
 from quizzes.answer_fields import CHOICE, ITEM, LEFT, TARGET, AnswerFields
-from quizzes.grading import correct_answer_text, feedback_for
+from quizzes.grading import correct_answers, labelled_feedback
 from quizzes.models import Quiz, Response
 from quizzes.review import Visibility, visibility
 
@@ -26,15 +29,34 @@ class Option:
 
 
 @dataclass
+class Given:
+    """One line of a student's answer, in words; `is_correct` only where the policy shows it."""
+
+    text: str
+    is_correct: bool | None = None
+
+
+@dataclass
 class Review:
     visible: Visibility
     outcome: str = ""
     points: Decimal | None = None
     max_points: Decimal | None = None
-    feedback: list[str] = field(default_factory=list)
-    correct_answer: str = ""
+    feedback: list[tuple[str, str]] = field(default_factory=list)  # (what it is about, text)
+    correct_answer: list[str] = field(default_factory=list)  # one line per choice, item or pair
     explanation: str = ""
     citations: list[Any] = field(default_factory=list)
+
+    @property
+    def points_text(self) -> str:
+        """The points in words, without trailing zeros: "0 of 1 point", "1.5 of 2 points"."""
+        if self.points is None or self.max_points is None:
+            return ""
+        return ngettext(
+            "%(points)s of %(max)s point",
+            "%(points)s of %(max)s points",
+            plural_count(self.max_points),
+        ) % {"points": plain_number(self.points), "max": plain_number(self.max_points)}
 
 
 @dataclass
@@ -55,8 +77,53 @@ class QuestionView:
         return self.response.position
 
     @property
+    def anchor(self) -> str:
+        """The question's id in a page of questions (#q1 is the first)."""
+        return f"q{self.number}"
+
+    @property
     def positions(self) -> range:
         return range(1, len(self.options) + 1)
+
+    @property
+    def given(self) -> list[Given]:
+        """The student's answer in words, one line per choice picked, item placed or pair
+        matched (empty when not answered): what they chose, not the form they chose it in."""
+        if self.kind in ("single", "multiple"):
+            return [Given(o.text, o.is_correct) for o in self.options if o.selected]
+        if self.kind == "true_false":
+            return [] if self.truth is None else [Given(_truth_word(str(self.truth)))]
+        if self.kind in ("numeric", "short"):
+            return [Given(f"{self.text} {self.unit}".strip())] if self.text.strip() else []
+        if self.kind == "ordering":
+            placed = sorted(
+                (int(o.selected_value), o.text)
+                for o in self.options
+                if o.selected_value.isascii() and o.selected_value.isdigit()
+            )
+            return [Given(f"{place}. {text}") for place, text in placed]
+        targets = {t.id: t.text for t in self.targets}
+        return [
+            Given(f"{o.text} → {targets[o.selected_value]}")
+            for o in self.options
+            if o.selected_value in targets
+        ]
+
+
+def _truth_word(value: str) -> str:
+    """The word for "True" or "False" (as grading names them) in the reader's language."""
+    return _("True") if value == "True" else _("False")
+
+
+def plain_number(value: Decimal) -> str:
+    """A decimal as people write it: 1, 0.5, 12.25 (not 1.00, 0.50)."""
+    return f"{value.normalize():f}"
+
+
+def plural_count(value: Decimal) -> int:
+    """The number ngettext chooses the form by for an amount of points: the whole number, or
+    2 for a fraction ("1.5 points" is plural in English and Spanish alike)."""
+    return int(value) if value == value.to_integral_value() else 2
 
 
 def answer_fields(response: Response) -> AnswerFields:
@@ -172,10 +239,62 @@ def _review(seen: Visibility, response: Response, kind: str, data: dict[str, Any
     if seen.points:
         review.points, review.max_points = response.points, response.max_points
     if seen.feedback:
-        review.feedback = feedback_for(kind, data, response.answer)
+        review.feedback = [
+            (_truth_word(about) if kind == "true_false" else about, text)
+            for about, text in labelled_feedback(kind, data, response.answer)
+        ]
         review.explanation = version.explanation
     if seen.answer:
-        review.correct_answer = correct_answer_text(kind, data)
+        review.correct_answer = correct_answers(kind, data)
     if seen.citations:
         review.citations = list(version.citations.all())
     return review
+
+
+@dataclass
+class ReadAgain:
+    """A passage to read again, listed once however many missed questions cite it."""
+
+    source: Any
+    start: int
+    end: int
+    text: str
+    questions: list[int]  # the numbers of the questions that cite it
+
+
+def missed_citations(views: list[QuestionView]) -> list[tuple[int, Any]]:
+    """(question number, citation) for the questions the student did not get fully right,
+    where the review policy shows both correctness and citations."""
+    return [
+        (view.number, citation)
+        for view in views
+        if (review := view.review) is not None
+        and review.visible.correctness
+        and review.visible.citations
+        and review.outcome != "correct"
+        for citation in review.citations
+    ]
+
+
+def read_again(missed: list[tuple[int, Any]], passages: list[Passage]) -> list[ReadAgain]:
+    """The passages holding the missed citations, each once, in question order (a citation
+    that falls in no passage stands for itself)."""
+    found: dict[tuple[int, int], ReadAgain] = {}
+    for number, citation in missed:
+        passage = next(
+            (
+                p
+                for p in passages
+                if p.source_id == citation.source_id and p.start <= citation.start < p.end
+            ),
+            None,
+        )
+        where = passage or citation
+        text = passage.text if passage else citation.exact
+        item = found.setdefault(
+            (where.source_id, where.start),
+            ReadAgain(where.source, where.start, where.end, text, []),
+        )
+        if number not in item.questions:
+            item.questions.append(number)
+    return list(found.values())

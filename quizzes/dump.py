@@ -9,7 +9,7 @@ import tomli_w
 
 from courseware import dump as courseware_dump
 from courseware.models import Course, Source
-from quizzes.models import Question, Quiz
+from quizzes.models import Question, Quiz, QuizPool
 from quizzes.pack import REVIEW_ASPECTS
 
 QUIZ_SETTINGS = (
@@ -49,7 +49,7 @@ def quizzes_file(course: Course) -> dict[str, Any]:
     for quiz in (
         Quiz.objects.filter(course=course, practice_for__isnull=True)
         .select_related("reading")
-        .prefetch_related("slots__question")
+        .prefetch_related("slots__question", "pools__objective", "pools__source")
     ):
         table: dict[str, Any] = {"slug": quiz.slug, "title": quiz.title}
         if quiz.reading:
@@ -60,14 +60,44 @@ def quizzes_file(course: Course) -> dict[str, Any]:
             if value is not None:
                 table[name] = value
         table["review"] = {aspect: getattr(quiz, f"review_{aspect}") for aspect in REVIEW_ASPECTS}
-        table["questions"] = [
-            slot.question.key
-            if slot.points == 1
-            else {"id": slot.question.key, "points": float(slot.points)}
+        entries: list[tuple[int, int, Any]] = [
+            (
+                slot.position,
+                0,
+                slot.question.key
+                if slot.points == 1
+                else {"id": slot.question.key, "points": float(slot.points)},
+            )
             for slot in quiz.slots.all()
+            if slot.pool_id is None  # a pool's drawn questions are the pool's
         ]
+        entries += [(pool.position, 1, _pool_entry(pool)) for pool in quiz.pools.all()]
+        table["questions"] = [entry for _position, _kind, entry in sorted(entries, key=_place)]
         quizzes.append(table)
     return {"quiz": quizzes}
+
+
+def _place(entry: tuple[int, int, Any]) -> tuple[int, int]:
+    return entry[0], entry[1]
+
+
+def _pool_entry(pool: QuizPool) -> dict[str, Any]:
+    """A pool as quizzes.toml lists it: `{ pool = { filters… }, count = N }`."""
+    filters: dict[str, Any] = {}
+    if pool.objective is not None:
+        filters["objective"] = pool.objective.code
+    if pool.tag:
+        filters["tag"] = pool.tag
+    if pool.difficulty is not None:
+        filters["difficulty"] = pool.difficulty
+    if pool.source is not None:
+        filters["source"] = pool.source.slug
+    if pool.kind:
+        filters["type"] = pool.kind
+    entry: dict[str, Any] = {"pool": filters, "count": pool.count}
+    if pool.points != 1:
+        entry["points"] = float(pool.points)
+    return entry
 
 
 def dump_pack(*, course: Course, output: Path) -> list[Path]:

@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from courseware.ingest import QuoteError
 from courseware.models import Source
@@ -38,10 +40,13 @@ class CitationWidget(forms.Textarea):
     def __init__(self, row: int) -> None:
         super().__init__(attrs={"rows": 3, "cols": 80})
         self.row = row
+        self.error: QuoteError | None = None  # set when the posted words did not anchor
 
     def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         context["row"] = self.row
+        if self.error is not None:  # shown at once, without waiting for the check (or JS)
+            context["error"], context["problem"] = self.error, citation_problem(self.error)
         return context
 
 
@@ -63,10 +68,18 @@ class QuestionForm(forms.ModelForm[Question]):
     class Meta:
         model = Question
         fields = ["key", "difficulty", "objectives", "tags", "status"]
-        help_texts = {"key": "A stable id: letters, numbers, hyphens, e.g. weapons-flow-stores."}
+        help_texts = {
+            "key": "A stable id: letters, numbers, hyphens, e.g. weapons-flow-stores.",
+            "objectives": _(
+                "What the question checks. A published question needs at least one: its "
+                "answers count toward each objective's mastery on the students' progress."
+            ),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.instance.kind:  # a new question: its type, for the page to show
+            self.instance.kind = self.kind
         for row in range(1, CITATION_ROWS + 1):
             self.fields[f"citation_{row}_source"] = forms.ModelChoiceField(
                 Source.objects.all(), required=False, label=f"Citation {row}: source"
@@ -116,10 +129,19 @@ class QuestionForm(forms.ModelForm[Question]):
         except SpecError as error:
             raise forms.ValidationError(f"The answer: {error}") from error
         cleaned["citations"] = self._citations()
-        if cleaned.get("status") == Question.Status.PUBLISHED and not cleaned["citations"]:
-            raise forms.ValidationError(
-                "A published question needs at least one citation: the words that answer it."
-            )
+        if cleaned.get("status") == Question.Status.PUBLISHED:
+            if not cleaned.get("objectives"):
+                self.add_error(
+                    "objectives",
+                    _(
+                        "Choose at least one objective: a published question's answers count "
+                        "toward its objectives' mastery. Or save it as a draft for now."
+                    ),
+                )
+            if not cleaned["citations"]:
+                raise forms.ValidationError(
+                    "A published question needs at least one citation: the words that answer it."
+                )
         return cleaned
 
     def _citations(self) -> list[dict[str, Any]]:
@@ -137,7 +159,9 @@ class QuestionForm(forms.ModelForm[Question]):
                 try:
                     citations.append(quote_fields(source, quote))
                 except QuoteError as error:
-                    self.add_error(f"citation_{row}_quote", str(error))
+                    name = f"citation_{row}_quote"
+                    cast(CitationWidget, self.fields[name].widget).error = error
+                    self.add_error(name, _("These words are not in the source (see below)."))
         return citations
 
     @classmethod
@@ -151,8 +175,24 @@ class QuestionForm(forms.ModelForm[Question]):
             (f"Answer ({Question.Kind(cls.kind).label.lower()})", {"fields": cls.answer_fields}),
             ("Feedback", {"fields": ["explanation"]}),
             ("Citations", {"fields": [field for row in citations for field in row]}),
-            ("Find it again", {"fields": ["objectives", "tags"], "classes": ["collapse"]}),
+            # Open, not folded away: a published question without one never counts toward
+            # mastery, and a teacher does not fill in what they cannot see.
+            (gettext("Objectives and tags"), {"fields": ["objectives", "tags"]}),
         ]
+
+
+def citation_problem(error: QuoteError) -> str:
+    """What is wrong with a quote that does not anchor, for a teacher. Not the build's message,
+    which repeats the nearest text with an internal score: the nearest text is shown once,
+    beside the button that uses it (admin/quizzes/question/citation_check.html)."""
+    if error.matches > 1 and error.nearest is None:
+        return gettext(
+            "These words occur %(count)d times in the source; quote a few more words around "
+            "them so that they point to one place."
+        ) % {"count": error.matches}
+    if error.nearest:
+        return gettext("Not in this source.")
+    return gettext("Not in this source, and nothing in it resembles these words: check the source.")
 
 
 def _line(max_length: int = 500) -> forms.CharField:
@@ -320,21 +360,46 @@ class NumericForm(QuestionForm):
 
 class ShortForm(QuestionForm):
     kind = Question.Kind.SHORT
-    answer_fields = ["accepted"]
+    answer_fields = ["accepted", "patterns"]
 
     accepted = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         max_length=4000,
         label="Accepted answers",
-        help_text="One per line. Case, accents, punctuation and a leading “the” are ignored.",
+        help_text=_(
+            "One per line; the first is shown as the right answer. Case, accents, punctuation, "
+            "spacing and leading articles (the, a, an, el, la, los, las, un, una) are ignored."
+        ),
+    )
+    patterns = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=4000,
+        required=False,
+        label=_("Patterns (optional)"),
+        help_text=_(
+            "One per line, matched like the accepted answers. * alone stands for any words "
+            "(lake city * also accepts “Lake City, Missouri”); a * at the end of a word for any "
+            "ending (fertili* accepts fertiliser and fertilizer); (river|lake) for one of the "
+            "phrases, (very|) for an optional word."
+        ),
     )
 
     def initial_answer(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {"accepted": "\n".join(data.get("accepted", []))}
+        return {
+            "accepted": "\n".join(data.get("accepted", [])),
+            "patterns": "\n".join(data.get("patterns", [])),
+        }
 
     def answer_data(self) -> dict[str, Any]:
-        lines = [line.strip() for line in self.cleaned_data["accepted"].splitlines()]
-        return {"accepted": [line for line in lines if line]}
+        data: dict[str, Any] = {"accepted": _lines(self.cleaned_data["accepted"])}
+        patterns = _lines(self.cleaned_data.get("patterns") or "")
+        if patterns:  # left out when there are none, so the answer data stays as it was
+            data["patterns"] = patterns
+        return data
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class OrderingForm(RowsForm):

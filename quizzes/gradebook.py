@@ -13,7 +13,7 @@ from typing import IO, Any, BinaryIO, TextIO, cast
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from quizzes.lms import canvas, moodle, oneroster, plain
 from quizzes.lms.model import NO_GRADE, Column, Grade, Gradebook, Roster, Student
 from quizzes.models import Attempt, GradeOverride, Quiz
 from quizzes.scores import kept_score
+from quizzes.selectors import possible_points, possible_points_of_quizzes
 
 # Rows fetched per database round trip while streaming: Django's default (2,000) holds two
 # batches of enrolments with their users at once, so memory grew with the class up to
@@ -98,7 +99,7 @@ def course_book(course: Course) -> CourseBook:
     by user id: memory stays flat and the number of queries does not grow with the class."""
     quizzes = list(
         Quiz.objects.filter(course=course, is_published=True, practice_for__isnull=True)
-        .annotate(possible=Sum("slots__points"))
+        .annotate(possible=possible_points_of_quizzes())
         .order_by("position", "slug")
     )
     prompts = list(course.prompts.order_by("position", "slug"))
@@ -425,7 +426,7 @@ def grade_detail(quiz: Quiz, student: User) -> GradeDetail:
     return GradeDetail(
         attempts=attempts,
         kept=kept_score(submitted, quiz.grading_method),
-        possible=quiz.slots.aggregate(p=Sum("points"))["p"] or Decimal(0),
+        possible=possible_points(quiz),
         override=in_force,
         history=history[::-1],
     )

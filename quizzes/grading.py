@@ -12,14 +12,21 @@ import hashlib
 import math
 import random
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from quizzes.short_answers import (
+    MAX_PATTERNS,
+    Pattern,
+    PatternError,
+    normalised,
+)
+
 __all__ = [
+    "DEFAULT_SCORING",
     "KINDS",
     "MAX_TEXT",
     "SCORINGS",
@@ -27,8 +34,10 @@ __all__ = [
     "Result",
     "SpecError",
     "correct_answer_text",
+    "correct_answers",
     "feedback_for",
     "grade",
+    "labelled_feedback",
     "parse_answer",
     "shuffled",
     "validate_spec",
@@ -44,7 +53,10 @@ KINDS: tuple[str, ...] = (
     "matching",
 )
 MAX_TEXT = 500
-SCORINGS: tuple[str, ...] = ("proportional", "all_or_nothing")
+# How a multiple-response question is scored, chosen per quiz (see docs/scoring.md). The
+# default gives nothing for ticking every box.
+SCORINGS: tuple[str, ...] = ("right_minus_wrong", "proportional", "all_or_nothing")
+DEFAULT_SCORING = "right_minus_wrong"
 
 _LABELS = {
     "single": "A single-answer question",
@@ -111,6 +123,10 @@ class _NumericSpec:
 class _ShortSpec:
     accepted: tuple[str, ...]
     normalised: frozenset[str]
+    patterns: tuple[Pattern, ...]
+
+    def accepts(self, text: str) -> bool:
+        return normalised(text) in self.normalised or any(p.match(text) for p in self.patterns)
 
 
 @dataclass(frozen=True)
@@ -157,8 +173,9 @@ def validate_spec(kind: str, data: Mapping[str, Any]) -> None:
     could not tell apart; a single-answer question without exactly one correct choice; a
     multiple-response question without at least one correct and one incorrect choice; a
     numeric question with neither "answer" nor "min"/"max", with both, with min > max or a
-    negative tolerance; a short-answer question with no accepted answers or an accepted
-    answer that is empty once normalised.
+    negative tolerance; a short-answer question with no accepted answers, an accepted answer
+    that is empty once normalised, or a pattern (the optional "patterns") that cannot be read,
+    would accept any answer, or is one too many (quizzes.short_answers says how they read).
     """
     _load(kind, data)
 
@@ -277,7 +294,7 @@ def _load_numeric(data: Mapping[str, Any]) -> _NumericSpec:
 
 
 def _load_short(data: Mapping[str, Any]) -> _ShortSpec:
-    _check_keys(data, _DATA, required=("accepted",))
+    _check_keys(data, _DATA, required=("accepted",), optional=("patterns",))
     raw = _list(data, "accepted", _DATA)
     if not raw:
         raise SpecError("A short-answer question needs at least one accepted answer.")
@@ -285,15 +302,36 @@ def _load_short(data: Mapping[str, Any]) -> _ShortSpec:
     for number, value in enumerate(raw, start=1):
         if not isinstance(value, str):
             raise SpecError(f"Accepted answer {number} must be a string, not {_json_type(value)}.")
-        if not _normalise(value):
+        if not normalised(value):
             raise SpecError(
                 f"Accepted answer {number} ({value!r}) is empty once case, accents and "
                 "punctuation are ignored, so no student's answer could ever match it."
             )
         accepted.append(value)
     return _ShortSpec(
-        accepted=tuple(accepted), normalised=frozenset(_normalise(text) for text in accepted)
+        accepted=tuple(accepted),
+        normalised=frozenset(normalised(text) for text in accepted),
+        patterns=_load_patterns(data),
     )
+
+
+def _load_patterns(data: Mapping[str, Any]) -> tuple[Pattern, ...]:
+    raw = _list(data, "patterns", _DATA) if "patterns" in data else []
+    if len(raw) > MAX_PATTERNS:
+        raise SpecError(
+            f"A short-answer question takes at most {MAX_PATTERNS} patterns; "
+            f"this one has {len(raw)}."
+        )
+    patterns = []
+    for number, value in enumerate(raw, start=1):
+        if not isinstance(value, str):
+            raise SpecError(f"Pattern {number} must be a string, not {_json_type(value)}.")
+        try:
+            patterns.append(Pattern.read(value))
+        except PatternError as error:
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            raise SpecError(f"Pattern {number} ({shown!r}): {error}.") from error
+    return tuple(patterns)
 
 
 def _load_ordering(data: Mapping[str, Any]) -> _OrderingSpec:
@@ -635,26 +673,6 @@ def _parse_number(text: str) -> Decimal | None:
     return Decimal(cleaned.replace(",", "").replace(" ", ""))
 
 
-def _normalise(text: str) -> str:
-    """Fold a short answer so that case, accents, punctuation, spacing and "the" do not count."""
-    # NFKD splits accented letters into letter + combining mark (dropped below) and
-    # ligatures into letters; casefold can produce new decomposable characters, so twice.
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
-    chars = []
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        category = unicodedata.category(char)
-        if category == "Pd" or char.isspace():
-            chars.append(" ")
-        elif category[0] != "P" and category not in ("Cc", "Cf"):
-            chars.append(char)
-    words = "".join(chars).split()
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
-
-
 # Grading
 
 
@@ -680,7 +698,7 @@ def grade(
     answer: Any,
     *,
     max_points: Decimal = Decimal(1),
-    multiple_scoring: str = "proportional",
+    multiple_scoring: str = DEFAULT_SCORING,
 ) -> Result:
     """Grade a stored answer; any answer value at all grades without raising.
 
@@ -692,12 +710,17 @@ def grade(
     single, true_false, numeric, short: full marks or none. Numeric answers are read like
     parse_answer reads them and compared exactly: within answer ± tolerance, or between min
     and max, both ends included. Short answers match when they equal an accepted answer
-    once case, accents, punctuation, hyphens, spacing and a leading "the" are ignored.
+    once case, accents, punctuation, hyphens, spacing and leading articles are ignored, or
+    fit one of the question's patterns (quizzes.short_answers).
 
+    multiple, right_minus_wrong (the default): the share of the correct choices picked minus
+    the share of the incorrect choices picked, R correct and W incorrect choices:
+    max(0, right/R - wrong/W). Ticking every box earns 0; so does picking nothing.
     multiple, all_or_nothing: full marks only for exactly the correct choices.
-    multiple, proportional: each correct choice picked earns 1/(number of correct choices)
-    of the marks, each incorrect choice picked takes the same amount away, and the total
-    never goes below zero; choices left unpicked neither earn nor cost anything.
+    multiple, proportional: each correct choice picked earns 1/R of the marks, each
+    incorrect choice picked takes the same amount away, and the total never goes below zero
+    (ticking every box of a question with 3 of 4 choices correct earns 2/3).
+    Choices left unpicked neither earn nor cost anything.
 
     ordering: every pair of items (i before j in the right order) is a part; it is right
     when both have positions and i's is strictly smaller. Marks are the share of right pairs.
@@ -769,7 +792,7 @@ def _score(spec: _Spec, answer: Any, scoring: str) -> tuple[Fraction, dict[str, 
         number = _parse_number(answer) if isinstance(answer, str) else None
         return _all_or_none(number is not None and spec.low <= Fraction(number) <= spec.high)
     if isinstance(spec, _ShortSpec):
-        return _all_or_none(isinstance(answer, str) and _normalise(answer) in spec.normalised)
+        return _all_or_none(isinstance(answer, str) and spec.accepts(answer))
     if isinstance(spec, _OrderingSpec):
         return _score_ordering(spec, answer)
     return _score_matching(spec, answer)
@@ -798,7 +821,11 @@ def _score_choices(
     if not spec.multiple or scoring == "all_or_nothing":
         return Fraction(int(picked == correct)), parts
     right, wrong = len(picked & correct), len(picked - correct)
-    return max(Fraction(0), Fraction(right - wrong, len(correct))), parts
+    if scoring == "right_minus_wrong":
+        share = Fraction(right, len(correct)) - Fraction(wrong, len(spec.choices) - len(correct))
+    else:
+        share = Fraction(right - wrong, len(correct))
+    return max(Fraction(0), share), parts
 
 
 def _score_ordering(spec: _OrderingSpec, answer: Any) -> tuple[Fraction, dict[str, bool]]:
@@ -835,13 +862,19 @@ def feedback_for(kind: str, data: Mapping[str, Any], answer: Any) -> list[str]:
     true_false: feedback_true or feedback_false for the value picked. Empty feedback is
     left out, and other kinds, blank and unreadable answers give [].
     """
+    return [text for _, text in labelled_feedback(kind, data, answer)]
+
+
+def labelled_feedback(kind: str, data: Mapping[str, Any], answer: Any) -> list[tuple[str, str]]:
+    """feedback_for's texts, each with what it is about: the picked choice's text, or "True" /
+    "False", as (about, feedback) pairs."""
     spec = _load(kind, data)
     if isinstance(spec, _ChoiceSpec):
         picked = _picked(spec, answer)
-        return [c.feedback for c in spec.choices if c.id in picked and c.feedback.strip()]
+        return [(c.text, c.feedback) for c in spec.choices if c.id in picked and c.feedback.strip()]
     if isinstance(spec, _TrueFalseSpec) and isinstance(answer, bool):
         text = spec.feedback_true if answer else spec.feedback_false
-        return [text] if text.strip() else []
+        return [("True" if answer else "False", text)] if text.strip() else []
     return []
 
 
@@ -853,18 +886,24 @@ def correct_answer_text(kind: str, data: Mapping[str, Any]) -> str:
     unit if any; short: the first accepted answer; ordering: the item texts joined with
     " → "; matching: "left → right" for each pair, joined with "; ".
     """
+    return (" → " if kind == "ordering" else "; ").join(correct_answers(kind, data))
+
+
+def correct_answers(kind: str, data: Mapping[str, Any]) -> list[str]:
+    """correct_answer_text's parts, one per line for a list: every correct choice, the ordering
+    items in order, each matching pair as "left → right"; one line for the other kinds."""
     spec = _load(kind, data)
     if isinstance(spec, _ChoiceSpec):
-        return "; ".join(choice.text for choice in spec.choices if choice.correct)
+        return [choice.text for choice in spec.choices if choice.correct]
     if isinstance(spec, _TrueFalseSpec):
-        return "True" if spec.answer else "False"
+        return ["True" if spec.answer else "False"]
     if isinstance(spec, _NumericSpec):
-        return spec.statement
+        return [spec.statement]
     if isinstance(spec, _ShortSpec):
-        return spec.accepted[0]
+        return [spec.accepted[0]]
     if isinstance(spec, _OrderingSpec):
-        return " → ".join(item.text for item in spec.items)
-    return "; ".join(f"{pair.left} → {pair.right}" for pair in spec.pairs)
+        return [item.text for item in spec.items]
+    return [f"{pair.left} → {pair.right}" for pair in spec.pairs]
 
 
 def shuffled(ids: Sequence[str], seed: str) -> list[str]:

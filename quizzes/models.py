@@ -149,9 +149,7 @@ class Quiz(models.Model):
     class MultipleScoring(models.TextChoices):
         RIGHT_MINUS_WRONG = (
             "right_minus_wrong",
-            _(
-                "Share of the right options minus share of the wrong ones (ticking every box earns 0)"
-            ),
+            _("Right share minus wrong share (ticking every box earns 0)"),
         )
         PROPORTIONAL = "proportional", _("Partial credit, minus wrong picks (never below zero)")
         ALL_OR_NOTHING = "all_or_nothing", _("All or nothing")
@@ -250,7 +248,17 @@ class Quiz(models.Model):
         )
 
     def is_closed_at(self, when: datetime) -> bool:
-        return self.closes_at is not None and when >= self.closes_at
+        """Whether the quiz has closed for every student: its own closing has passed, and so
+        has every closing an accommodation gives (looked up only once its own has passed).
+        The review's "after the quiz closes" waits for this, so no key is shown while anyone
+        may still answer. Whether one student may still start is their own terms' question
+        (`quizzes.selectors.terms_of`)."""
+        if self.closes_at is None or when < self.closes_at:
+            return False
+        later = Accommodation.objects.filter(
+            Q(quiz=self) | Q(quiz__isnull=True), course_id=self.course_id, closes_at__gt=when
+        )
+        return not later.exists()
 
     @property
     def are_points_visible(self) -> bool:

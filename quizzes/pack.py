@@ -17,7 +17,7 @@ from courseware.pack import (
     parse_citations,
     read_toml,
 )
-from quizzes.grading import KINDS, SpecError, validate_spec
+from quizzes.grading import DEFAULT_SCORING, KINDS, SCORINGS, SpecError, validate_spec
 
 QUESTIONS_DIR = f"{COURSE_DIR}/questions"
 QUIZZES_FILE = f"{COURSE_DIR}/quizzes.toml"
@@ -39,9 +39,11 @@ STATUSES = ("published", "draft", "retired")
 TAGS = ("disagreement", "as-of-date", "timeline", "source-judging")
 DATA_KEYS = {
     *("choices", "answer", "feedback_true", "feedback_false", "tolerance", "min", "max", "unit"),
-    *("accepted", "items", "pairs", "distractors"),
+    *("accepted", "patterns", "items", "pairs", "distractors"),
 }
 REVIEW_MOMENTS = ("immediately", "after_submit", "after_close", "never")
+# What a pool entry of a quiz's questions list may filter by.
+POOL_FILTERS = ("objective", "tag", "difficulty", "source", "type")
 REVIEW_ASPECTS = ("correctness", "points", "feedback", "answer", "citations")
 
 
@@ -64,6 +66,23 @@ class QuestionSpec:
 class SlotSpec:
     question: str
     points: Decimal
+    position: int = 0  # its place in the quiz's questions list
+
+
+@dataclass(frozen=True)
+class PoolSpec:
+    """A `{ pool = {…}, count = N }` entry: N questions drawn for each attempt from the
+    published ones matching every filter given (objective code, tag, difficulty, source slug,
+    type). Its place in the list is its identity when the pack is built again."""
+
+    position: int
+    count: int
+    points: Decimal
+    objective: str = ""
+    tag: str = ""
+    difficulty: int | None = None
+    source: str = ""
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +93,7 @@ class QuizSpec:
     description: str
     settings: dict[str, Any]
     slots: tuple[SlotSpec, ...]
+    pools: tuple[PoolSpec, ...] = ()
 
 
 def load_questions(root: Path, objectives: set[str]) -> tuple[QuestionSpec, ...]:
@@ -170,7 +190,7 @@ def _quiz_spec(raw: Any, index: int, questions: set[str], readings: set[str]) ->
     if reading and reading not in readings:
         raise PackError(QUIZZES_FILE, item, f"reading {reading!r} is not in readings.toml.")
     settings = _quiz_settings(table, raw, item)
-    slots = _quiz_slots(table, item, questions)
+    slots, pools = _quiz_slots(table, item, questions)
     return QuizSpec(
         slug=slug,
         title=table.text("title"),
@@ -178,6 +198,7 @@ def _quiz_spec(raw: Any, index: int, questions: set[str], readings: set[str]) ->
         description=" ".join(table.text("description", "").split()),
         settings=settings,
         slots=tuple(slots),
+        pools=tuple(pools),
     )
 
 
@@ -187,11 +208,15 @@ def _quiz_settings(table: Table, raw: Any, item: str) -> dict[str, Any]:
         "attempts_allowed": table.number("attempts_allowed", 0),
         "time_limit_minutes": table.data.get("time_limit_minutes"),
         "grading_method": table.text("grading_method", "highest"),
-        "multiple_scoring": table.text("multiple_scoring", "proportional"),
+        "multiple_scoring": table.text("multiple_scoring", DEFAULT_SCORING),
         "shuffle_questions": table.flag("shuffle_questions", False),
         "shuffle_choices": table.flag("shuffle_choices", True),
         "layout": table.text("layout", "all_on_one"),
     }
+    if settings["multiple_scoring"] not in SCORINGS:
+        raise PackError(
+            QUIZZES_FILE, item, f"multiple_scoring must be one of {', '.join(SCORINGS)}."
+        )
     if settings["time_limit_minutes"] is not None:
         settings["time_limit_minutes"] = table.number("time_limit_minutes")
     review = Table(raw.get("review", {}), QUIZZES_FILE, f"{item} review", set(REVIEW_ASPECTS))
@@ -207,24 +232,64 @@ def _quiz_settings(table: Table, raw: Any, item: str) -> dict[str, Any]:
     return settings
 
 
-def _quiz_slots(table: Table, item: str, questions: set[str]) -> list[SlotSpec]:
-    """A quiz's questions and their points; at least one, each once, each in the pack."""
-    slots = []
-    for raw_slot in table.items("questions"):
+def _quiz_slots(
+    table: Table, item: str, questions: set[str]
+) -> tuple[list[SlotSpec], list[PoolSpec]]:
+    """A quiz's questions and their points, and its pools; at least one entry, each question
+    once, each in the pack."""
+    slots, pools = [], []
+    for position, raw_slot in enumerate(table.items("questions")):
+        if isinstance(raw_slot, dict) and "pool" in raw_slot:
+            pools.append(_pool_spec(raw_slot, f"{item} pool at place {position + 1}", position))
+            continue
         if isinstance(raw_slot, str):
             raw_slot = {"id": raw_slot}
         slot = Table(raw_slot, QUIZZES_FILE, f"{item} question", {"id", "points"})
         key = slot.text("id")
         if key not in questions:
             raise PackError(QUIZZES_FILE, item, f"question {key!r} is not in {QUESTIONS_DIR}/.")
-        try:
-            points = Decimal(str(slot.data.get("points", 1)))
-        except InvalidOperation as error:
-            raise PackError(QUIZZES_FILE, item, f"points of {key!r} must be a number.") from error
-        if not points > 0:
-            raise PackError(QUIZZES_FILE, item, f"points of {key!r} must be more than zero.")
-        slots.append(SlotSpec(question=key, points=points))
-    if not slots:
+        points = _points(slot, item, f"points of {key!r}")
+        slots.append(SlotSpec(question=key, points=points, position=position))
+    if not slots and not pools:
         raise PackError(QUIZZES_FILE, item, "lists no questions.")
     check_unique(QUIZZES_FILE, f"{item} question", [s.question for s in slots])
-    return slots
+    return slots, pools
+
+
+def _points(table: Table, item: str, what: str) -> Decimal:
+    try:
+        points = Decimal(str(table.data.get("points", 1)))
+    except InvalidOperation as error:
+        raise PackError(QUIZZES_FILE, item, f"{what} must be a number.") from error
+    if not points > 0:
+        raise PackError(QUIZZES_FILE, item, f"{what} must be more than zero.")
+    return points
+
+
+def _pool_spec(raw: dict[str, Any], where: str, position: int) -> PoolSpec:
+    """A `{ pool = { objective, tag, difficulty, source, type }, count, points }` entry."""
+    entry = Table(raw, QUIZZES_FILE, where, {"pool", "count", "points"})
+    filters = Table(raw["pool"], QUIZZES_FILE, where, {*POOL_FILTERS})
+    count = entry.number("count", 1)
+    if count < 1:
+        raise PackError(QUIZZES_FILE, where, "count must be at least 1.")
+    kind, tag = filters.text("type", ""), filters.text("tag", "")
+    if kind and kind not in KINDS:
+        raise PackError(QUIZZES_FILE, where, f"type {kind!r} is not one of {', '.join(KINDS)}.")
+    if tag and tag not in TAGS:
+        raise PackError(QUIZZES_FILE, where, f"tag must be one of {', '.join(TAGS)}.")
+    difficulty = None
+    if "difficulty" in filters.data:
+        difficulty = filters.number("difficulty")
+        if difficulty not in (1, 2, 3):
+            raise PackError(QUIZZES_FILE, where, "difficulty must be 1 (easy), 2 or 3 (hard).")
+    return PoolSpec(
+        position=position,
+        count=count,
+        points=_points(entry, where, "points"),
+        objective=filters.text("objective", ""),
+        tag=tag,
+        difficulty=difficulty,
+        source=filters.text("source", ""),
+        kind=kind,
+    )

@@ -207,7 +207,7 @@ def practice_questions(answers: Iterable[Answered], limit: int = 10) -> list[str
 # --- The bar chart ---------------------------------------------------------------------------
 
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_ROW, _BAR, _PAD, _GAP, _VALUE_WIDTH = 28, 18, 8, 8, 84
+_ROW, _BAR, _PAD, _GAP, _VALUE_WIDTH, _LABEL_ROW = 28, 18, 8, 8, 84, 18
 _FONT = 'font-family="system-ui, sans-serif" font-size="13"'
 _BAR_FILL, _TRACK_FILL = "#1d4ed8", "#e5e7eb"
 MIN_WIDTH = 200
@@ -233,13 +233,17 @@ def _shorten(label: str, chars: int) -> str:
     return label if len(label) <= chars else label[: chars - 1].rstrip() + "…"
 
 
-def bar_chart_svg(bars: Sequence[Bar], *, title: str, width: int = 480) -> str:
+def bar_chart_svg(
+    bars: Sequence[Bar], *, title: str, width: int = 480, stacked: bool = False
+) -> str:
     """An accessible horizontal bar chart as an SVG string, to inline in a page.
 
     The root is `role="img"`, labelled by its `<title>` and described by a `<desc>` that reads out
     every bar's label and detail. Each row shows the label (shortened if long; the full text is in
     the row's tooltip and the description), a track `<rect>` with a `<title>` tooltip, the filled
-    bar, and the percentage or "no data yet". Ids come from the title (slug + short hash), so
+    bar, and the percentage or "no data yet"; `stacked` puts each label on a line of its own
+    above its bar, so that a narrow chart (drawn near its own size on a phone, its text at a
+    readable size) keeps most of each label. Ids come from the title (slug + short hash), so
     charts with different titles can share a page. No scripts, styles or external references.
 
     Long on purpose: it writes the SVG element by element, top to bottom, so the function reads
@@ -250,12 +254,13 @@ def bar_chart_svg(bars: Sequence[Bar], *, title: str, width: int = 480) -> str:
     base = _chart_id(title)
     title_id, desc_id = f"{base}-title", f"{base}-desc"
 
-    label_width = width * 35 // 100
-    bar_x = _PAD + label_width + _GAP
+    label_width = width - 2 * _PAD if stacked else width * 35 // 100
+    bar_x = _PAD if stacked else _PAD + label_width + _GAP
     bar_width = width - bar_x - _GAP - _VALUE_WIDTH - _PAD
     label_chars = max(4, label_width // 7)
+    label_row = _LABEL_ROW if stacked else 0  # the label's own line above the bar
     rows = max(1, len(bars))
-    height = 2 * _PAD + rows * _ROW
+    height = 2 * _PAD + rows * (label_row + _ROW)
 
     if bars:
         spoken = "; ".join(f"{bar.label}: {bar.detail or _spoken(bar)}" for bar in bars)
@@ -276,13 +281,14 @@ def bar_chart_svg(bars: Sequence[Bar], *, title: str, width: int = 480) -> str:
             f'fill="currentColor" {_FONT}>no data yet</text>'
         )
     for row, bar in enumerate(bars):
-        top = _PAD + row * _ROW
+        top = _PAD + row * (label_row + _ROW) + label_row
         middle = top + _ROW // 2
+        label_y = top - label_row // 2 if stacked else middle
         bar_top = top + (_ROW - _BAR) // 2
         tooltip = _text(f"{bar.label}: {bar.detail or _spoken(bar)}")
         parts.append('<g class="bar">')
         parts.append(
-            f'<text x="{_PAD}" y="{middle}" dominant-baseline="middle" fill="currentColor" '
+            f'<text x="{_PAD}" y="{label_y}" dominant-baseline="middle" fill="currentColor" '
             f"{_FONT}>{_text(_shorten(bar.label, label_chars))}</text>"
         )
         parts.append(

@@ -8,14 +8,38 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from courseware.models import Course
-from quizzes.models import Attempt, Question, QuestionCitation, Quiz, Response
+from courseware.models import Course, Enrollment
+from quizzes.accommodations import Grant, QuizPlan, Terms, terms_for
+from quizzes.models import (
+    Accommodation,
+    Attempt,
+    Question,
+    QuestionCitation,
+    QuestionVersion,
+    Quiz,
+    QuizPool,
+    QuizQuestion,
+    Response,
+)
 from quizzes.progress import Answered, Cited
-from quizzes.review import AFTER_SUBMIT, ASPECTS, NEVER, Visibility, visibility
+from quizzes.review import AFTER_SUBMIT, ASPECTS, NEVER, Visibility, can_see, visibility
 from quizzes.scores import kept_score
 
 
@@ -99,13 +123,20 @@ def attempts_by_quiz(course: Course, student: User) -> dict[int, list[Attempt]]:
     return grouped
 
 
-def quiz_standing(quiz: Quiz, attempts: list[Attempt]) -> dict[str, Any]:
-    """What a student needs to know about one quiz: attempts used and left, the open attempt,
-    and the kept score (points are shown only if the quiz's review policy lets them be seen)."""
+def quiz_standing(
+    quiz: Quiz, attempts: list[Attempt], *, terms: Terms | None = None, sees_all: bool = False
+) -> dict[str, Any]:
+    """What a student needs to know about one quiz: their terms (`terms_of`; the quiz's own
+    when None), attempts used and left, the open attempt, and the kept score. The points are
+    visible (`points_visible`) once the quiz's review policy shows them to this student (after
+    their own closing date, for "after the quiz closes"), or always to a teacher (`sees_all`)."""
     submitted = [a for a in attempts if not a.is_open]
-    left = None if not quiz.attempts_allowed else max(quiz.attempts_allowed - len(attempts), 0)
+    terms = terms or terms_for(quiz_plan(quiz), [])
+    left = terms.attempts_left(len(attempts))
+    closed = terms.is_closed_at(timezone.now())
     return {
         "quiz": quiz,
+        "terms": terms,
         "attempts": attempts,
         "open_attempt": next((a for a in attempts if a.is_open), None),
         "used": len(attempts),
@@ -114,6 +145,8 @@ def quiz_standing(quiz: Quiz, attempts: list[Attempt]) -> dict[str, Any]:
             [a.points for a in submitted if a.points is not None], quiz.grading_method
         ),
         "max_points": submitted[-1].max_points if submitted else None,
+        "points_visible": sees_all
+        or can_see(quiz.review_points, checked=False, submitted=True, closed=closed),
     }
 
 
@@ -163,6 +196,9 @@ def answers_of(course: Course, student: User) -> StudentAnswers:
         )
     )
     now = timezone.now()
+    rows = list(responses)
+    # Once per quiz: past its own closing, "closed" looks for an accommodation's later one.
+    closed = {r.attempt.quiz_id: r.attempt.quiz.is_closed_at(now) for r in rows}
     return StudentAnswers(
         [
             (
@@ -183,9 +219,173 @@ def answers_of(course: Course, student: User) -> StudentAnswers:
                     r.attempt.quiz.review_policy,
                     checked=r.is_checked,
                     submitted=r.attempt.state == Attempt.State.SUBMITTED,
-                    closed=r.attempt.quiz.is_closed_at(now),
+                    closed=closed[r.attempt.quiz_id],
                 ),
             )
-            for r in responses
+            for r in rows
         ]
+    )
+
+
+def pool_questions(pool: QuizPool) -> QuerySet[Question]:
+    """The published questions matching every filter the pool sets, in key order: the
+    questions it may draw (less those fixed in its quiz). Two queries with a tag (tags are a
+    JSON list, and SQLite has no JSON containment), else one when evaluated.
+
+    Only questions the quiz's course may use, as its teachers see the bank (QuestionAdmin):
+    those its quizzes use, those no course uses yet, and those one of its teachers wrote. A
+    question only another course uses is never drawn, so a pool cannot show a teacher what
+    their courses cannot reach."""
+    course_id = pool.quiz.course_id
+    slots = QuizQuestion.objects.filter(question=OuterRef("pk"))
+    teachers = Enrollment.objects.filter(
+        course_id=course_id, role=Enrollment.Role.TEACHER, user_id=OuterRef("created_by_id")
+    )
+    questions = Question.objects.filter(
+        Exists(slots.filter(quiz__course_id=course_id)) | ~Exists(slots) | Exists(teachers),
+        Exists(QuestionVersion.objects.filter(question=OuterRef("pk"))),
+        status=Question.Status.PUBLISHED,
+    )
+    if pool.objective_id is not None:
+        questions = questions.filter(objectives=pool.objective_id)
+    if pool.difficulty is not None:
+        questions = questions.filter(difficulty=pool.difficulty)
+    if pool.kind:
+        questions = questions.filter(kind=pool.kind)
+    if pool.source_id is not None:
+        current = QuestionVersion.objects.filter(question=OuterRef("pk")).order_by("-number")
+        questions = questions.alias(current_id=Subquery(current.values("pk")[:1])).filter(
+            Exists(
+                QuestionCitation.objects.filter(
+                    version=OuterRef("current_id"), source_id=pool.source_id
+                )
+            )
+        )
+    if pool.tag:
+        rows = questions.values_list("pk", "tags")
+        tagged = [pk for pk, tags in rows if isinstance(tags, list) and pool.tag in tags]
+        questions = questions.filter(pk__in=tagged)
+    return questions.order_by("key")
+
+
+def fixed_slots(quiz: Quiz) -> QuerySet[QuizQuestion]:
+    """The quiz's own questions, not those its pools drew."""
+    return quiz.slots.filter(pool__isnull=True)
+
+
+def possible_points_of_quizzes() -> Coalesce:
+    """An annotation for a Quiz queryset: the points a full attempt is worth, its fixed
+    questions' points plus each pool's `count` times its points (a pool with fewer questions
+    than `count` gives attempts fewer points; the admin warns of it)."""
+    decimal: DecimalField[Decimal, Decimal] = DecimalField(max_digits=10, decimal_places=2)
+    fixed = (
+        QuizQuestion.objects.filter(quiz=OuterRef("pk"), pool__isnull=True)
+        .order_by()
+        .values("quiz")
+        .annotate(total=Sum("points"))
+        .values("total")
+    )
+    pooled = (
+        QuizPool.objects.filter(quiz=OuterRef("pk"))
+        .order_by()
+        .values("quiz")
+        .annotate(total=Sum(F("points") * F("count"), output_field=decimal))
+        .values("total")
+    )
+    zero = Value(Decimal(0), output_field=decimal)
+    return Coalesce(
+        Coalesce(Subquery(fixed, output_field=decimal), zero)
+        + Coalesce(Subquery(pooled, output_field=decimal), zero),
+        zero,
+        output_field=decimal,
+    )
+
+
+def possible_points(quiz: Quiz) -> Decimal:
+    """The points a full attempt at the quiz is worth (see possible_points_of_quizzes)."""
+    found = Quiz.objects.filter(pk=quiz.pk).annotate(p=possible_points_of_quizzes()).values("p")
+    total = found.first()
+    return Decimal(total["p"]) if total and total["p"] is not None else Decimal(0)
+
+
+def question_count(quiz: Quiz) -> int:
+    """How many questions an attempt shows: the published fixed ones and each pool's count."""
+    fixed = fixed_slots(quiz).filter(question__status=Question.Status.PUBLISHED).count()
+    pooled = quiz.pools.aggregate(n=Sum("count"))["n"] or 0
+    return fixed + pooled
+
+
+def quiz_plan(quiz: Quiz) -> QuizPlan:
+    """A quiz's own terms, as the accommodation rules take them."""
+    return QuizPlan(
+        opens_at=quiz.opens_at,
+        closes_at=quiz.closes_at,
+        time_limit_minutes=quiz.time_limit_minutes,
+        attempts_allowed=quiz.attempts_allowed,
+    )
+
+
+_GRANT_FIELDS = (
+    "quiz_id",
+    "extra_minutes",
+    "time_multiplier",
+    "extra_attempts",
+    "opens_at",
+    "closes_at",
+)
+
+
+def _grants(rows: list[dict[str, Any]], quiz: Quiz) -> list[Grant]:
+    """The rows that apply to the quiz (its own and the course-wide ones) as Grants. A
+    practice quiz is a student's own, ungraded, undated: no accommodation applies to it."""
+    if quiz.practice_for_id is not None:
+        return []
+    return [
+        Grant(
+            is_for_this_quiz=row["quiz_id"] is not None,
+            **{k: v for k, v in row.items() if k != "quiz_id"},
+        )
+        for row in rows
+        if row["quiz_id"] in (None, quiz.pk)
+    ]
+
+
+def terms_by_quiz(course: Course, student: User, quizzes: list[Quiz]) -> dict[int, Terms]:
+    """Each quiz's terms for the student (quizzes.accommodations): one query for them all."""
+    rows = list(
+        Accommodation.objects.filter(course=course, students=student)
+        .order_by("pk")
+        .values(*_GRANT_FIELDS)
+    )
+    return {q.pk: terms_for(quiz_plan(q), _grants(rows, q)) for q in quizzes}
+
+
+def terms_of(quiz: Quiz, student: User) -> Terms:
+    """The student's terms on one quiz: its own, changed by the accommodations that apply."""
+    return terms_by_quiz(quiz.course, student, [quiz])[quiz.pk]
+
+
+def accommodations_of(course: Course) -> QuerySet[Accommodation]:
+    """The course's accommodations for its teachers: whole-course ones first, then by quiz."""
+    return (
+        Accommodation.objects.filter(course=course)
+        .select_related("quiz", "created_by")
+        .prefetch_related(
+            Prefetch("students", queryset=User.objects.order_by("last_name", "username"))
+        )
+        .order_by(F("quiz__position").asc(nulls_first=True), "quiz__slug", "pk")
+    )
+
+
+def accommodation_for(course: Course, pk: int) -> Accommodation:
+    """One of the course's accommodations; 404 for another course's."""
+    return get_object_or_404(accommodations_of(course), pk=pk)
+
+
+def accommodated_students(course: Course) -> set[int]:
+    """The ids of the course's students who have an accommodation (the gradebook marks them)."""
+    return set(
+        Accommodation.students.through.objects.filter(accommodation__course=course).values_list(
+            "user_id", flat=True
+        )
     )

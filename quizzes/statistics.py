@@ -18,11 +18,14 @@ The definitions follow https://docs.moodle.org/dev/Quiz_statistics_calculations:
 Which attempts count: Moodle analyses "all attempts" or "first attempts"; here the caller chooses
 by what it passes in, and every response passed in is used for what needs only the item itself
 (facility, standard deviation, choice counts and shares, roll-up facility). A total, though, is
-only defined for an attempt that answered every item seen in the input, so the test-level figures,
-the discrimination and efficiency indices, the point-biserials and alpha use those complete
-attempts only. Correlations and alpha use points as scored; facility and standard deviation use
-each response's score / max score, so an item whose max score changed between attempts is still
-measured fairly.
+only defined for an attempt that filled every place in the test seen in the input, so the
+test-level figures, the discrimination and efficiency indices, the point-biserials and alpha use
+those complete attempts only. A place is an item, unless the test draws items at random: then,
+as Moodle treats a random question, each drawn place ("pool 4, draw 2") is one place, whichever
+item filled it; alpha is computed over places, and an item's discrimination over the complete
+attempts that drew it. Correlations and alpha use points as scored; facility and standard
+deviation use each response's score / max score, so an item whose max score changed between
+attempts is still measured fairly.
 
 The "weak discrimination" flag needs at least `WEAK_MIN_ATTEMPTS` complete attempts behind the
 index (an index computed over fewer means little). Flags are judged on the rounded percentages
@@ -67,6 +70,9 @@ class ItemResponse:
     # comma-joined ids ("a,c"); None when not a choice question or nothing was chosen.
     choice: str | None = None
     tags: tuple[str, ...] = ()  # what to roll up by, e.g. "passage:…", "objective:…"
+    # The place in the test the item filled, for items drawn at random ("pool:4:1"); "" means
+    # the item is a place of its own.
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ class ItemStats:
 class TestStats:
     __test__ = False  # not a pytest test class, whatever its name
 
-    attempts: int  # complete attempts (those that answered every item)
+    attempts: int  # complete attempts (those that filled every place)
     mean: float | None  # of total scores as percent of the maximum total
     median: float | None
     sd: float | None  # sample standard deviation; None for fewer than 2 attempts
@@ -125,10 +131,11 @@ def analyse(
     """Test-level statistics, per-item statistics sorted by item id, and roll-ups sorted by tag.
 
     Raises ValueError for a score that is not a finite number within 0..max_score, a max score
-    that is not positive, or a second response by the same attempt to the same item.
+    that is not positive, or a second response by the same attempt to the same item or place.
     """
     by_item: dict[str, list[_Response]] = defaultdict(list)
     points: dict[str, dict[str, Fraction]] = defaultdict(dict)  # attempt -> item -> score
+    places: dict[str, dict[str, str]] = defaultdict(dict)  # attempt -> place -> item
     max_points: dict[str, Fraction] = defaultdict(Fraction)  # attempt -> max total
     tags_by_item: dict[str, set[str]] = defaultdict(set)
     for response in responses:
@@ -137,6 +144,10 @@ def analyse(
             raise ValueError(
                 f"Attempt {response.attempt!r} answers item {response.item!r} more than once."
             )
+        place = response.place or response.item
+        if place in places[response.attempt]:
+            raise ValueError(f"Attempt {response.attempt!r} fills place {place!r} more than once.")
+        places[response.attempt][place] = response.item
         points[response.attempt][response.item] = score
         max_points[response.attempt] += max_score
         by_item[response.item].append(
@@ -145,22 +156,24 @@ def analyse(
         tags_by_item[response.item].update(response.tags)
 
     items = sorted(by_item)
-    complete = sorted(attempt for attempt, row in points.items() if len(row) == len(items))
-    totals = [sum(points[attempt].values(), ZERO) for attempt in complete]
+    all_places = sorted({place for row in places.values() for place in row})
+    complete = sorted(attempt for attempt, row in places.items() if len(row) == len(all_places))
+    totals = {attempt: sum(points[attempt].values(), ZERO) for attempt in complete}
 
     test = _test_stats(
-        [total / max_points[attempt] for attempt, total in zip(complete, totals, strict=True)],
-        [[points[attempt][item] for attempt in complete] for item in items],
-        totals,
+        [totals[attempt] / max_points[attempt] for attempt in complete],
+        [[points[a][places[a][place]] for a in complete] for place in all_places],
+        [totals[attempt] for attempt in complete],
     )
 
     item_stats: list[ItemStats] = []
     correlations: dict[str, float | None] = {}
     for item in items:
-        scores = [points[attempt][item] for attempt in complete]
-        rest = [total - score for total, score in zip(totals, scores, strict=True)]
+        drew = [attempt for attempt in complete if item in points[attempt]]
+        scores = [points[attempt][item] for attempt in drew]
+        rest = [totals[attempt] - score for attempt, score in zip(drew, scores, strict=True)]
         chosen = {r.attempt: r.choice for r in by_item[item]}
-        stats, correlation = _item_stats(item, by_item[item], scores, rest, complete, chosen)
+        stats, correlation = _item_stats(item, by_item[item], scores, rest, drew, chosen)
         item_stats.append(stats)
         correlations[item] = correlation
 

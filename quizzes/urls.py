@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from quizzes.views import attempts, gradebook, progress
+from quizzes.views import accommodations, attempts, gradebook, near_misses, progress
 
 urlpatterns = [
     path("courses/<slug:course_slug>/", progress.course_home, name="course_detail"),
@@ -22,6 +22,21 @@ urlpatterns = [
         "courses/<slug:course_slug>/gradebook/canvas-fill/",
         gradebook.gradebook_canvas_fill,
         name="gradebook_canvas_fill",
+    ),
+    path(
+        "courses/<slug:course_slug>/gradebook/accommodations/new/",
+        accommodations.accommodation_add,
+        name="accommodation_add",
+    ),
+    path(
+        "courses/<slug:course_slug>/gradebook/accommodations/<int:accommodation_id>/",
+        accommodations.accommodation_edit,
+        name="accommodation_edit",
+    ),
+    path(
+        "courses/<slug:course_slug>/gradebook/accommodations/<int:accommodation_id>/remove/",
+        accommodations.accommodation_remove,
+        name="accommodation_remove",
     ),
     path(
         "courses/<slug:course_slug>/gradebook/attempts/<int:attempt_id>/",
@@ -58,6 +73,16 @@ urlpatterns = [
         "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/analysis/",
         gradebook.item_analysis,
         name="item_analysis",
+    ),
+    path(
+        "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/near-misses/",
+        near_misses.near_miss_list,
+        name="near_misses",
+    ),
+    path(
+        "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/near-misses/accept/",
+        near_misses.near_miss_accept,
+        name="near_miss_accept",
     ),
     path(
         "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/start/",

@@ -11,6 +11,7 @@ import json
 import pytest
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
@@ -155,7 +156,12 @@ def _foreign_row(related_model, attacker, owner):
     found through the registered admins; any row when teachers have no view of the model."""
     related_admin = admin.site._registry.get(related_model)
     if related_admin is None or not related_admin.has_view_permission(request_as(attacker)):
-        return related_model._default_manager.order_by("-pk").first()
+        rows = related_model._default_manager.order_by("-pk")
+        if related_model is User:  # accounts: someone only course B has (its student)
+            theirs = Enrollment.objects.filter(course__enrollments__user=owner)
+            mine = Enrollment.objects.filter(course__enrollments__user=attacker)
+            rows = rows.filter(pk__in=theirs.values("user")).exclude(pk__in=mine.values("user"))
+        return rows.first()
     theirs = related_admin.get_queryset(request_as(owner)).values("pk")
     mine = related_admin.get_queryset(request_as(attacker)).values("pk")
     return related_model._default_manager.filter(pk__in=theirs).exclude(pk__in=mine).first()
@@ -447,10 +453,10 @@ def test_adding_library_material_makes_the_teacher_its_owner(client, teacher):
         {"code": "new-aim", "title": "A new aim", "position": "0"},
     )
     assert Objective.objects.get(code="new-aim").created_by == teacher
-    client.post(
-        reverse("admin:courseware_source_add"),
-        {"slug": "pasted", "title": "Pasted", "kind": "other", "paste": "Some text here."},
-    )
+    source = {"slug": "pasted", "title": "Pasted", "kind": "other", "paste": "Some text here."}
+    preview = client.post(reverse("admin:courseware_source_add"), source)  # shown first
+    token = preview.context["adminform"].form["preview_token"].value()
+    client.post(reverse("admin:courseware_source_add"), source | {"preview_token": token})
     assert Source.objects.get(slug="pasted").created_by == teacher
 
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from courseware.models import Post, Prompt, Reading, Source
 from quizzes.models import Quiz
+from quizzes.services import AccommodationTerms, save_accommodation
 from tests.factories import take_quiz
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +110,13 @@ def world(course, student, teacher):
     prompt = Prompt.objects.get(slug="dams-debate")
     post = Post.objects.create(prompt=prompt, course=course, author=student, body="Mine.")
     source = Source.objects.get(slug="delta-news")
+    accommodation = save_accommodation(
+        course=course,
+        quiz=quiz,
+        students=[student],
+        terms=AccommodationTerms(extra_minutes=10),
+        by=teacher,
+    ).accommodation
     return {
         "course_slug": course.slug,
         "reading_slug": Reading.objects.filter(courses=course).first().slug,
@@ -129,6 +137,7 @@ def world(course, student, teacher):
         "question_id": attempt.responses.get(position=0).version.question_id,
         "course_id": course.pk,
         "source_id": source.pk,
+        "accommodation_id": accommodation.pk,
     }
 
 

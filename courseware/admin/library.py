@@ -5,21 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from courseware.admin.previews import EXPIRED, PREVIEW_MAX_AGE
+from courseware.admin.source_forms import (
+    METADATA_FIELDS,
+    RULE_FIELDS,
+    SourceImportForm,
+    SourceTextForm,
+)
 from courseware.http import staff_user
-from courseware.ingest import SourceFileError, decode
 from courseware.models import Objective, Passage, Quote, Source
 from courseware.reimport import BROKEN, EDITED, MOVED, STATUS_LABELS
 from courseware.roles import Library, Scoped, ScopedInline
@@ -31,73 +39,8 @@ from courseware.services import (
     reimport_source,
 )
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-METADATA_FIELDS = [
-    *("slug", "title", "is_title_editorial", "author", "publisher", "published", "kind", "note"),
-]
-
-
-def _source_bytes(data: dict[str, Any]) -> bytes:
-    """The text of a source from a form's `upload` or `paste` field, checked to be plain UTF-8
-    text (forms.ValidationError otherwise)."""
-    upload, paste = data.get("upload"), (data.get("paste") or "")
-    if upload and paste.strip():
-        raise forms.ValidationError("Upload a file or paste the text, not both.")
-    if upload:
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                {"upload": "The file is larger than 2 MB; is it really plain text?"}
-            )
-        raw: bytes = upload.read()
-    elif paste.strip():
-        raw = paste.encode("utf-8")
-    else:
-        raise forms.ValidationError("Upload a file or paste the text of the source.")
-    try:
-        decode(raw)
-    except SourceFileError as error:
-        raise forms.ValidationError({"upload" if upload else "paste": str(error)}) from error
-    return raw
-
-
-class SourceImportForm(forms.ModelForm[Source]):
-    """Adding a source: its metadata plus the text, uploaded or pasted."""
-
-    upload = forms.FileField(required=False, help_text="A plain-text (.txt) file in UTF-8.")
-    paste = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="…or paste the text here.",
-    )
-
-    class Meta:
-        model = Source
-        fields = METADATA_FIELDS
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        data["raw"] = _source_bytes(data)
-        return data
-
-
-class SourceTextForm(forms.Form):
-    """A new version of a source's text, uploaded or pasted."""
-
-    upload = forms.FileField(required=False, help_text="A plain-text (.txt) file in UTF-8.")
-    paste = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
-        help_text="…or paste the whole new text here.",
-    )
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        data["raw"] = _source_bytes(data)
-        return data
-
-
+# A source's texts and cleaning report: what a list of sources never needs to load.
+BIG_FIELDS = ("raw_text", "text", "removed_lines", "clean_rules")
 REIMPORT_SALT = "courseware.admin.reimport"
 
 
@@ -122,6 +65,14 @@ def _admin_url(site: admin.AdminSite, obj: Any) -> str | None:
     return None
 
 
+class SourceChangeList(ChangeList):
+    """The list of sources shows metadata only: the texts (megabytes each) stay in the
+    database."""
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet[Any]:
+        return super().get_queryset(request, exclude_parameters).defer(*BIG_FIELDS)
+
+
 class PassageInline(ScopedInline[Passage, Source], admin.TabularInline[Passage, Source]):
     model = Passage
     fields = readonly_fields = ("position", "kind", "section", "text", "start", "end")
@@ -138,17 +89,38 @@ class SourceAdmin(Library[Source]):
     list_display = ["title", "slug", "kind", "publisher", "published", "passage_count"]
     list_filter = ["kind"]
     search_fields = ["title", "slug", "author", "publisher"]
-    readonly_fields = ["raw_sha256", "removed_lines_report", "text"]
+    readonly_fields = ["raw_sha256", "clean_rules_report", "removed_lines_report", "text"]
     inlines = [PassageInline]
     # Django 6's default for a scheme-less address, adopted now.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
-        return super().get_queryset(request).annotate(n_passages=Count("passages"))
+        # A subquery, not Count() over a join: grouping would carry every column (the raw and
+        # cleaned texts, megabytes each) through the sort.
+        passages = (
+            Passage.objects.filter(source=OuterRef("pk"))
+            .order_by()
+            .values("source")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(n_passages=Coalesce(Subquery(passages), 0))
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return SourceChangeList
 
     @admin.display(description="Passages", ordering="n_passages")
     def passage_count(self, obj: Source) -> int:
         return obj.n_passages  # type: ignore[attr-defined, no-any-return]
+
+    @admin.display(description=_("Cleaning rules"))
+    def clean_rules_report(self, obj: Source) -> str:
+        if not obj.clean_rules:
+            return gettext("The general rules only.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}: <code>{}</code></li>", sorted(obj.clean_rules.items())),
+        )
 
     @admin.display(description="Removed lines")
     def removed_lines_report(self, obj: Source) -> str:
@@ -172,12 +144,29 @@ class SourceAdmin(Library[Source]):
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
-            return [(None, {"fields": METADATA_FIELDS}), ("Text", {"fields": ["upload", "paste"]})]
+            return [
+                (None, {"fields": METADATA_FIELDS}),
+                (_("Text"), {"fields": ["upload", "paste", "preview_token"]}),
+                (
+                    _("Cleaning rules"),
+                    {
+                        "fields": RULE_FIELDS,
+                        "description": _(
+                            "General rules remove page furniture (menus, share bars, cookie "
+                            "and newsletter notices, copyright lines) and repair hard wraps. "
+                            "Preview the result, then adjust these rules if a line is wrong."
+                        ),
+                    },
+                ),
+            ]
         return [
             (None, {"fields": [*METADATA_FIELDS, "url", "copied_from_url"]}),
             (
                 "Cleaned text",
-                {"fields": ["raw_sha256", "removed_lines_report", "text"], "classes": ["collapse"]},
+                {
+                    "fields": ["raw_sha256", "clean_rules_report", "removed_lines_report", "text"],
+                    "classes": ["collapse"],
+                },
             ),
         ]
 
@@ -198,6 +187,7 @@ class SourceAdmin(Library[Source]):
             published=data["published"],
             kind=data["kind"],
             note=data["note"],
+            clean_rules=data["clean_rules"],
         )
         source.is_title_editorial = data["is_title_editorial"]
         source.created_by = staff_user(request)

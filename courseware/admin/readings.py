@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from courseware.admin.citations import CitationCount, NoteCitationInline, quotes_html
 from courseware.models import Reading, ReadingNote, ReadingPassage
 from courseware.roles import CourseScoped, ScopedInline
+from courseware.services import measure_readings
 
 
 class ReadingPassageInline(
@@ -49,10 +50,16 @@ class ReadingAdmin(CourseScoped[Reading]):
     course_field = "courses"
     shared_if_unused = True
 
-    list_display = ["title", "slug", "position"]
+    list_display = ["title", "slug", "position", "minutes", "grade_level"]
     search_fields = ["title", "slug"]
     filter_horizontal = ["objectives"]
+    readonly_fields = ["word_count", "minutes", "grade_level"]
     inlines = [ReadingPassageInline, ReadingNoteInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # The passages are saved by now (an inline): measure the text they make.
+        measure_readings(readings=[form.instance])
 
 
 @admin.register(ReadingNote)

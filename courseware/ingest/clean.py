@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
-__all__ = ["CleanRules", "RemovedLine", "clean_lines", "unwrap_lines"]
+from courseware.ingest.boilerplate import furniture, is_navigation_word, trailing_furniture
+
+__all__ = ["CleanRules", "RemovedLine", "clean_lines", "removal_reasons", "trailing_links"]
 
 
 @dataclass(frozen=True)
@@ -14,21 +16,24 @@ class CleanRules:
     """Per-source cleaning rules, usually read from a TOML table with from_mapping.
 
     Regexes must match a whole line (after normalising and stripping).
-    drop_lines: lines to remove. cut_from: the first matching line and every line after
-    it are removed. cut_until: every line before the first matching line is removed.
-    unwrap: repair hard-wrapped lines. headings / not_headings: exact line texts (after
-    cleaning and unwrapping) forced to be, or never to be, headings.
+    drop_lines: lines to remove. keep_lines: lines to keep although a general rule would
+    remove them (the source's own rules still apply). cut_from: the first matching line
+    and every line after it are removed. cut_until: every line before the first matching
+    line is removed. unwrap: repair hard-wrapped lines — true always, false never, unset
+    when the text looks wrapped at a fixed width. headings / not_headings: exact line
+    texts (after cleaning and unwrapping) forced to be, or never to be, headings.
     """
 
     drop_lines: tuple[str, ...] = ()
+    keep_lines: tuple[str, ...] = ()
     cut_from: tuple[str, ...] = ()
     cut_until: tuple[str, ...] = ()
-    unwrap: bool = False
+    unwrap: bool | None = None
     headings: tuple[str, ...] = ()
     not_headings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("drop_lines", "cut_from", "cut_until"):
+        for name in ("drop_lines", "keep_lines", "cut_from", "cut_until"):
             for pattern in getattr(self, name):
                 try:
                     re.compile(pattern)
@@ -50,11 +55,12 @@ class CleanRules:
                 raise ValueError(
                     f"Unknown cleaning rule {key!r}; expected one of {', '.join(sorted(known))}."
                 )
-        unwrap = data.get("unwrap", False)
-        if not isinstance(unwrap, bool):
+        unwrap = data.get("unwrap")
+        if unwrap is not None and not isinstance(unwrap, bool):
             raise ValueError(f"unwrap must be true or false, not {unwrap!r}.")
         return cls(
             drop_lines=_strings(data, "drop_lines"),
+            keep_lines=_strings(data, "keep_lines"),
             cut_from=_strings(data, "cut_from"),
             cut_until=_strings(data, "cut_until"),
             unwrap=unwrap,
@@ -84,53 +90,26 @@ class RemovedLine:
     reason: str
 
 
-def _line_rule(pattern: str) -> Callable[[str], bool]:
-    compiled = re.compile(pattern, re.IGNORECASE)
-    return lambda line: compiled.fullmatch(line) is not None
-
-
-_ARROW = r"(?:\s*(?:>|»|›|→|\.\.\.|…))?"
-# Whole lines that are page furniture on any site. Each is anchored to the full line so
-# that a sentence merely mentioning "read more" is never touched.
-_BOILERPLATE: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("Scroll to Top", _line_rule(r"scroll to top|back to top")),
-    ("Read more link", _line_rule(rf"(?:read more|continue reading){_ARROW}")),
-    ("comment counter", _line_rule(r"(?:no|\d+) comments?:?")),
-    ("Post a Comment", _line_rule(r"post a comment")),
-    ("blog navigation", _line_rule(r"newer post|older post|subscribe to: post comments.*")),
-    ("loading placeholder", _line_rule(r"loading(?:\.\.\.|…).*")),
-    ("bare URL", _line_rule(r"(?:https?://|www\.)\S+")),
-    ("advertisement", _line_rule(r"advertisement|skip to (?:main )?content")),
-    ("share buttons", _line_rule(r"share(?: this(?: article| post| page)?)?:?")),
-)
-_DONATION: tuple[Callable[[str], bool], ...] = (
-    _line_rule(r"keep [\w .&'’-]{1,60}? independent[.!]?"),
-    _line_rule(
-        r"(?:donate|support us|become a (?:member|supporter|patron))(?: (?:now|today))?[.!]?"
-    ),
-    # A money request is short and says, in one sentence, that the gift "helps us"; a
-    # paragraph that merely discusses donations does not.
-    lambda line: (
-        len(line) <= 400
-        and re.search(
-            r"\b(?:donation|donating|contribution|gift)s?\b[^.!?]*\bhelps? us\b",
-            line,
-            re.IGNORECASE,
-        )
-        is not None
-    ),
-)
-_QUESTIONS_INTRO = _line_rule(
+_QUESTIONS_INTRO = re.compile(
     r"(?:want to (?:dive|go|learn|read) (?:deeper|further|more)|related questions|"
-    r"related searches|people also ask|suggested questions|you might also ask)[?:.]?"
+    r"related searches|people also ask|suggested questions|you might also ask)[?:.]?",
+    re.IGNORECASE,
 )
-_TRAILER = _line_rule(
+_TRAILER = re.compile(
     r"(?:more|related) (?:commentary|articles|stories|posts|news|reading)|"
-    r"you (?:may|might) also like|recommended for you|read next"
+    r"you (?:may|might) also like|recommended for you|read next",
+    re.IGNORECASE,
 )
 # A trailer heading near the top is more likely navigation than the end of the article;
 # cutting there would throw the article away, so it must follow this share of the text.
 _TRAILER_MIN_SHARE_BEFORE = 0.25
+# A block of page furniture (a site header, a cookie box) holds short lines that no single
+# rule names: the site's name, "Manage preferences". A run of adjacent short lines is
+# furniture when most of it is, and one of its lines is unmistakable (more than a section
+# name, which a real list of regions or topics could hold).
+_RUN_LINE_MAX_WORDS = 6
+_STRONG_NAVIGATION = frozenset(("home", "menu", "main menu", "search", "log in", "login"))
+_IN_FURNITURE = "boilerplate: in a block of page furniture"
 
 
 def clean_lines(lines: Sequence[str], rules: CleanRules) -> tuple[list[str], list[RemovedLine]]:
@@ -139,9 +118,7 @@ def clean_lines(lines: Sequence[str], rules: CleanRules) -> tuple[list[str], lis
     lines are normalised, stripped lines; the result has the same length, with removed
     lines replaced by "" so that line positions and paragraph breaks survive.
     """
-    reasons: dict[int, str] = {}
-    _general(lines, reasons)
-    _source_rules(lines, rules, reasons)
+    reasons = removal_reasons(lines, rules)
     kept = ["" if index in reasons else line for index, line in enumerate(lines)]
     removed = [
         RemovedLine(index + 1, lines[index], reason)
@@ -149,6 +126,32 @@ def clean_lines(lines: Sequence[str], rules: CleanRules) -> tuple[list[str], lis
         if lines[index]
     ]
     return kept, removed
+
+
+def removal_reasons(lines: Sequence[str], rules: CleanRules) -> dict[int, str]:
+    """Why each removed line goes, by index: the general rules (unless the source's
+    `keep_lines` keeps the line), then the source's own rules. Blank lines may be listed."""
+    reasons: dict[int, str] = {}
+    _general(lines, reasons)
+    _furniture_runs(lines, reasons)
+    for pattern in rules.keep_lines:
+        compiled = re.compile(pattern)
+        for index in [i for i in reasons if compiled.fullmatch(lines[i])]:
+            del reasons[index]
+    _source_rules(lines, rules, reasons)
+    return reasons
+
+
+def trailing_links(lines: Sequence[str], rules: CleanRules) -> dict[int, int]:
+    """Lines that end in a dead link ("… Click here to read Part II."), by index: where the
+    link begins. A line the source's `keep_lines` keeps is left whole."""
+    kept = [re.compile(pattern) for pattern in rules.keep_lines]
+    found: dict[int, int] = {}
+    for index, line in enumerate(lines):
+        at = trailing_furniture(line) if line else None
+        if at is not None and not any(pattern.fullmatch(line) for pattern in kept):
+            found[index] = at
+    return found
 
 
 def _general(lines: Sequence[str], reasons: dict[int, str]) -> None:
@@ -163,28 +166,50 @@ def _general(lines: Sequence[str], reasons: dict[int, str]) -> None:
             reasons[index] = f"suggested questions: after {intro!r}"
             continue
         in_questions = False
-        reason = _boilerplate(line)
+        reason = furniture(line)
         if reason is not None:
             reasons[index] = reason
-        elif any(matches(line) for matches in _DONATION):
-            reasons[index] = "donation banner"
-        elif _QUESTIONS_INTRO(line):
+        elif _QUESTIONS_INTRO.fullmatch(line):
             reasons[index] = f"suggested questions: {line}"
             in_questions = True
             intro = line
-        elif _TRAILER(line) and seen >= _TRAILER_MIN_SHARE_BEFORE * total:
+        elif _TRAILER.fullmatch(line) and seen >= _TRAILER_MIN_SHARE_BEFORE * total:
             reasons[index] = f"trailer: {line}"
             for later in range(index + 1, len(lines)):
-                reasons[later] = _boilerplate(lines[later]) or f"trailer: after {line!r}"
+                reasons[later] = furniture(lines[later]) or f"trailer: after {line!r}"
             return
         seen += len(line)
 
 
-def _boilerplate(line: str) -> str | None:
-    for name, matches in _BOILERPLATE:
-        if matches(line):
-            return f"boilerplate: {name}"
-    return None
+def _furniture_runs(lines: Sequence[str], reasons: dict[int, str]) -> None:
+    """Short lines inside a block that is mostly page furniture are furniture too."""
+    run: list[int] = []
+    for index in range(len(lines) + 1):
+        line = lines[index] if index < len(lines) else ""
+        if line and (index in reasons or _short(line)):
+            run.append(index)
+            continue
+        _judge_run(lines, run, reasons)
+        run = []
+
+
+def _short(line: str) -> bool:
+    return len(line.split()) <= _RUN_LINE_MAX_WORDS and not line.endswith((".", "?", "!", ":"))
+
+
+def _judge_run(lines: Sequence[str], run: list[int], reasons: dict[int, str]) -> None:
+    named = [i for i in run if i in reasons or is_navigation_word(lines[i])]
+    strong = any(
+        reasons.get(i, "").startswith("boilerplate")
+        or lines[i].strip(" .:").casefold() in _STRONG_NAVIGATION
+        for i in named
+    )
+    if len(named) < 2 or 2 * len(named) <= len(run) or not strong:
+        return
+    for index in run:
+        if index not in reasons:
+            navigation = is_navigation_word(lines[index])
+            reasons[index] = "boilerplate: navigation menu" if navigation else _IN_FURNITURE
 
 
 def _source_rules(lines: Sequence[str], rules: CleanRules, reasons: dict[int, str]) -> None:
@@ -208,29 +233,3 @@ def _source_rules(lines: Sequence[str], rules: CleanRules, reasons: dict[int, st
         for index in remaining:
             if compiled.fullmatch(lines[index]):
                 reasons.setdefault(index, f"source rule: drop_lines {pattern!r}")
-
-
-_SENTENCE_END = re.compile(r"[.?!…][\"'”’)\]]*$")
-
-
-def unwrap_lines(lines: Sequence[str]) -> list[str]:
-    """Join hard-wrapped lines back together; blank lines stay paragraph breaks.
-
-    A line is joined to the next non-blank line with one space when it does not end in
-    sentence punctuation and either the next line starts with a lowercase letter or the
-    line is a single word ("Bilateral" + "cooperation with the U.S.", "In" + "August…").
-    """
-    result: list[str] = []
-    for line in lines:
-        previous = result[-1] if result else ""
-        if line and previous and _continues(previous, line):
-            result[-1] = f"{previous} {line}"
-        else:
-            result.append(line)
-    return result
-
-
-def _continues(line: str, following: str) -> bool:
-    if _SENTENCE_END.search(line):
-        return False
-    return following[0].islower() or len(line.split()) == 1

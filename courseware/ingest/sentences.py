@@ -12,11 +12,17 @@ __all__ = ["split_sentences", "words"]
 _TOKEN = re.compile(r"[^\s–—]+")
 _ALNUM = re.compile(r"[^\W_]")
 
-# Candidate sentence ends: terminal punctuation, optional closing quotes/brackets,
-# then whitespace. Whether it really ends a sentence is decided by _is_break.
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+# Candidate sentence ends: terminal punctuation, optional closing quotes/brackets and
+# footnote numbers, then whitespace. Whether it really ends a sentence is decided by _is_break.
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?: ?\[\d{1,3}\])*(?=\s|$)")
+# Footnote numbers after the full stop (".[40] In February") belong to the sentence they end.
+_NOTES = re.compile(r"(?: ?\[\d{1,3}\])+$")
+# The abbreviation a word ends with: "(H.R." → "H.R.", "8595/H.Rept." → "H.Rept.".
+_TAIL = re.compile(r"[A-Za-z][A-Za-z.]*$")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"'“‘(\[]*[A-Z0-9À-ÖØ-Þ]")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}")
+# Dotted compounds of short parts: "H.Rept.", "S.Res.", "H.J.Res.", "U.S.C.", "Pub.L.".
+_COMPOUND = re.compile(r"(?:[A-Za-z]{1,5}\.){2,}")
 _INITIAL = re.compile(r"[A-Z]\.")
 _ENUMERATION = re.compile(r"\d{1,3}[.)]")
 _ABBREVIATIONS = frozenset(
@@ -25,6 +31,13 @@ _ABBREVIATIONS = frozenset(
         *("gov", "sen", "rep", "pres", "inc", "ltd", "co", "corp", "vs", "etc", "e.g", "i.e"),
         *("no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct"),
         *("nov", "dec", "mt", "ft", "approx", "est", "dept", "univ", "fig"),
+        # Legal and government writing: bills, laws, reports, sections, courts, agencies.
+        # Not "art", "fed" or "app": a sentence ends on those words ("… by the Fed.").
+        *("sec", "secs", "ch", "cl", "para", "subpara", "pt", "div", "tit", "stat", "reg"),
+        *("regs", "cong", "sess", "rept", "res", "doc", "amdt", "amend", "pub", "priv"),
+        *("exec", "ord", "adm", "comm", "subcomm", "cmte", "govt", "v", "ct", "cir", "supp"),
+        *("cf", "ibid", "al", "vol", "pp", "p", "op", "cit", "eds", "assn", "natl", "intl"),
+        *("dist", "atty", "hon"),
     )
 )
 
@@ -39,7 +52,8 @@ def split_sentences(text: str) -> list[str]:
 
     Terminal punctuation ends a sentence only when the next word starts with a capital
     letter, a digit or an opening quote, and the word before it is not an initialism
-    ("U.S."), a single initial ("P.") or a common abbreviation ("Dr."). A line-opening
+    ("U.S.", "(H.R."), a single initial ("P."), a dotted compound ("H.Rept.", "U.S.C.") or
+    a common or legal abbreviation ("Dr.", "Sec.", "No.", "Stat."). A line-opening
     enumeration ("1. Demand creates…") does not end a sentence. Pieces without a letter
     or digit are dropped.
     """
@@ -58,11 +72,14 @@ def _is_break(line: str, sentence_start: int, end: re.Match[str]) -> bool:
     if not _NEXT_STARTS_SENTENCE.match(line, end.end()):
         return False
     word_start = line.rfind(" ", 0, end.start()) + 1
-    word = line[word_start : end.end()].rstrip("\"'”’)]")
+    word = _NOTES.sub("", line[word_start : end.end()]).rstrip("\"'”’)]")
     if word.endswith(("!", "?", "…", "..")):
         return True
     if line[sentence_start:word_start].strip() == "" and _ENUMERATION.fullmatch(word):
         return False
-    if _INITIALISM.fullmatch(word) or _INITIAL.fullmatch(word):
+    # "(H.R." and "“U.S." are abbreviations as much as "H.R." is.
+    tail = _TAIL.search(word)
+    bare = tail.group() if tail else ""
+    if _INITIALISM.fullmatch(bare) or _INITIAL.fullmatch(bare) or _COMPOUND.fullmatch(bare):
         return False
-    return word[:-1].lower().lstrip("\"'“‘([") not in _ABBREVIATIONS
+    return bare[:-1].lower() not in _ABBREVIATIONS

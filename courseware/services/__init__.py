@@ -18,8 +18,14 @@ from courseware.services.discussion import (
     post_response,
     review_post,
 )
-from courseware.services.pack import BuildSummary, build_course, import_source
-from courseware.services.reading import MAX_SECONDS_PER_PING, record_reading
+from courseware.services.pack import (
+    BuildSummary,
+    build_course,
+    import_source,
+    plan_source_import,
+    source_text,
+)
+from courseware.services.reading import MAX_SECONDS_PER_PING, measure_readings, record_reading
 from courseware.services.reimport import (
     CitationChange,
     ReadingChange,
@@ -57,7 +63,9 @@ __all__ = [
     "edit_post",
     "enrol_roster",
     "import_source",
+    "measure_readings",
     "plan_course_roster",
+    "plan_source_import",
     "plan_source_reimport",
     "post_response",
     "quote_fields",
@@ -67,6 +75,7 @@ __all__ = [
     "reset_student_password",
     "review_post",
     "setup_demo",
+    "source_text",
     "temporary_password",
     "without_nul",
 ]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
-from courseware.ingest import Document, SourceFileError, decode, ingest
+from courseware.ingest import CleanRules, Document, SourceFileError, decode, ingest
 from courseware.models import (
     Course,
     EventCitation,
@@ -44,6 +47,7 @@ from courseware.pack import (
     part_blocks,
 )
 from courseware.services.citations import anchor_citations
+from courseware.services.reading import measure_readings
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,24 @@ class BuildSummary:
             f"lines, {self.objectives} objectives, {self.readings} readings in course "
             f"{self.course!r}."
         )
+
+
+def source_text(data: bytes) -> str:
+    """The text of a source's bytes, however it comes in (pack, command, admin, re-import).
+
+    Raises SourceFileError for more than settings.SOURCE_MAX_BYTES, or for bytes that are not
+    plain UTF-8 text (courseware.ingest.decode says why).
+    """
+    limit = settings.SOURCE_MAX_BYTES
+    if len(data) > limit:
+        raise SourceFileError(
+            _(
+                "The text is %(size)s, more than the %(limit)s a source may have. Split it "
+                "into several sources, or ask an administrator to raise SOURCE_MAX_BYTES."
+            )
+            % {"size": filesizeformat(len(data)), "limit": filesizeformat(limit)}
+        )
+    return decode(data)
 
 
 def _write_source(
@@ -183,7 +205,7 @@ def _write_sources(pack: Pack, log: Callable[[str], None]) -> dict[str, tuple[So
     for position, spec in enumerate(pack.sources):
         raw = pack.raw_bytes(spec)
         try:
-            document = ingest(decode(raw), spec.rules)
+            document = ingest(source_text(raw), spec.rules)
         except SourceFileError as error:
             raise PackError(SOURCES_FILE, f"source {spec.slug!r}", str(error)) from error
         source, _ = Source.objects.get_or_create(slug=spec.slug, defaults={"title": spec.title})
@@ -268,6 +290,7 @@ def build_course(
     objectives = {o.code: o for o in Objective.objects.all()}
     sources = {slug: source for slug, (source, _) in documents.items()}
     readings = _write_readings(pack, documents, objectives, log)
+    measure_readings(readings=readings)  # a source's words may have changed, not only parts
 
     course, _ = Course.objects.update_or_create(
         slug=pack.course.slug,
@@ -288,6 +311,24 @@ def build_course(
     )
 
 
+def plan_source_import(*, data: bytes, clean_rules: Mapping[str, Any] | None = None) -> Document:
+    """What adding this text as a source would give, written nowhere: the cleaned text, its
+    passages and every removed line with its reason (the admin's preview, the command's
+    --dry-run). `clean_rules` are the pack's per-source rules (keep_lines, drop_lines,
+    cut_from, cut_until, unwrap, headings, not_headings).
+
+    Raises ValidationError ("file" or "clean_rules") with a message a teacher can act on.
+    """
+    try:
+        rules = CleanRules.from_mapping(clean_rules or {})
+    except ValueError as error:
+        raise ValidationError({"clean_rules": [str(error)]}) from error
+    try:
+        return ingest(source_text(data), rules)
+    except SourceFileError as error:
+        raise ValidationError({"file": [str(error)]}) from error
+
+
 @transaction.atomic
 def import_source(
     *,
@@ -299,11 +340,13 @@ def import_source(
     published: str = "",
     kind: str = Source.Kind.OTHER,
     note: str = "",
+    clean_rules: Mapping[str, Any] | None = None,
 ) -> Source:
-    """Add a new source through the same pipeline as the course pack.
+    """Add a new source through the same pipeline as the course pack, with the same kind of
+    per-source cleaning rules (kept on the source, so a re-import cleans the same way).
 
-    Raises ValidationError with a message a teacher can act on: an empty, binary or non-UTF-8
-    file, a slug already taken, a date in the wrong form.
+    Raises ValidationError with a message a teacher can act on: an empty, binary, non-UTF-8
+    or too large file, invalid cleaning rules, a slug already taken, a date in the wrong form.
     """
     errors: dict[str, list[str]] = {}
     try:
@@ -324,9 +367,9 @@ def import_source(
         except ValidationError as error:
             errors["published"] = list(error.messages)
     try:
-        text = decode(data)
-    except SourceFileError as error:
-        errors["file"] = [str(error)]
+        document = plan_source_import(data=data, clean_rules=clean_rules)
+    except ValidationError as error:
+        errors |= error.message_dict
     if errors:
         raise ValidationError(errors)
 
@@ -340,4 +383,4 @@ def import_source(
         note=note.strip(),
         position=Source.objects.count(),
     )
-    return _write_source(source, raw=data, document=ingest(text), rules_data={})
+    return _write_source(source, raw=data, document=document, rules_data=dict(clean_rules or {}))

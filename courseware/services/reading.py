@@ -1,12 +1,16 @@
-"""Reading progress: time spent on a reading, and when it was read."""
+"""Readings: their measures (words, minutes, level), and each student's progress through them:
+time spent on a reading, and when it was read."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from courseware.models import Course, Reading, ReadingProgress
+from courseware.models import Course, Reading, ReadingPassage, ReadingProgress
 
 # A reading page reports time every 30 s while open; more than this per report is not reading.
 MAX_SECONDS_PER_PING = 60
@@ -29,3 +33,21 @@ def record_reading(
         progress.is_read, progress.read_at = True, now
     progress.save(update_fields=["seconds_spent", "is_read", "read_at", "updated_at"])
     return progress
+
+
+@transaction.atomic
+def measure_readings(*, readings: Iterable[Reading]) -> None:
+    """Store each reading's word count, minutes and grade level, measured from its passages as
+    they are now. Called wherever a reading's text can change (the pack build, a source's
+    re-import, the reading's admin page), so no page computes them per request."""
+    rows = list(
+        Reading.objects.filter(pk__in=[r.pk for r in readings]).prefetch_related(
+            Prefetch(
+                "reading_passages",
+                queryset=ReadingPassage.objects.select_related("passage").order_by("position"),
+            )
+        )
+    )
+    for reading in rows:
+        reading.measure()
+    Reading.objects.bulk_update(rows, ["word_count", "minutes", "grade_level"])

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from courseware.ingest import CleanRules, Document, SourceFileError, decode, ingest
+from courseware.ingest import CleanRules, Document, SourceFileError, ingest
 from courseware.models import Passage, Quote, Reading, ReadingPassage, Source
 from courseware.reimport import (
     BROKEN,
@@ -22,6 +22,8 @@ from courseware.reimport import (
     relocate,
     remap_reading,
 )
+from courseware.services.pack import source_text
+from courseware.services.reading import measure_readings
 
 
 def quote_models() -> list[type[Quote]]:
@@ -131,7 +133,7 @@ def plan_source_reimport(*, source: Source, data: bytes) -> ReimportPlan:
     Raises ValidationError for a file that is not plain UTF-8 text.
     """
     try:
-        document = ingest(decode(data), CleanRules.from_mapping(source.clean_rules or {}))
+        document = ingest(source_text(data), CleanRules.from_mapping(source.clean_rules or {}))
     except SourceFileError as error:
         raise ValidationError(str(error)) from error
     except ValueError as error:  # the stored cleaning rules no longer parse
@@ -253,6 +255,7 @@ def reimport_source(*, source: Source, data: bytes) -> ReimportResult:
     ]
     source.save(update_fields=["raw_sha256", "raw_text", "text", "removed_lines", "updated_at"])
     _write_reimported_passages(plan)
+    measure_readings(readings=Reading.objects.filter(reading_passages__passage__source=source))
 
     sent_back: list[Any] = []
     for model in quote_models():

@@ -8,7 +8,7 @@ One module per area; importing them registers their admins (Django autodiscovers
 
 from __future__ import annotations
 
-from quizzes.admin import attempts, questions, quizzes
+from quizzes.admin import accommodations, attempts, questions, quizzes
 from quizzes.admin.exports import download_questions
 
-__all__ = ["attempts", "download_questions", "questions", "quizzes"]
+__all__ = ["accommodations", "attempts", "download_questions", "questions", "quizzes"]

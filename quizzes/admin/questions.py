@@ -9,24 +9,25 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext_lazy
+from django.utils.text import Truncator
+from django.utils.translation import gettext, gettext_lazy
 
 from courseware.http import staff_user
 from courseware.ingest import QuoteError
-from courseware.models import Passage, Source
+from courseware.models import Course, Passage, Source
 from courseware.params import id_param, int_param
 from courseware.roles import CourseScoped, ScopedInline, courses_taught, reachable
-from courseware.selectors import passages_matching
+from courseware.selectors import passages_matching, sources_unread
 from courseware.services import quote_fields, without_nul
 from quizzes.admin.exports import download_questions
 from quizzes.admin.review import ReviewQueue
 from quizzes.display import answer_fields, question_view
-from quizzes.forms import CITATION_ROWS, FORMS
+from quizzes.forms import CITATION_ROWS, FORMS, citation_problem
 from quizzes.grading import AnswerError, grade, parse_answer
 from quizzes.models import (
     Question,
@@ -92,13 +93,31 @@ class SourceFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=cited.values("version__question_id"))
 
 
+def unread_sources_warning(course: Course, sources: list[Source]) -> str:
+    """A cited source that no reading of the course uses: students can open it (the citation
+    shows the whole source), but the course gives them no reading of it."""
+    return gettext(
+        "No reading of the course “%(course)s” uses %(sources)s: a student following this "
+        "citation opens the whole source, not a reading. Add a reading of it to the course, "
+        "or cite a source the course reads."
+    ) % {"course": course.title, "sources": ", ".join(f"“{source}”" for source in sources)}
+
+
 @admin.register(Question)
 class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
     course_field = "slots__quiz__course"
     shared_if_unused = True
     change_form_template = "admin/quizzes/question/change_form.html"
     change_list_template = "admin/quizzes/question/change_list.html"
-    list_display = ["key", "kind", "status", "origin", "difficulty", "open_reports"]
+    list_display = [
+        "key",
+        "question_text",
+        "kind",
+        "status",
+        "origin",
+        "difficulty",
+        "open_reports",
+    ]
     list_filter = [
         "status",
         "kind",
@@ -128,15 +147,25 @@ class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
         return super().scope(request) | Q(created_by_id=request.user.pk)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
+        newest = QuestionVersion.objects.filter(question=OuterRef("pk")).order_by("-number")
         return (
             super()
             .get_queryset(request)
-            .annotate(n_reports=Count("reports", filter=Q(reports__is_resolved=False)))
+            .annotate(
+                n_reports=Count("reports", filter=Q(reports__is_resolved=False)),
+                current_stem=Subquery(newest.values("stem")[:1]),
+            )
         )
 
     @admin.display(description="Open reports", ordering="n_reports")
     def open_reports(self, obj: Question) -> int:
         return obj.n_reports  # type: ignore[attr-defined, no-any-return]
+
+    @admin.display(description=gettext_lazy("Question"), ordering="current_stem")
+    def question_text(self, obj: Question) -> str:
+        """What the newest version asks, cut to a line or so."""
+        stem = getattr(obj, "current_stem", None) or ""
+        return Truncator(" ".join(stem.split())).chars(90)
 
     # -- the form: one per question type
 
@@ -201,6 +230,19 @@ class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
             citations=data["citations"],
             by=staff_user(request),
         )
+        self._warn_of_unread_sources(request, obj, [c["source"] for c in data["citations"]])
+
+    def _warn_of_unread_sources(
+        self, request: HttpRequest, question: Question, sources: list[Source]
+    ) -> None:
+        """Tell the author when a citation's source is read by no reading of the question's
+        courses (or, for a question in no quiz yet, the author's): students then open the
+        whole source, not a reading."""
+        quizzed = Question.objects.filter(pk=question.pk).values(self.course_field)
+        courses = Course.objects.filter(pk__in=quizzed) or courses_taught(request.user)
+        for course in courses:
+            if unread := sources_unread(course, sources):
+                self.message_user(request, unread_sources_warning(course, unread), messages.WARNING)
 
     # -- status workflow and copies
 
@@ -350,12 +392,17 @@ class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
             try:
                 fields = quote_fields(source, quote)
             except QuoteError as error:
-                context["error"] = error
+                context["error"], context["problem"] = error, citation_problem(error)
             else:
                 context["found"] = fields
                 context["passage"] = Passage.objects.filter(
                     source=source, start__lte=fields["start"], end__gte=fields["end"]
                 ).first()
+                context["unread"] = [
+                    unread_sources_warning(course, [source])
+                    for course in courses_taught(request.user)
+                    if sources_unread(course, [source])
+                ]
         return render(request, "admin/quizzes/question/citation_check.html", context)
 
     def passages_view(self, request: HttpRequest) -> HttpResponse:

@@ -6,12 +6,19 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from courseware.roles import CourseScoped, ScopedInline
 from quizzes.admin.exports import download_questions
-from quizzes.models import Question, Quiz, QuizQuestion
+from quizzes.exchange.export import quiz_questions
+from quizzes.models import Quiz, QuizPool, QuizQuestion
+from quizzes.pools import attempts_without_repeats
+from quizzes.selectors import fixed_slots, pool_questions
 
 
 class QuizQuestionInline(ScopedInline[QuizQuestion, Quiz], admin.TabularInline[QuizQuestion, Quiz]):
@@ -20,6 +27,65 @@ class QuizQuestionInline(ScopedInline[QuizQuestion, Quiz], admin.TabularInline[Q
     autocomplete_fields = ["question"]
     extra = 0
     ordering = ["position"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[QuizQuestion]:
+        # The questions a pool drew belong to the pool, not to the quiz's fixed list.
+        return super().get_queryset(request).filter(pool__isnull=True)
+
+
+def pool_matches(pool: QuizPool) -> tuple[int, str]:
+    """How many questions the pool may draw (those matching its filters, less the quiz's
+    fixed ones), and a sentence saying so, with a warning when fewer than it draws."""
+    fixed = fixed_slots(pool.quiz).values("question_id")
+    total = pool_questions(pool).exclude(pk__in=fixed).count()
+    if total < pool.count:
+        return total, ngettext(
+            "Only %(total)s question matches, fewer than the %(count)s each attempt draws: "
+            "attempts get %(total)s.",
+            "Only %(total)s questions match, fewer than the %(count)s each attempt draws: "
+            "attempts get %(total)s.",
+            total,
+        ) % {"total": total, "count": pool.count}
+    runs = attempts_without_repeats(total, pool.count)
+    return total, ngettext(
+        "%(total)s questions match; each attempt draws %(count)s (%(runs)s attempt without a "
+        "repeat).",
+        "%(total)s questions match; each attempt draws %(count)s (%(runs)s attempts without "
+        "a repeat).",
+        runs,
+    ) % {"total": total, "count": pool.count, "runs": runs}
+
+
+class QuizPoolInline(ScopedInline[QuizPool, Quiz], admin.TabularInline[QuizPool, Quiz]):
+    model = QuizPool
+    fields = [
+        "position",
+        "count",
+        "points",
+        "objective",
+        "tag",
+        "difficulty",
+        "source",
+        "kind",
+        "matching",
+    ]
+    readonly_fields = ["matching"]
+    extra = 0
+    ordering = ["position"]
+    verbose_name = gettext_lazy("question pool")
+    verbose_name_plural = gettext_lazy(
+        "Question pools: each attempt draws questions at random from the published questions "
+        "matching every filter set, at the pool's position"
+    )
+
+    @admin.display(description=gettext_lazy("Questions that match"))
+    def matching(self, pool: QuizPool) -> SafeString | str:
+        if pool.pk is None:
+            return _("Save to see how many questions match.")
+        total, sentence = pool_matches(pool)
+        if total < pool.count:
+            return format_html('<strong class="errornote">{}</strong>', sentence)
+        return sentence
 
 
 @admin.register(Quiz)
@@ -32,7 +98,7 @@ class QuizAdmin(CourseScoped[Quiz]):
             self.message_user(request, "Choose one quiz to export at a time.", "error")
             return None
         quiz = quizzes[0]
-        questions = Question.objects.filter(slots__quiz=quiz)
+        questions = quiz_questions(quiz)  # its pools' questions too
         return download_questions(self, request, questions, fmt, course=quiz.course, quiz=quiz)
 
     @admin.action(description="Export the quiz's questions as Moodle XML", permissions=["view"])
@@ -72,7 +138,26 @@ class QuizAdmin(CourseScoped[Quiz]):
     ]
     list_select_related = ["course", "reading"]
     search_fields = ["title", "slug"]
-    inlines = [QuizQuestionInline]
+    inlines = [QuizQuestionInline, QuizPoolInline]
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: Any,
+        formset: BaseInlineFormSet[Any, Any, Any],
+        change: bool,
+    ) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is QuizPool:
+            for pool in form.instance.pools.all():
+                total, sentence = pool_matches(pool)
+                if total < pool.count:
+                    message = _("Pool at position %(position)s: %(sentence)s") % {
+                        "position": pool.position,
+                        "sentence": sentence,
+                    }
+                    self.message_user(request, message, "warning")
+
     fieldsets = [
         (
             None,

@@ -12,11 +12,21 @@ from decimal import Decimal
 from typing import IO, TextIO
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from courseware.models import Course
-from quizzes.models import Question, QuestionCitation, QuestionVersion, Quiz, QuizQuestion
+from quizzes.grading import DEFAULT_SCORING
+from quizzes.models import Question, QuestionCitation, QuestionVersion, Quiz
+from quizzes.selectors import fixed_slots, pool_questions
 
 from . import cc, gift, moodle_xml, qti
 from .model import Citation, ExportQuestion, Skipped, check_base_url
@@ -31,9 +41,14 @@ FORMATS = {
 # Formats written as a zip (export_package) rather than text (export_questions).
 PACKAGES = frozenset({"qti", "cc"})
 NO_VERSION = "it has no content yet (no version); write it in the admin first."
-ALL_OR_NOTHING_NOTE = (
+ALL_OR_NOTHING_NOTE = gettext_noop(
     "This quiz scores multiple-response questions all or nothing; Moodle's multiple-choice "
-    "type cannot, so in Moodle they score proportionally (right picks minus wrong picks)."
+    "type cannot, so in Moodle they score right minus wrong (each right pick earns its share "
+    "of the right choices, each wrong pick costs its share of the wrong ones)."
+)
+PATTERN_NOTE = gettext_noop(
+    "Some short-answer questions have patterns, which this format cannot hold: an answer only "
+    "a pattern accepts scores 0 there. Moodle XML and GIFT carry them as Moodle wildcards."
 )
 
 
@@ -98,11 +113,13 @@ def exportable(
 ) -> tuple[list[ExportQuestion], list[Skipped]]:
     """The questions' current versions as plain data, and those that have no version yet.
 
-    With a quiz: only the questions in it, in slot order, each worth its slot's points, with
+    With a quiz: only the questions in it (see quiz_rows: a pool gives every question it
+    may draw), in the quiz's order, each worth its slot's or its pool's points, with
     citation links that prefer the quiz's reading; without: in the queryset's order, 1 point
     each. Links are absolute: base_url + the course's cite address, which opens the reading
     that shows the quoted words, highlighted (the link Fuente's own pages give). Three queries
-    (with the quiz's reading loaded).
+    (with the quiz's reading loaded), with a quiz one more for its pools (none if they are
+    prefetched), and three for each pool.
     Raises ValueError if base_url is not an absolute http(s) address.
     """
     site = check_base_url(base_url)
@@ -111,13 +128,7 @@ def exportable(
     if quiz is None:
         rows = [(question, Decimal(1)) for question in questions.prefetch_related(_versions())]
     else:
-        slots = (
-            QuizQuestion.objects.filter(quiz=quiz, question__in=questions)
-            .select_related("question")
-            .prefetch_related(_versions("question__"))
-            .order_by("position")
-        )
-        rows = [(slot.question, slot.points) for slot in slots]
+        rows = quiz_rows(quiz, questions)
     found: list[ExportQuestion] = []
     missing: list[Skipped] = []
     for question, points in rows:
@@ -143,6 +154,69 @@ def exportable(
     return found, missing
 
 
+def quiz_rows(quiz: Quiz, questions: QuerySet[Question]) -> list[tuple[Question, Decimal]]:
+    """The quiz's questions among `questions`, in the quiz's order, each with its points, and
+    its versions loaded: its fixed questions, and at each pool's place every question the pool
+    may draw now (not only those it has drawn: a file for another LMS holds the whole pool,
+    whose random draw the teacher sets up there), each worth the pool's points. A question
+    two pools may draw is written once, in the first."""
+    fixed = (
+        fixed_slots(quiz)
+        .filter(question__in=questions)
+        .select_related("question")
+        .prefetch_related(_versions("question__"))
+    )
+    places = [(slot.position, 0, slot.question, slot.points) for slot in fixed]
+    pools = list(quiz.pools.all())
+    taken = set(fixed_slots(quiz).values_list("question_id", flat=True)) if pools else set()
+    for pool in pools:
+        candidates = pool_questions(pool).filter(pk__in=questions.values("pk"))
+        for question in candidates.prefetch_related(_versions()):
+            if question.pk not in taken:
+                places.append((pool.position, 1, question, pool.points))
+                taken.add(question.pk)
+    places.sort(key=lambda place: place[:2])
+    return [(question, points) for _position, _kind, question, points in places]
+
+
+def quiz_questions(quiz: Quiz) -> QuerySet[Question]:
+    """The questions a quiz's export holds: its fixed ones and its pools' (see quiz_rows)."""
+    ids = set(fixed_slots(quiz).values_list("question_id", flat=True))
+    for pool in quiz.pools.all():
+        ids.update(pool_questions(pool).values_list("pk", flat=True))
+    return Question.objects.filter(pk__in=ids).order_by("key")
+
+
+def pool_notes(quiz: Quiz | None) -> list[str]:
+    """What a teacher should know about the quiz's pools in a file: it holds every question a
+    pool may draw, and the LMS needs its own random draw to give each student only some."""
+    if quiz is None:
+        return []
+    notes = []
+    for pool in quiz.pools.all():
+        total = pool_questions(pool).count()
+        notes.append(
+            ngettext(
+                "The pool at place %(place)s draws %(count)s of its %(total)s questions for "
+                "each attempt; the file holds all of them, each worth %(points)s point(s). To "
+                "draw at random in the LMS, set it up there (Moodle: a random question from "
+                "the category).",
+                "The pool at place %(place)s draws %(count)s of its %(total)s questions for "
+                "each attempt; the file holds all of them, each worth %(points)s point(s). To "
+                "draw at random in the LMS, set it up there (Moodle: random questions from "
+                "the category).",
+                pool.count,
+            )
+            % {
+                "place": pool.position,
+                "count": pool.count,
+                "total": total,
+                "points": f"{pool.points.normalize():f}",
+            }
+        )
+    return notes
+
+
 def export_questions(
     *,
     questions: QuerySet[Question],
@@ -163,18 +237,22 @@ def export_questions(
     """
     if fmt not in FORMATS or fmt in PACKAGES:
         raise ValueError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    if quiz is not None:
+        prefetch_related_objects([quiz], "pools")  # read by the rows and the notes
     found, missing = exportable(questions, base_url=base_url, course=course, quiz=quiz)
     category = [course.title] + ([quiz.title] if quiz is not None else [])
     writer = moodle_xml.write if fmt == "moodle" else gift.write
-    left_out = writer(found, out, category=category)
+    scoring = quiz.multiple_scoring if quiz is not None else DEFAULT_SCORING
+    left_out = writer(found, out, category=category, multiple_scoring=scoring)
     all_or_nothing = (
         quiz is not None and quiz.multiple_scoring == Quiz.MultipleScoring.ALL_OR_NOTHING
     )
     has_multiple = any(q.kind == Question.Kind.MULTIPLE for q in found)
+    notes = [gettext(ALL_OR_NOTHING_NOTE)] if all_or_nothing and has_multiple else []
     return ExportResult(
         written=len(found) - len(left_out),
         skipped=missing + left_out,
-        notes=[ALL_OR_NOTHING_NOTE] if all_or_nothing and has_multiple else [],
+        notes=notes + pool_notes(quiz),
     )
 
 
@@ -198,17 +276,29 @@ def export_package(
     """
     if fmt not in PACKAGES:
         raise ValueError(f"Unknown format {fmt!r}; use one of {', '.join(sorted(PACKAGES))}.")
+    if quiz is not None:
+        prefetch_related_objects([quiz], "pools")  # read by the rows and the notes
     found, missing = exportable(questions, base_url=base_url, course=course, quiz=quiz)
     title = quiz.title if quiz is not None else course.title
     identifier = quiz.slug if quiz is not None else course.slug
     if fmt == "qti":
-        scoring = quiz.multiple_scoring if quiz is not None else "proportional"
+        scoring = quiz.multiple_scoring if quiz is not None else DEFAULT_SCORING
         left_out = qti.write(
             found, out, title=title, identifier=identifier, multiple_scoring=scoring
         )
     else:
         left_out = cc.write(found, out, title=title, identifier=identifier)
-    return ExportResult(written=len(found) - len(left_out), skipped=missing + left_out, notes=[])
+    return ExportResult(
+        written=len(found) - len(left_out),
+        skipped=missing + left_out,
+        notes=pool_notes(quiz) + pattern_notes(found),
+    )
+
+
+def pattern_notes(found: Sequence[ExportQuestion]) -> list[str]:
+    """QTI and Common Cartridge list a short answer's accepted forms; patterns are lost."""
+    has_patterns = any(q.data.get("patterns") for q in found if q.kind == "short")
+    return [gettext(PATTERN_NOTE)] if has_patterns else []
 
 
 def _citation(citation: QuestionCitation, *, site: str, course: Course, reading: str) -> Citation:

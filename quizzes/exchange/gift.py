@@ -10,10 +10,11 @@ writes them:
     }
 
 * single: ``=`` marks the key, ``~`` the others; multiple: every choice ``~%w%`` with
-  w = 100/k for each of the k correct choices and -100/k for the others (Fuente's proportional
-  scoring; see render.choice_percents); true_false: ``{TRUE#wrong-answer feedback#right-answer
-  feedback}``; numeric: ``{#answer:tolerance}`` or ``{#min..max}``; short:
-  ``=%100%answer`` for each accepted answer; matching: ``=left -> right`` for each pair and
+  w = 100/R for each of the R correct choices and -100/W for each of the W others
+  (right_minus_wrong) or -100/R (proportional; see render.choice_percents); true_false:
+  ``{TRUE#wrong-answer feedback#right-answer feedback}``; numeric: ``{#answer:tolerance}`` or
+  ``{#min..max}``; short: ``=%100%answer`` for each accepted answer, then for each phrasing
+  of each pattern with Moodle's "*" wildcard; matching: ``=left -> right`` for each pair and
   ``= -> distractor`` for each distractor (an empty left side is Moodle's extra wrong answer).
 * ordering is left out: GIFT has no ordering question (Moodle's ordering plugin reads a GIFT
   extension of its own, but it has no general feedback, so the citation would be lost).
@@ -44,6 +45,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
+from quizzes.grading import DEFAULT_SCORING
+
 from . import moodle_xml
 from .model import ExportQuestion, Skipped
 from .render import (
@@ -54,6 +57,7 @@ from .render import (
     html_block,
     html_inline,
     numeric,
+    pattern_answers,
     plain,
     problem,
     short_answer,
@@ -91,16 +95,17 @@ def escape(text: str) -> str:
     return "".join(_RESERVED.get(char, char) for char in clean(text))
 
 
-def why_not(question: ExportQuestion) -> str | None:
+def why_not(question: ExportQuestion, scoring: str = DEFAULT_SCORING) -> str | None:
     """Why this question cannot be written as GIFT, or None."""
     if question.kind == "ordering":
         return NO_ORDERING
-    found = problem(question)
+    found = problem(question, scoring)
     if found is not None:
         return found
     data = question.data
     if question.kind == "short":
         accepted = [short_answer(answer) for answer in data["accepted"]]
+        accepted += pattern_answers(data)
         if any("->" in answer for answer in accepted):
             return NO_ARROW_IN_SHORT
         for answer in accepted:
@@ -121,19 +126,24 @@ def why_not(question: ExportQuestion) -> str | None:
 
 
 def write(
-    questions: Iterable[ExportQuestion], out: TextIO, *, category: Sequence[str] = ()
+    questions: Iterable[ExportQuestion],
+    out: TextIO,
+    *,
+    category: Sequence[str] = (),
+    multiple_scoring: str = DEFAULT_SCORING,
 ) -> list[Skipped]:
-    """Write the questions as GIFT; return those left out, with the reason."""
+    """Write the questions as GIFT; return those left out, with the reason. multiple_scoring
+    is the quiz's rule for multiple response (see render.choice_percents)."""
     out.write(HEADER)
     if category:
         out.write(f"\n$CATEGORY: {category_path(category)}\n")
     skipped = []
     for question in questions:
-        reason = why_not(question)
+        reason = why_not(question, multiple_scoring)
         if reason is not None:
             skipped.append(Skipped(question.key, reason))
             continue
-        out.write("\n" + id_and_tags(question) + question_text(question))
+        out.write("\n" + id_and_tags(question) + question_text(question, multiple_scoring))
     for left_out in skipped:
         out.write(f"\n// Not exported: {left_out.key}: {' '.join(left_out.reason.split())}\n")
     return skipped
@@ -158,26 +168,25 @@ def _bracketed(text: str) -> str:
     return text.replace("]", "\\]")
 
 
-def question_text(question: ExportQuestion) -> str:
+def question_text(question: ExportQuestion, scoring: str = DEFAULT_SCORING) -> str:
     """One question as a GIFT block (ending in a newline), for a question why_not accepts."""
     head = f"::{escape(question.key)}::[html]{escape(html_block(question.stem))}"
     feedback = escape(general_feedback(question))
     data = question.data
     if question.kind == "true_false":
         return head + _true_false(data, feedback) + "\n"
-    lines = _answers(question.kind, data)
+    lines = _answers(question.kind, data, scoring)
     if feedback:
         lines.append(f"####{feedback}")
     opening = "{#" if question.kind == "numeric" else "{"
     return head + opening + "\n" + "".join(f"\t{line}\n" for line in lines) + "}\n"
 
 
-def _answers(kind: str, data: Any) -> list[str]:
+def _answers(kind: str, data: Any, scoring: str) -> list[str]:
     if kind in ("single", "multiple"):
         lines = []
-        for choice, percent in zip(
-            data["choices"], choice_percents(data, multiple=kind == "multiple"), strict=True
-        ):
+        percents = choice_percents(data, multiple=kind == "multiple", scoring=scoring)
+        for choice, percent in zip(data["choices"], percents, strict=True):
             mark = ("=" if choice["correct"] else "~") if kind == "single" else f"~%{percent}%"
             line = mark + escape(html_inline(choice["text"]))
             if choice.get("feedback", "").strip():
@@ -191,7 +200,8 @@ def _answers(kind: str, data: Any) -> list[str]:
         return [f"={plain(value.answer)}:{plain(value.tolerance)}"]
     if kind == "short":
         # An explicit weight, so that an answer starting "%50%" is not read as one.
-        return [f"=%100%{escape(short_answer(answer))}" for answer in data["accepted"]]
+        accepted = [short_answer(answer) for answer in data["accepted"]]
+        return [f"=%100%{escape(answer)}" for answer in accepted + pattern_answers(data)]
     lines = [
         f"={escape(html_inline(pair['left']))} -> {escape(pair['right'].strip())}"
         for pair in data["pairs"]

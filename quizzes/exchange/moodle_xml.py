@@ -7,16 +7,18 @@ opens them highlighted) as the general feedback. Texts are escaped HTML in the "
 (see render). Types:
 
 * single → ``multichoice``, ``<single>true</single>``, fractions 100 for the key, 0 otherwise;
-* multiple → ``multichoice``, ``<single>false</single>``, each correct choice 100/k and each
-  incorrect one -100/k (k correct choices): Moodle adds the picked fractions and keeps the
-  total between 0 and 1, which is Fuente's proportional scoring. Fuente's all-or-nothing
-  quiz setting has no equivalent in Moodle's core types; such questions score proportionally;
+* multiple → ``multichoice``, ``<single>false</single>``, each of the R correct choices 100/R
+  and each of the W incorrect ones -100/W (the quiz's right_minus_wrong scoring, and the
+  bank's) or -100/R (proportional): Moodle adds the picked fractions and keeps the total
+  between 0 and 1, which is Fuente's rule. Fuente's all-or-nothing quiz setting has no
+  equivalent in Moodle's core types; such questions score right minus wrong;
 * true_false → ``truefalse`` with the feedback for each answer;
 * numeric → ``numerical``: answer and absolute tolerance (a min–max range becomes its middle
   ± half its width, the same range); the unit, if any, as an optional unit (students may type
   it or not; Moodle does not show it beside the box, so the stems name it);
-* short → ``shortanswer``, case-insensitive, every accepted answer at 100%. Fuente also ignores
-  accents, punctuation and a leading "the"; Moodle does not;
+* short → ``shortanswer``, case-insensitive, every accepted answer at 100%, then each phrasing
+  of each pattern with Moodle's "*" wildcard (render.pattern_answers). Fuente also ignores
+  accents, punctuation and leading articles; Moodle does not;
 * matching → ``matching``: a subquestion per pair, and a subquestion with an empty text per
   distractor (Moodle's extra wrong answers); graded by the share of pairs right, like Fuente;
 * ordering → ``ordering`` (a standard type since Moodle 4.4, the qtype_ordering plugin before):
@@ -54,6 +56,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
+from quizzes.grading import DEFAULT_SCORING
+
 from .model import ExportQuestion, Skipped
 from .render import (
     category_path,
@@ -63,6 +67,7 @@ from .render import (
     html_block,
     html_inline,
     numeric,
+    pattern_answers,
     plain,
     problem,
     short_answer,
@@ -98,9 +103,14 @@ def idnumber(key: str) -> str:
 
 
 def write(
-    questions: Iterable[ExportQuestion], out: TextIO, *, category: Sequence[str] = ()
+    questions: Iterable[ExportQuestion],
+    out: TextIO,
+    *,
+    category: Sequence[str] = (),
+    multiple_scoring: str = DEFAULT_SCORING,
 ) -> list[Skipped]:
     """Write the questions as a Moodle XML document; return those left out, with the reason.
+    multiple_scoring is the quiz's rule for multiple response (see render.choice_percents).
 
     The whole document is built before anything is written: a question bank is at most a few
     thousand questions, and a half-written XML file would be useless anyway.
@@ -112,11 +122,11 @@ def write(
         _text(node, "info", html_block(CATEGORY_INFO))
     skipped = []
     for question in questions:
-        reason = problem(question)
+        reason = problem(question, multiple_scoring)
         if reason is not None:
             skipped.append(Skipped(question.key, reason))
             continue
-        _question(root, question)
+        _question(root, question, multiple_scoring)
     for left_out in skipped:
         # "--" cannot appear inside an XML comment.
         note = " ".join(f"Not exported: {left_out.key}: {left_out.reason}".split())
@@ -141,7 +151,7 @@ def _value(parent: ET.Element, tag: str, value: str) -> None:
     ET.SubElement(parent, tag).text = value
 
 
-def _question(root: ET.Element, question: ExportQuestion) -> None:
+def _question(root: ET.Element, question: ExportQuestion, scoring: str) -> None:
     node = ET.SubElement(root, "question", {"type": QTYPES[question.kind]})
     _text(node, "name", question.key, text_format=None)
     _text(node, "questiontext", html_block(question.stem))
@@ -150,7 +160,10 @@ def _question(root: ET.Element, question: ExportQuestion) -> None:
     _value(node, "penalty", PENALTY.get(question.kind, DEFAULT_PENALTY))
     _value(node, "hidden", "0")
     _value(node, "idnumber", idnumber(question.key))
-    WRITERS[question.kind](node, question.data)
+    if question.kind == "multiple":
+        _choices(node, question.data, multiple=True, scoring=scoring)
+    else:
+        WRITERS[question.kind](node, question.data)
     if question.tags:
         tags = ET.SubElement(node, "tags")
         for tag in question.tags:
@@ -175,7 +188,9 @@ def _combined_feedback(node: ET.Element, *, shownumcorrect: bool) -> None:
         ET.SubElement(node, "shownumcorrect")
 
 
-def _choices(node: ET.Element, data: Any, *, multiple: bool) -> None:
+def _choices(
+    node: ET.Element, data: Any, *, multiple: bool, scoring: str = DEFAULT_SCORING
+) -> None:
     _value(node, "single", "false" if multiple else "true")
     _value(node, "shuffleanswers", "true")
     _value(node, "answernumbering", "none")  # Fuente shows no letters before the choices
@@ -183,17 +198,13 @@ def _choices(node: ET.Element, data: Any, *, multiple: bool) -> None:
     _value(node, "showstandardinstruction", "1")
     _combined_feedback(node, shownumcorrect=multiple)
     for choice, percent in zip(
-        data["choices"], choice_percents(data, multiple=multiple), strict=True
+        data["choices"], choice_percents(data, multiple=multiple, scoring=scoring), strict=True
     ):
         _answer(node, percent, html_inline(choice["text"]), feedback=choice.get("feedback", ""))
 
 
 def _single(node: ET.Element, data: Any) -> None:
     _choices(node, data, multiple=False)
-
-
-def _multiple(node: ET.Element, data: Any) -> None:
-    _choices(node, data, multiple=True)
 
 
 def _true_false(node: ET.Element, data: Any) -> None:
@@ -227,6 +238,8 @@ def _short(node: ET.Element, data: Any) -> None:
     _value(node, "usecase", "0")
     for accepted in data["accepted"]:
         _answer(node, "100", short_answer(accepted), text_format="moodle_auto_format")
+    for wildcard in pattern_answers(data):
+        _answer(node, "100", wildcard, text_format="moodle_auto_format")
 
 
 def _matching(node: ET.Element, data: Any) -> None:
@@ -259,7 +272,6 @@ def _ordering(node: ET.Element, data: Any) -> None:
 
 WRITERS = {
     "single": _single,
-    "multiple": _multiple,
     "true_false": _true_false,
     "numeric": _numeric,
     "short": _short,

@@ -6,14 +6,16 @@ Every kind goes in, each with a responseProcessing written out in full (not a te
 reference) that gives Fuente's score as SCORE, a share of the marks from 0 to 1:
 
 * single → choiceInteraction, maxChoices 1; 1 for the key, else 0;
-* multiple → choiceInteraction; proportional scoring is a mapping of +1 per correct choice and
-  -1 per incorrect one (lower bound 0) divided by the number of correct choices; all-or-nothing
-  (a quiz setting) is "the response matches the correct one";
+* multiple → choiceInteraction; right_minus_wrong scoring (R correct and W incorrect
+  choices) is a mapping of +W per correct choice and -R per incorrect one (lower bound 0)
+  divided by R × W; proportional is +1 and -1 divided by R; all-or-nothing (a quiz setting)
+  is "the response matches the correct one";
 * true_false → choiceInteraction of two choices, TRUE and FALSE;
 * numeric → textEntryInteraction, float: 1 when low <= response <= high (answer ± tolerance or
   min to max, both ends included); the unit is shown after the box as in Fuente;
 * short → textEntryInteraction, string: a case-insensitive mapping of each accepted answer and
-  the forms Fuente's normalising would also accept that can be listed (see _variants);
+  the forms Fuente's normalising would also accept that can be listed (see accepted_forms);
+  a short answer's patterns cannot be listed and are left out (export.pattern_notes says so);
 * ordering → orderInteraction: each item's place is read with <index>, each pair of items in
   the right order counts 1, and SCORE is the share of pairs, as in Fuente;
 * matching → matchInteraction: left-hand items against right-hand options (pairs' and
@@ -37,7 +39,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
-from quizzes.grading import SpecError, validate_spec
+from quizzes.grading import DEFAULT_SCORING, SpecError, validate_spec
+from quizzes.short_answers import ARTICLES
 
 from .model import ExportQuestion, Skipped
 from .render import clean, general_feedback, html_block, html_inline, numeric, plain
@@ -69,7 +72,7 @@ def write(
     *,
     title: str,
     identifier: str,
-    multiple_scoring: str = "proportional",
+    multiple_scoring: str = DEFAULT_SCORING,
 ) -> list[Skipped]:
     """Write the questions as a QTI 2.1 content package (a zip) to out; return those left
     out (only questions whose data does not pass Fuente's own check), with the reason.
@@ -188,7 +191,7 @@ def item(question: ExportQuestion, ident: str, *, multiple_scoring: str) -> ET.E
             rules,
             data,
             multiple=kind == "multiple",
-            all_or_nothing=kind == "single" or multiple_scoring == "all_or_nothing",
+            scoring="all_or_nothing" if kind == "single" else multiple_scoring,
         )
     elif kind == "true_false":
         feedback = _true_false_item(root, body, rules, data)
@@ -276,7 +279,7 @@ def _choice_item(
     data: Any,
     *,
     multiple: bool,
-    all_or_nothing: bool,
+    scoring: str,
 ) -> list[tuple[str, str]]:
     choices = data["choices"]
     ids = choice_ids(len(choices))
@@ -295,24 +298,27 @@ def _choice_item(
     )
     for ident, choice in zip(ids, choices, strict=True):
         _inline(_sub(interaction, "simpleChoice", {"identifier": ident}), choice["text"])
-    if all_or_nothing:
+    if scoring == "all_or_nothing":
         test = _score_if(rules)
         match = _sub(test, "match")
         _variable(match, "RESPONSE")
         _sub(match, "correct", {"identifier": "RESPONSE"})
     else:
-        # Proportional: (right picks - wrong picks) / correct choices, never below 0. Whole
-        # numbers in the mapping, so that all k right picks give exactly k / k = 1.
+        # right_minus_wrong: right/R - wrong/W = (right × W - wrong × R) / (R × W);
+        # proportional: (right - wrong) / R. Never below 0. Whole numbers in the mapping, so
+        # that all R right picks give exactly 1.
+        right_count, wrong_count = len(correct), len(choices) - len(correct)
+        gain, cost = (wrong_count, right_count) if scoring == "right_minus_wrong" else (1, 1)
         mapping = _sub(declaration, "mapping", {"lowerBound": "0", "defaultValue": "0"})
         for ident, choice in zip(ids, choices, strict=True):
             _sub(
                 mapping,
                 "mapEntry",
-                {"mapKey": ident, "mappedValue": "1" if choice["correct"] else "-1"},
+                {"mapKey": ident, "mappedValue": str(gain if choice["correct"] else -cost)},
             )
         divide = _sub(_set(_if_null_zero(rules), "SCORE"), "divide")
         _sub(divide, "mapResponse", {"identifier": "RESPONSE"})
-        _value(divide, "float", str(len(correct)))
+        _value(divide, "float", str(right_count * gain))
     return [
         (ident, choice["feedback"])
         for ident, choice in zip(ids, choices, strict=True)
@@ -388,15 +394,16 @@ def fold(text: str) -> str:
 
 
 def accepted_forms(accepted: Sequence[str]) -> list[str]:
-    """Each accepted answer, its folded form, and each with and without a leading "the";
-    distinct once case is ignored (a mapping's keys must differ)."""
+    """Each accepted answer, its folded form, and each with and without a leading "the" (or,
+    for one starting with another article, without it); distinct once case is ignored (a
+    mapping's keys must differ)."""
     seen: set[str] = set()
     keys: list[str] = []
     for answer in accepted:
         for form in (answer, fold(answer)):
             words = form.split()
             extra = []
-            if len(words) > 1 and words[0].casefold() == "the":
+            if len(words) > 1 and fold(words[0]) in ARTICLES:
                 extra.append(" ".join(words[1:]))
             else:
                 extra.append(f"the {form}")

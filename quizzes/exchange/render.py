@@ -18,14 +18,20 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from quizzes.grading import SpecError, validate_spec
+from quizzes.grading import DEFAULT_SCORING, SpecError, validate_spec
+from quizzes.short_answers import expand_pattern
 
 from .model import ExportQuestion
 
 # Moodle accepts an answer's fraction only from its list of grades (question_bank::
 # fraction_options_full: 1/1 … 1/10, 1/20 and a few others). Each correct choice of a
-# multiple-response question is worth 1/(number of correct choices), so at most 10.
+# multiple-response question is worth 1/(number of correct choices), so at most 10; with
+# right_minus_wrong scoring each incorrect one costs 1/(number of incorrect choices), so at
+# most 10 of those too.
 MAX_CORRECT_CHOICES = 10
+# A short answer's patterns go to Moodle as answers with its "*" wildcard, brackets multiplied
+# out (render.pattern_answers); more than this many is no longer a pattern a teacher can check.
+MAX_PATTERN_ANSWERS = 50
 # Matching: Moodle's match type needs at least 3 answers to choose from (pairs + distractors).
 MIN_MATCHING_OPTIONS = 3
 
@@ -80,6 +86,25 @@ def short_answer(text: str) -> str:
     return clean(text).strip().replace("*", "\\*")
 
 
+_STAR = re.compile(r"\s*\*\s*")
+
+
+def pattern_answers(data: Mapping[str, Any]) -> list[str]:
+    """A short answer's patterns as Moodle short answers: each phrasing of each pattern, its
+    "*" Moodle's wildcard (any characters, so "lake city *" becomes "lake city*"). Moodle
+    ignores case only: the pattern's words go as the teacher wrote them. At most
+    MAX_PATTERN_ANSWERS + 1 (problem() refuses more)."""
+    answers: list[str] = []
+    for pattern in data.get("patterns", ()):
+        for phrasing in expand_pattern(pattern, MAX_PATTERN_ANSWERS - len(answers)):
+            answer = _STAR.sub("*", clean(phrasing)).strip()
+            if answer and answer.casefold() not in {a.casefold() for a in answers}:
+                answers.append(answer)
+        if len(answers) > MAX_PATTERN_ANSWERS:
+            break
+    return answers
+
+
 def category_path(names: Sequence[str]) -> str:
     """A Moodle question category path under the course's top category ("/" in a name is
     written "//", as Moodle reads it)."""
@@ -125,37 +150,52 @@ def numeric(data: Mapping[str, Any]) -> Numeric:
     return Numeric((low + high) / 2, (high - low) / 2, low, high, True, unit)
 
 
-def choice_percents(data: Mapping[str, Any], *, multiple: bool) -> list[str]:
+def choice_percents(
+    data: Mapping[str, Any], *, multiple: bool, scoring: str = DEFAULT_SCORING
+) -> list[str]:
     """Each choice's share of the marks in percent, as Moodle and GIFT write it.
 
-    Single choice: 100 for the key, 0 otherwise. Multiple response: each correct choice
-    100/k and each incorrect one -100/k, where k is the number of correct choices; Moodle adds
-    up the picked choices' fractions and keeps the total between 0 and 1, which is Fuente's
-    proportional scoring. The shares are rounded to 5 decimal places, well within the 0.00001
-    Moodle allows when it matches them to its list of grades.
+    Single choice: 100 for the key, 0 otherwise. Multiple response: each of the R correct
+    choices 100/R; each of the W incorrect ones -100/W (right_minus_wrong, Fuente's default)
+    or -100/R (proportional). Moodle adds up the picked choices' fractions and keeps the total
+    between 0 and 1, which is Fuente's rule either way. Moodle has no all-or-nothing scoring
+    for its multiple-choice type: such a quiz's questions get right_minus_wrong's shares.
+    The shares are rounded to 5 decimal places, well within the 0.00001 Moodle allows when it
+    matches them to its list of grades.
     """
     choices = data["choices"]
     if not multiple:
         return ["100" if choice["correct"] else "0" for choice in choices]
     correct = sum(1 for choice in choices if choice["correct"])
-    share = plain((Decimal(100) / correct).quantize(Decimal("0.00001")))
-    return [share if choice["correct"] else f"-{share}" for choice in choices]
+    wrong = len(choices) - correct if scoring != "proportional" else correct
+    right_share, wrong_share = (
+        plain((Decimal(100) / count).quantize(Decimal("0.00001"))) for count in (correct, wrong)
+    )
+    return [right_share if choice["correct"] else f"-{wrong_share}" for choice in choices]
 
 
-def problem(question: ExportQuestion) -> str | None:
+def problem(question: ExportQuestion, scoring: str = DEFAULT_SCORING) -> str | None:
     """Why no format can carry this question as it is, or None."""
     try:
         validate_spec(question.kind, question.data)
     except SpecError as error:
         return f"its answer data is not valid ({error}); fix it in the admin first."
     if question.kind == "multiple":
-        correct = sum(1 for choice in question.data["choices"] if choice["correct"])
-        if correct > MAX_CORRECT_CHOICES:
-            return (
-                f"it has {correct} correct choices, and Moodle only takes a choice's share of "
-                f"the marks from its own list (1, 1/2 … 1/{MAX_CORRECT_CHOICES}); give it at "
-                f"most {MAX_CORRECT_CHOICES}."
-            )
+        choices = question.data["choices"]
+        correct = sum(1 for choice in choices if choice["correct"])
+        wrong = len(choices) - correct if scoring != "proportional" else 0
+        for count, which in ((correct, "correct"), (wrong, "incorrect")):
+            if count > MAX_CORRECT_CHOICES:
+                return (
+                    f"it has {count} {which} choices, and Moodle only takes a choice's share "
+                    f"of the marks from its own list (1, 1/2 … 1/{MAX_CORRECT_CHOICES}); give "
+                    f"it at most {MAX_CORRECT_CHOICES}."
+                )
+    if question.kind == "short" and len(pattern_answers(question.data)) > MAX_PATTERN_ANSWERS:
+        return (
+            f"its patterns stand for more than {MAX_PATTERN_ANSWERS} answers in Moodle (each "
+            "phrase in brackets multiplies them); write fewer or simpler patterns."
+        )
     if question.kind == "matching":
         options = len(question.data["pairs"]) + len(question.data.get("distractors", ()))
         if options < MIN_MATCHING_OPTIONS:

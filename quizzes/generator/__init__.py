@@ -24,7 +24,7 @@ from quizzes.generator.filters import rejection
 from quizzes.generator.keys import find_keys
 from quizzes.generator.lexicon import Language, Lexicon, LexiconError, load_lexicon, read_lexicon
 from quizzes.generator.model import BLANK, Draft, Key, SourceText, Unit
-from quizzes.generator.pipeline import generate, generate_all, select
+from quizzes.generator.pipeline import distinct_facts, generate, generate_all, select
 from quizzes.generator.pool import Pool, build_pool
 from quizzes.generator.sentences import units
 from quizzes.generator.text import source_label
@@ -40,6 +40,7 @@ __all__ = [
     "SourceText",
     "Unit",
     "build_pool",
+    "distinct_facts",
     "find_keys",
     "generate",
     "generate_all",

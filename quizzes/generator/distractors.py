@@ -13,7 +13,7 @@ import random
 import re
 from collections.abc import Mapping, Sequence
 
-from quizzes.generator.model import Key
+from quizzes.generator.model import Key, SourceText
 from quizzes.generator.numbers import NUM, QUALIFIER_DOWN, QUALIFIER_UP, YEAR, value_of
 from quizzes.generator.pool import Entity, Pool
 from quizzes.generator.text import alternation, contains_words, fold
@@ -38,17 +38,25 @@ def _closest(
     return rng.sample(ordered, CHOICES - 1)
 
 
-def distractors_for(text: str, key: Key, pool: Pool, rng: random.Random) -> list[str] | None:
-    """Three wrong choices of the key's kind that the sentence does not name or make true."""
+def distractors_for(
+    text: str, key: Key, pool: Pool, rng: random.Random, source: SourceText | None = None
+) -> list[str] | None:
+    """Three wrong choices of the key's kind that the sentence does not name or make true.
+
+    Dates stay within the source's time: no year after it was published (unless the key is
+    one), and no month that the source names elsewhere in the key's year or that comes after
+    its publication — the event may have happened then too, or not yet.
+    """
     if key.kind == "year":
         key_year = int(key.text)
         mentioned = {int(y) for y in YEAR.findall(text)}
+        until = max(key_year, _published(source)[0] or key_year + 12)
         years = [
             str(year)
             for year in sorted(pool.years)
             # A year next to the key can be half true ("new President Sheinbaum" in 2024 and
             # 2025), so distractors are at least two years away.
-            if year not in mentioned and 2 <= abs(year - key_year) <= 12
+            if year not in mentioned and 2 <= abs(year - key_year) <= 12 and year <= until
         ]
         return _closest(years, {y: abs(int(y) - key_year) for y in years}, rng)
     if key.kind == "number":
@@ -57,6 +65,7 @@ def distractors_for(text: str, key: Key, pool: Pool, rng: random.Random) -> list
         language = pool.lexicon.language
         months = list(language.months)
         named = set(re.findall(rf"\b(?:{language.month_names})\b", text))
+        named |= _months_of_the_same_time(text, key, source, months, language.month_names)
         others = [m for m in months if m not in named and m in pool.months]
         index = months.index(key.text)
         return _closest(
@@ -82,6 +91,29 @@ def distractors_for(text: str, key: Key, pool: Pool, rng: random.Random) -> list
         names = sorted(display.values())
         return _closest(names, {n: abs(len(n) - len(key.text)) for n in names}, rng)
     return None
+
+
+def _published(source: SourceText | None) -> tuple[int | None, int | None]:
+    """The year and month (1-12) a source was published, as far as it says."""
+    found = re.match(r"(\d{4})(?:-(\d{2}))?", source.published if source else "")
+    if found is None:
+        return None, None
+    return int(found[1]), int(found[2]) if found[2] else None
+
+
+def _months_of_the_same_time(
+    text: str, key: Key, source: SourceText | None, months: list[str], names: str
+) -> set[str]:
+    """Months a choice must not be: those the source names elsewhere with the key's year,
+    and those after the source was published, in its year."""
+    year = re.match(r"\s+(\d{4})\b", text[key.end :])
+    if source is None or year is None:
+        return set()
+    excluded = set(re.findall(rf"\b({names})\s+{year[1]}\b", source.text)) - {key.text}
+    published_year, published_month = _published(source)
+    if published_year == int(year[1]) and published_month is not None:
+        excluded |= set(months[published_month:])
+    return excluded
 
 
 def _display_for(entity: Entity, key: Key, pool: Pool) -> str | None:

@@ -3,7 +3,8 @@
 Fragments (short, no verb, lowercase start, questions, lines ending in a colon), sentences
 that lean on earlier ones (a pronoun or a connective first, "the president" unnamed),
 quotations and reported speech, boilerplate (disclaimers, bylines, donation and site
-furniture), reference numbers mid-sentence, and sentences too long to read as a question.
+furniture: the one list in courseware.ingest.boilerplate, which the cleaner uses too),
+reference numbers mid-sentence, and sentences too long to read as a question.
 The word lists are the language file's; the patterns below are English sentence shapes.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from courseware.ingest.boilerplate import boilerplate_phrase
 from courseware.ingest.sentences import words
 from quizzes.generator.lexicon import Language, load_language
 from quizzes.generator.text import CLOSING_QUOTES, OPENING_QUOTES
@@ -42,16 +44,6 @@ _REPORTED = re.compile(
     r"\s+(?:said|says|told|added|explained|noted|argued|believes|thinks)\b"
     r"|,\s+(?:he|she|they)\s+(?:said|says|told|added|explained|noted|argued)\b"
     r"|\b(?:but|and|while)\s+[A-Z][\w’'-]*\s+(?:said|says|told|added|explained|noted|argued)\b"
-)
-_BOILERPLATE = re.compile(
-    r"views expressed|not an official|official policy|disclaimer|can make mistakes|"
-    r"verify important|checked on|learn more|click here|read more|this article|"
-    r"part i\b|part ii\b|subscribe|sign up|newsletter|donat|supporters|loading|"
-    r"all rights reserved|copyright|cookie|scroll to top|post a comment|no comments|"
-    r"want to dive deeper|share this|follow us|"
-    r"^\S+(?: \S+){0,3} is an? (?:[\w-]+ ){0,6}(?:professor|fellow|journalist|"
-    r"correspondent|editor|researcher|analyst|director|reporter|writer|author)\b",
-    re.I,
 )
 # Slips a reader would stumble on ("issued a an alert", "regularly us heavily"): the stem
 # would quote them, so such sentences are left to a person.
@@ -97,10 +89,17 @@ def _unbalanced_quotes(text: str) -> bool:
     return opening != closing or text.count('"') % 2 == 1
 
 
-def _first_proper_noun(text: str) -> int:
-    """Offset of the first capitalised word after the first word (len(text) if none)."""
-    for match in re.finditer(r"(?<=\s)[“\"(]?[A-Z][\w’'.-]*", text):
-        return match.start()
+def _first_proper_noun(text: str, language: Language) -> int:
+    """Offset of the first capitalised word after the first word, len(text) if none. A
+    leading date names nobody ("In July 2026, she spoke…"): its month does not count."""
+    date = re.match(
+        rf"(?:In|On|By|Since|Until|From|As of)\s+(?:early |late |mid-)?(?:{language.month_names})"
+        r"(?:\s+\d{1,2})?,?\s+\d{4},?\s+",
+        text,
+    )
+    start = date.end() - 1 if date else 0
+    for match in re.finditer(r"(?<=\s)[“\"(]?[A-Z][\w’'.-]*", text[start:]):
+        return start + match.start()
     return len(text)
 
 
@@ -123,7 +122,7 @@ def rejection(
         return "unresolved reference"
     if _DEMONSTRATIVE.search(stripped) or _BACK_REFERENCE.search(stripped):
         return "unresolved reference"
-    proper = _first_proper_noun(stripped)
+    proper = _first_proper_noun(stripped, language)
     for pronoun in (_PERSONAL, _THEY):
         found = pronoun.search(stripped)
         if found and found.start() < proper:
@@ -136,7 +135,7 @@ def rejection(
 
 def _shape_rejection(stripped: str, quoted_before: bool, language: Language) -> str | None:
     """Boilerplate, references, questions, slips, quotations and fragments."""
-    if _BOILERPLATE.search(stripped):
+    if boilerplate_phrase(stripped) is not None:
         return "boilerplate"
     if _REFERENCE.search(stripped):
         return "reference numbers"

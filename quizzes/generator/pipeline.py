@@ -1,11 +1,13 @@
 """The pipeline: every stage in turn, for one source or many, and a varied selection.
 
 A source asks about the same answer at most twice (a number once), and a fact it repeats
-only once: two sentences sharing most of their content words tell the same fact.
+only once: two sentences sharing most of their content words tell the same fact. Across the
+sources of one run, a fact two sources tell is asked once (distinct_facts).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -82,10 +84,46 @@ def generate_all(
     pool: Pool | None = None,
     lexicon: Lexicon | None = None,
 ) -> list[Draft]:
-    """Drafts for several sources; the pool defaults to the sources' own texts (and lexicon)."""
+    """Drafts for several sources, each fact once (distinct_facts); the pool defaults to the
+    sources' own texts (and lexicon)."""
     if pool is None:
         pool = build_pool((source.text for source in sources), lexicon=lexicon)
-    return [draft for source in sources for draft in generate(source, seed=seed, pool=pool)]
+    drafts = [draft for source in sources for draft in generate(source, seed=seed, pool=pool)]
+    return distinct_facts(drafts, common=pool.lexicon.language.common)
+
+
+# Two drafts of one queue with the same numbers of the same thing whose sentences share this
+# share of their content words ask the same fact, though two sources say it: "between 200,000
+# and 500,000 firearms" in one, "200,000 to 500,000 firearms" in another. (A name is the
+# answer of many facts: "CJNG" twice is two questions unless the sentences are alike.)
+_SAME_FACT_ACROSS = 0.15
+
+
+def _numbers(text: str) -> tuple[str, ...]:
+    """The numbers of an answer and what they count: ("200,000", "500,000", "firearms"); none
+    for a bare number (a year)."""
+    found = tuple(re.findall(r"\d[\d,.]*\d|\d", text))
+    unit = [word for word in word_list(text)[-1:] if not word.isdigit()]
+    return (*found, *unit) if found and unit else ()
+
+
+def distinct_facts(drafts: Sequence[Draft], *, common: frozenset[str]) -> list[Draft]:
+    """The drafts of a queue (several sources) without the ones that ask a fact an earlier
+    one already asks: the same numbers of the same thing in sentences sharing 15 % of their
+    content words, or any answer in sentences sharing 60 %."""
+    kept: list[tuple[Draft, set[str]]] = []
+    for draft in drafts:
+        words = _content_words(draft.quote, common)
+        if not any(_same_fact(draft, words, other, seen) for other, seen in kept):
+            kept.append((draft, words))
+    return [draft for draft, _ in kept]
+
+
+def _same_fact(draft: Draft, words: set[str], other: Draft, seen: set[str]) -> bool:
+    shared = len(words & seen) / max(1, min(len(words), len(seen)))
+    numbers = _numbers(draft.answer)
+    same_numbers = bool(numbers) and numbers == _numbers(other.answer)
+    return shared >= _SAME_FACT or (same_numbers and shared >= _SAME_FACT_ACROSS)
 
 
 def select(drafts: Sequence[Draft], limit: int | None) -> list[Draft]:

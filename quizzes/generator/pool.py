@@ -112,15 +112,30 @@ def _add_names(pool: Pool, text: str) -> None:
         pool.entity(lexicon.city_kind, fold(city), group).forms[city] += 1
 
 
+# Distractors need a source's names and numbers, not all of a book: each text gives the pool
+# at most its first this many characters, so one huge source cannot slow every run down.
+POOL_CHARS_PER_TEXT = 200_000
+
+
+def pool_text(text: str) -> str:
+    """What of a text goes into the pool: all of it, or its first POOL_CHARS_PER_TEXT
+    characters cut back to the last paragraph break."""
+    if len(text) <= POOL_CHARS_PER_TEXT:
+        return text
+    head = text[:POOL_CHARS_PER_TEXT]
+    return head.rsplit("\n\n", 1)[0] if "\n\n" in head else head
+
+
 def build_pool(texts: Iterable[str], *, lexicon: Lexicon | None = None) -> Pool:
-    """Collect years, numbers, groups, agencies and places from texts (a course's sources).
+    """Collect years, numbers, groups, agencies and places from texts (a course's sources),
+    each cut to its first POOL_CHARS_PER_TEXT characters (pool_text).
 
     lexicon: the names to look for (a course pack's, from load_lexicon); without one, the
     English language file alone.
     """
     pool = Pool(lexicon=lexicon or language_only())
     language = pool.lexicon.language
-    for text in texts:
+    for text in map(pool_text, texts):
         for match in YEAR.finditer(text):
             pool.years.add(int(match.group()))
         pool.months.update(re.findall(rf"\b(?:{language.month_names})(?= \d)", text))

@@ -42,9 +42,9 @@ def _choices(key: Key, distractors: list[str], who: str, rng: random.Random) -> 
                 "text": text,
                 "correct": text == key.text,
                 "feedback": (
-                    f"Right: {who} writes “{key.text}” here."
+                    f"Right: {who} says “{key.text}” here."
                     if text == key.text
-                    else f"No: {who} writes “{key.text}” here, not “{text}”."
+                    else f"No: {who} says “{key.text}” here, not “{text}”."
                 ),
             }
             for index, text in enumerate(texts)
@@ -53,9 +53,10 @@ def _choices(key: Key, distractors: list[str], who: str, rng: random.Random) -> 
 
 
 def _question(
-    unit: Unit, key: Key, pool: Pool, who: str, rng: random.Random
+    unit: Unit, key: Key, pool: Pool, source: SourceText, rng: random.Random
 ) -> tuple[str, str, str, dict[str, Any], str]:
     """(rule, kind, stem, data, answer) for a key; the rule never depends on the seed."""
+    who = source.label
     blanked = _blank(unit.text, key)
     if key.kind == "range":
         return (
@@ -69,7 +70,9 @@ def _question(
     choice = _prefers_choice(unit.text)
     if key.kind == "number":
         digits = key.text[:1].isdigit() and key.group in ("count", "percent")
-        distractors = distractors_for(unit.text, key, pool, rng) if digits and choice else None
+        distractors = (
+            distractors_for(unit.text, key, pool, rng, source) if digits and choice else None
+        )
         if distractors is not None:
             stem = f"Which number completes this sentence from {who}? {blanked}"
             data = _choices(key, distractors, who, rng)
@@ -84,7 +87,9 @@ def _question(
     # Terms have no kind to draw distractors from; "CJNG" and "Cartel of ___" have no
     # distractors of the same shape.
     can_choose = key.kind != "term" and key.group not in ("acronym", "of", "town")
-    distractors = distractors_for(unit.text, key, pool, rng) if can_choose and choice else None
+    distractors = (
+        distractors_for(unit.text, key, pool, rng, source) if can_choose and choice else None
+    )
     if distractors is not None:
         stem = f"Which choice completes this sentence from {who}? {blanked}"
         data = _choices(key, distractors, who, rng)
@@ -100,7 +105,7 @@ def _question(
 
 def draft_for(source: SourceText, unit: Unit, key: Key, pool: Pool, seed: int) -> Draft:
     rng = random.Random(f"{seed}:{source.slug}:{unit.start}:{key.kind}:{key.text}")
-    rule, kind, stem, data, answer = _question(unit, key, pool, source.label, rng)
+    rule, kind, stem, data, answer = _question(unit, key, pool, source, rng)
     when = f" ({source.published})" if source.published else ""
     return Draft(
         key=f"gen-{source.slug}-{rule}-{digest(unit.text)[:8]}",

@@ -56,14 +56,34 @@ def quote_depths(text: str) -> list[int]:
     return depths
 
 
-def source_label(publisher: str, author: str, title: str) -> str:
+_NOT_A_NAME = re.compile(r"\bnot (?:named|given)\b|^personal blog", re.I)
+# A person the metadata names only as the one who posted the text is not its author.
+_POSTER = re.compile(r"\b(?:poster|posted|reposted|re-posted|shared)\b", re.I)
+_GENERATED = re.compile(r"\bgenerated\b|\bAI\b|\bsearch engine\b|\bchatbot\b", re.I)
+
+
+def _name(value: str) -> str:
+    """A metadata field's name without its parenthesised remark; "" when it says no name."""
+    name = re.sub(r"\s*\(.*$", "", value).strip()
+    return "" if not name or _NOT_A_NAME.search(name) else name
+
+
+def source_label(publisher: str, author: str, title: str, kind: str = "") -> str:
     """Who a source's words belong to, for stems: the publisher, else the author, else title.
 
     Metadata that says a name is not in the text ("Not named in the text", "name not given")
-    is skipped, and a parenthesised remark is dropped ("Norb Leahy (poster; …)").
+    is skipped, and a parenthesised remark is dropped ("Evan Ellis (…)"). An author whose
+    remark says they only posted the text ("Norb Leahy (poster; the text itself was generated
+    by a search engine)") did not write it: the words are "the AI-generated text posted by
+    Norb Leahy" when the remark or the source's kind ("ai-summary") says a machine wrote it,
+    else "the text posted by Norb Leahy".
     """
+    remark = author[len(re.sub(r"\s*\(.*$", "", author)) :]
+    poster = _name(author)
+    if poster and _POSTER.search(remark):
+        machine = _GENERATED.search(remark) or kind == "ai-summary"
+        return f"the {'AI-generated text' if machine else 'text'} posted by {poster}"
     for value in (publisher, author):
-        name = re.sub(r"\s*\(.*$", "", value).strip()
-        if name and not re.search(r"\bnot (?:named|given)\b|^personal blog", name, re.I):
+        if name := _name(value):
             return name
     return title

@@ -157,7 +157,7 @@ class Migration(migrations.Migration):
                 choices=[
                     (
                         "right_minus_wrong",
-                        "Share of the right options minus share of the wrong ones (ticking every box earns 0)",
+                        "Right share minus wrong share (ticking every box earns 0)",
                     ),
                     ("proportional", "Partial credit, minus wrong picks (never below zero)"),
                     ("all_or_nothing", "All or nothing"),

@@ -6,13 +6,22 @@ their own module.
 
 from __future__ import annotations
 
+from quizzes.services.accommodations import (
+    AccommodationTerms,
+    remove_accommodation,
+    save_accommodation,
+)
 from quizzes.services.attempts import (
     GRACE,
+    TIME_IS_UP,
     AttemptClosed,
+    PageAnswer,
     QuizUnavailable,
     StaleAnswer,
     check_response,
+    is_past_deadline,
     record_answer,
+    record_answers,
     report_problem,
     start_attempt,
     submit_attempt,
@@ -27,6 +36,14 @@ from quizzes.services.authoring import (
 )
 from quizzes.services.drafts import accept_draft, generate_drafts, reject_draft
 from quizzes.services.grades import override_grade
+from quizzes.services.near_misses import (
+    AcceptPlan,
+    NearMiss,
+    QuestionMisses,
+    accept_answer,
+    near_misses,
+    plan_accept_answer,
+)
 from quizzes.services.pack import build_pack
 from quizzes.services.practice import start_practice
 from quizzes.services.regrade import (
@@ -39,11 +56,18 @@ from quizzes.services.regrade import (
 
 __all__ = [
     "GRACE",
+    "TIME_IS_UP",
+    "AcceptPlan",
+    "AccommodationTerms",
     "AttemptClosed",
+    "NearMiss",
+    "PageAnswer",
+    "QuestionMisses",
     "QuizUnavailable",
     "RegradeChange",
     "RegradeReport",
     "StaleAnswer",
+    "accept_answer",
     "accept_draft",
     "answer_fits",
     "apply_regrade",
@@ -52,11 +76,17 @@ __all__ = [
     "check_response",
     "duplicate_question",
     "generate_drafts",
+    "is_past_deadline",
+    "near_misses",
     "override_grade",
+    "plan_accept_answer",
     "plan_regrade",
     "record_answer",
+    "record_answers",
     "reject_draft",
+    "remove_accommodation",
     "report_problem",
+    "save_accommodation",
     "save_question_version",
     "set_question_status",
     "set_questions_status",

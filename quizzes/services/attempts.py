@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from courseware.models import Enrollment
 from courseware.services.citations import without_nul
+from quizzes.accommodations import Terms
 from quizzes.display import answer_fields
-from quizzes.grading import grade, parse_answer, shuffled
-from quizzes.models import Attempt, Question, QuestionReport, Quiz, Response
+from quizzes.grading import AnswerError, grade, parse_answer, shuffled
+from quizzes.models import Attempt, QuestionReport, Quiz, Response
+from quizzes.selectors import terms_of
+from quizzes.services.pools import attempt_slots
 
 # Saves that arrive this long after the deadline still count: the request was on its way.
 GRACE = timedelta(seconds=30)
@@ -35,29 +40,40 @@ class AttemptClosed(Exception):
 
 
 class StaleAnswer(Exception):
-    """A save based on an older state of the response (another tab or device saved since)."""
+    """A save based on an older state of the response (another tab or device saved since).
+
+    `is_replay`: what was sent is what is stored already (a save sent again because its reply
+    was lost), so nothing is overwritten and the caller may take it as saved; `response` is
+    the stored response.
+    """
+
+    def __init__(self, message: str, *, response: Response, is_replay: bool = False) -> None:
+        super().__init__(message)
+        self.response = response
+        self.is_replay = is_replay
 
 
-def _deadline(quiz: Quiz, started_at: datetime) -> datetime | None:
-    ends = (
-        [started_at + timedelta(minutes=quiz.time_limit_minutes)] if quiz.time_limit_minutes else []
-    )
-    if quiz.closes_at:
-        ends.append(quiz.closes_at)
-    return min(ends) if ends else None
+@dataclass(frozen=True)
+class PageAnswer:
+    """One question's fields as a page posted them (the question's own field names, opaque
+    ids), the sequence number the page showed, and the flag."""
+
+    form: Mapping[str, list[str]]
+    sequence: int
+    is_flagged: bool
 
 
-def _check_open(quiz: Quiz, now: datetime) -> None:
-    """Raise QuizUnavailable unless the quiz takes new attempts at `now`."""
-    if not quiz.is_published or (quiz.opens_at and now < quiz.opens_at):
-        opens = (
-            f" It opens {timezone.localtime(quiz.opens_at):%B %-d at %H:%M}."
-            if quiz.opens_at
-            else ""
-        )
-        raise QuizUnavailable(f"This quiz is not open yet.{opens}")
-    if quiz.is_closed_at(now):
-        raise QuizUnavailable("This quiz has closed; you can no longer start an attempt.")
+def _check_open(quiz: Quiz, terms: Terms, now: datetime) -> None:
+    """Raise QuizUnavailable unless the quiz takes a new attempt from the student at `now`, by
+    their own terms (an accommodation may move the dates)."""
+    if not quiz.is_published or not terms.has_opened_at(now):
+        message = gettext("This quiz is not open yet.")
+        if terms.opens_at:
+            when = formats.date_format(timezone.localtime(terms.opens_at), "DATETIME_FORMAT")
+            message += " " + gettext("It opens %(when)s.") % {"when": when}
+        raise QuizUnavailable(message)
+    if terms.is_closed_at(now):
+        raise QuizUnavailable(gettext("This quiz has closed; you can no longer start an attempt."))
 
 
 def start_attempt(*, quiz: Quiz, student: User, now: datetime | None = None) -> Attempt:
@@ -78,45 +94,74 @@ def start_attempt(*, quiz: Quiz, student: User, now: datetime | None = None) -> 
         current = open_attempts.all().first()  # a fresh query, read after taking the lock
         if current is not None:
             return current
-        _check_open(quiz, now)
+        terms = terms_of(quiz, student)  # the quiz's terms, as accommodations change them
+        _check_open(quiz, terms, now)
         used = Attempt.objects.filter(quiz=quiz, student=student).count()
-        if quiz.attempts_allowed and used >= quiz.attempts_allowed:
+        if terms.attempts_left(used) == 0:
             raise QuizUnavailable(
-                f"You have used all {quiz.attempts_allowed} attempts at this quiz."
+                gettext("You have used all %(n)s attempts at this quiz.")
+                % {"n": terms.attempts_allowed}
             )
-        slots = list(
-            quiz.slots.filter(question__status=Question.Status.PUBLISHED)
-            .select_related("question")
-            .prefetch_related("question__versions")
-        )
+        # The fixed questions and what the pools draw for this attempt, with their points.
+        slots = attempt_slots(quiz=quiz, student=student, number=used + 1)
         if not slots:
-            raise QuizUnavailable("This quiz has no questions yet.")
+            raise QuizUnavailable(gettext("This quiz has no questions yet."))
         attempt = Attempt.objects.create(
             quiz=quiz,
             student=student,
             number=used + 1,
             started_at=now,
-            deadline_at=_deadline(quiz, now),
-            max_points=sum((slot.points for slot in slots), Decimal(0)),
+            deadline_at=terms.deadline(now),
+            max_points=sum((points for _slot, points in slots), Decimal(0)),
         )
         if quiz.shuffle_questions:
-            order = shuffled([str(slot.pk) for slot in slots], f"{attempt.pk}:questions")
-            slots.sort(key=lambda slot: order.index(str(slot.pk)))
+            order = shuffled([str(slot.pk) for slot, _ in slots], f"{attempt.pk}:questions")
+            slots.sort(key=lambda pair: order.index(str(pair[0].pk)))
         Response.objects.bulk_create(
             Response(
                 attempt=attempt,
                 slot=slot,
                 version=max(slot.question.versions.all(), key=lambda v: v.number),
                 position=position,
-                max_points=slot.points,
+                max_points=points,
             )
-            for position, slot in enumerate(slots)
+            for position, (slot, points) in enumerate(slots)
         )
     return attempt
 
 
 def _is_overdue(attempt: Attempt, now: datetime) -> bool:
+    """Past the deadline and its grace period: no save counts any more."""
     return attempt.deadline_at is not None and now > attempt.deadline_at + GRACE
+
+
+def is_past_deadline(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Past the deadline itself: saves still on their way count (GRACE), nothing else does —
+    no check, no page change, no finishing; the attempt is submitted instead."""
+    now = now or timezone.now()
+    return attempt.deadline_at is not None and now > attempt.deadline_at
+
+
+STALE = gettext_lazy(
+    "This answer was changed in another tab or on another device. "
+    "Reload the page to see the latest answer before changing it."
+)
+SUBMITTED = gettext_lazy("This attempt has been submitted; its answers can no longer change.")
+
+
+def _locked_own_open_attempt(student: User, attempt_id: int) -> Attempt:
+    """The student's attempt row, locked. Every write to an attempt's responses (save, check,
+    submit) first locks the attempt row, and only it: a submit cannot grade around a save, and
+    none can deadlock. The lock is taken through the student (the ownership check), and the
+    responses are read after it, so their sequence numbers are the latest."""
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz")
+        .get(pk=attempt_id, student=student, quiz__course__enrollments__user=student)
+    )
+    if not attempt.is_open:
+        raise AttemptClosed(str(SUBMITTED))
+    return attempt
 
 
 def _locked_open_attempt(attempt_id: int, now: datetime) -> Attempt:
@@ -124,8 +169,41 @@ def _locked_open_attempt(attempt_id: int, now: datetime) -> Attempt:
         Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_id)
     )
     if not attempt.is_open:
-        raise AttemptClosed("This attempt has been submitted; its answers can no longer change.")
+        raise AttemptClosed(str(SUBMITTED))
     return attempt
+
+
+def _parsed(response: Response, form: Mapping[str, list[str]]) -> Any:
+    kind, data = response.version.question.kind, response.version.data
+    return parse_answer(kind, data, answer_fields(response).reveal(kind, data, form))
+
+
+def _apply(response: Response, given: PageAnswer, now: datetime) -> bool:
+    """Put `given` on the response (unsaved); False when it changes nothing. Raises
+    AttemptClosed (a checked answer), StaleAnswer and AnswerError."""
+    if response.is_checked:
+        raise AttemptClosed(gettext("You have checked this answer, so it can no longer change."))
+    if given.sequence != response.sequence:
+        try:
+            same = _parsed(response, given.form) == response.answer
+        except AnswerError:
+            same = False
+        raise StaleAnswer(
+            str(STALE),
+            response=response,
+            is_replay=same and given.is_flagged == response.is_flagged,
+        )
+    answer = _parsed(response, given.form)
+    if answer == response.answer and given.is_flagged == response.is_flagged:
+        return False  # nothing new: the sequence stays, so other tabs' pages stay current
+    response.answer = answer
+    response.is_flagged = given.is_flagged
+    response.sequence += 1
+    response.saved_at = now
+    return True
+
+
+SAVED_FIELDS = ["answer", "is_flagged", "sequence", "saved_at"]
 
 
 def record_answer(
@@ -142,47 +220,69 @@ def record_answer(
 
     `sequence` is the response's sequence number the student's page was showing; if another
     tab or device has saved since, the save is refused (StaleAnswer) rather than overwrite a
-    newer answer. Raises AnswerError (malformed value), AttemptClosed, StaleAnswer,
-    Attempt.DoesNotExist (not the student's attempt) and Response.DoesNotExist (no such
-    question in the attempt).
+    newer answer. A save that changes nothing writes nothing. Past the deadline and its grace
+    period the attempt is submitted instead (AttemptClosed, TIME_IS_UP). Raises AnswerError
+    (malformed value), AttemptClosed, StaleAnswer, Attempt.DoesNotExist (not the student's
+    attempt) and Response.DoesNotExist (no such question in the attempt).
     """
     now = now or timezone.now()
     with transaction.atomic():
-        # Every write to an attempt's responses (save, check, submit) first locks the attempt
-        # row, and only it: a submit cannot grade around this save, and none can deadlock.
-        # The lock is taken through the student (the ownership check) and the response is read
-        # after it, so its sequence number is the latest.
-        attempt = Attempt.objects.select_for_update(of=("self",)).get(
-            pk=attempt_id, student=student, quiz__course__enrollments__user=student
-        )
-        if not attempt.is_open:
-            raise AttemptClosed(
-                "This attempt has been submitted; its answers can no longer change."
-            )
+        attempt = _locked_own_open_attempt(student, attempt_id)
         response = Response.objects.select_related("version__question").get(
             attempt=attempt, position=position
         )
         overdue = _is_overdue(attempt, now)
-        if not overdue:
-            if response.is_checked:
-                raise AttemptClosed("You have checked this answer, so it can no longer change.")
-            if sequence != response.sequence:
-                raise StaleAnswer(
-                    "This answer was changed in another tab or on another device. "
-                    "Reload the page to see the latest answer before changing it."
-                )
-            kind, data = response.version.question.kind, response.version.data
-            response.answer = parse_answer(
-                kind, data, answer_fields(response).reveal(kind, data, form)
-            )
-            response.is_flagged = is_flagged
-            response.sequence += 1
-            response.saved_at = now
-            response.save(update_fields=["answer", "is_flagged", "sequence", "saved_at"])
+        if not overdue and _apply(response, PageAnswer(form, sequence, is_flagged), now):
+            response.save(update_fields=SAVED_FIELDS)
     if overdue:
         submit_attempt(attempt=attempt, now=now, auto=True)
         raise AttemptClosed(str(TIME_IS_UP))
     return response
+
+
+def record_answers(
+    *,
+    student: User,
+    attempt_id: int,
+    answers: Mapping[int, PageAnswer],
+    now: datetime | None = None,
+) -> dict[int, str]:
+    """Save every answer a page posted at once (by position), as `record_answer` saves one, in
+    one transaction: the attempt page without JavaScript is one form, and any of its buttons
+    saves all its answers. Returns why each refused answer was not saved, by position (the
+    others are saved); a stale answer that is already the stored one is not refused. Raises
+    AttemptClosed (submitted already, or time is up: submitted now) and Attempt.DoesNotExist.
+    """
+    now = now or timezone.now()
+    refused: dict[int, str] = {}
+    with transaction.atomic():
+        attempt = _locked_own_open_attempt(student, attempt_id)
+        overdue = _is_overdue(attempt, now)
+        if not overdue and answers:
+            responses = Response.objects.select_related("version__question").filter(
+                attempt=attempt, position__in=list(answers)
+            )
+            found = {r.position: r for r in responses}
+            changed = []
+            for position, given in sorted(answers.items()):
+                response = found.get(position)
+                try:
+                    if response is None:
+                        raise AnswerError(
+                            gettext("This attempt has no question %(n)s.") % {"n": position + 1}
+                        )
+                    if _apply(response, given, now):
+                        changed.append(response)
+                except StaleAnswer as stale:
+                    if not stale.is_replay:
+                        refused[position] = str(stale)
+                except (AnswerError, AttemptClosed) as error:
+                    refused[position] = str(error)
+            Response.objects.bulk_update(changed, SAVED_FIELDS)
+    if overdue:
+        submit_attempt(attempt=attempt, now=now, auto=True)
+        raise AttemptClosed(str(TIME_IS_UP))
+    return refused
 
 
 def _grade(response: Response, quiz: Quiz) -> None:
@@ -197,27 +297,29 @@ def _grade(response: Response, quiz: Quiz) -> None:
 
 
 def check_response(*, attempt: Attempt, position: int, now: datetime | None = None) -> Response:
-    """Lock one answered question and grade it now, for quizzes with immediate feedback."""
+    """Lock one answered question and grade it now, for quizzes with immediate feedback.
+
+    Past the deadline (its grace is for saves on their way, not for checks) nothing more is
+    graded: the attempt is submitted instead (AttemptClosed, TIME_IS_UP)."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_open_attempt(attempt.pk, now)
-        if not locked.quiz.has_immediate_review:
-            raise AttemptClosed(
-                "This quiz gives feedback after you submit, not question by question."
+        past = is_past_deadline(locked, now)
+        if not past:
+            if not locked.quiz.has_immediate_review:
+                raise AttemptClosed(
+                    gettext("This quiz gives feedback after you submit, not question by question.")
+                )
+            response = Response.objects.select_related("version__question").get(
+                attempt=locked, position=position
             )
-        response = Response.objects.select_related("version__question").get(
-            attempt=locked, position=position
-        )
-        # Past the deadline nothing more is graded: the attempt is submitted instead.
-        overdue = _is_overdue(locked, now)
-        if not overdue:
             if response.answer is None:
-                raise AttemptClosed("Answer the question before checking it.")
+                raise AttemptClosed(gettext("Answer the question before checking it."))
             if not response.is_checked:
                 _grade(response, locked.quiz)
                 response.is_checked = True
                 response.save(update_fields=["points", "outcome", "parts", "is_checked"])
-    if overdue:
+    if past:
         submit_attempt(attempt=locked, now=now, auto=True)
         raise AttemptClosed(str(TIME_IS_UP))
     return response

@@ -11,7 +11,15 @@ from django.utils import timezone
 from courseware.ingest import Block
 from courseware.models import Source
 from courseware.services.citations import quote_fields, without_nul
-from quizzes.generator import SourceText, build_pool, generate, load_lexicon, select, source_label
+from quizzes.generator import (
+    SourceText,
+    build_pool,
+    distinct_facts,
+    generate,
+    load_lexicon,
+    select,
+    source_label,
+)
 from quizzes.models import Question
 from quizzes.services.authoring import _mark_reviewed, save_question_version, set_question_status
 
@@ -27,29 +35,26 @@ def generate_drafts(
     """Propose draft questions from the sources' cleaned texts, by rules (quizzes.generator).
 
     Distractors come from the texts of `distractor_pool` (by default every source in the
-    database). At most `limit` new drafts per source (None: no limit), taken in turn from each
-    rule. Each draft is saved with status "draft", origin "generated", difficulty 2, no
-    objectives, the rule that made it, and one citation: the sentence it was made from. Keys
+    database; of a very long text, its first 200,000 characters: generator.pool_text). The
+    sources' drafts are one queue: a fact two sources tell is drafted once, from the first
+    (generator.distinct_facts). At most `limit` new drafts per source (None: no limit), taken
+    in turn from each rule. Each draft is saved with status "draft", origin "generated",
+    difficulty 2, no objectives, the rule that made it, and one citation: the sentence it was
+    made from. Keys
     are stable (source, rule and sentence), so a key that already exists is skipped and running
     again adds nothing twice. Drafts never reach students until a teacher publishes them.
     Returns the questions created, source by source.
     """
-    pool_sources = list(Source.objects.all()) if distractor_pool is None else distractor_pool
+    if distractor_pool is None:
+        distractor_pool = list(Source.objects.defer("raw_text", "removed_lines"))
     lexicon = load_lexicon(settings.SEEDS_DIR)  # the pack's course/lexicon.toml, if any
-    pool = build_pool((source.text for source in pool_sources), lexicon=lexicon)
+    pool = build_pool((source.text for source in distractor_pool), lexicon=lexicon)
+    drafted = [(source, generate(_source_text(source), seed=seed, pool=pool)) for source in sources]
+    everything = [draft for _, drafts in drafted for draft in drafts]
+    queue = {id(d) for d in distinct_facts(everything, common=pool.lexicon.language.common)}
     created: list[Question] = []
-    for source in sources:
-        blocks = tuple(
-            Block(p.kind, p.text, p.start, p.end, p.section) for p in source.passages.all()
-        )
-        text = SourceText(
-            slug=source.slug,
-            label=source_label(source.publisher, source.author, source.title),
-            published=source.published,
-            text=source.text,
-            blocks=blocks,
-        )
-        drafts = generate(text, seed=seed, pool=pool)
+    for source, all_drafts in drafted:
+        drafts = [draft for draft in all_drafts if id(draft) in queue]
         existing = set(
             Question.objects.filter(key__in=[d.key for d in drafts]).values_list("key", flat=True)
         )
@@ -71,6 +76,15 @@ def generate_drafts(
             )
             created.append(question)
     return created
+
+
+def _source_text(source: Source) -> SourceText:
+    """A source as the generator reads it: its passages, and who its words belong to."""
+    blocks = tuple(Block(p.kind, p.text, p.start, p.end, p.section) for p in source.passages.all())
+    label = source_label(source.publisher, source.author, source.title, source.kind)
+    return SourceText(
+        slug=source.slug, label=label, published=source.published, text=source.text, blocks=blocks
+    )
 
 
 def _pending_draft(question: Question) -> None:

@@ -8,12 +8,12 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from courseware.models import Enrollment
 from courseware.services.citations import without_nul
 from quizzes.models import GradeOverride, Quiz
+from quizzes.selectors import possible_points
 
 
 def _grade_reason(reason: str) -> str:
@@ -53,7 +53,7 @@ def override_grade(
         if current is None or current.points is None:
             errors["points"] = ["There is no override to remove."]
     else:
-        possible = quiz.slots.aggregate(p=Sum("points"))["p"] or Decimal(0)
+        possible = possible_points(quiz)
         if not points.is_finite() or not 0 <= points <= possible:
             errors["points"] = [f"Give points from 0 to {possible.normalize():f}."]
         elif points != points.quantize(Decimal("0.01")):

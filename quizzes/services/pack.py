@@ -13,7 +13,7 @@ from courseware.models import Course, Objective, Reading, Source
 from courseware.pack import PackError, load_pack
 from courseware.services.citations import anchor_citations
 from courseware.services.pack import BuildSummary, build_course
-from quizzes.models import Question, Quiz, QuizQuestion, Response
+from quizzes.models import Question, Quiz, QuizPool, QuizQuestion, Response
 from quizzes.pack import QUIZZES_FILE, QuestionSpec, QuizSpec, load_questions, load_quizzes
 from quizzes.services.authoring import save_question_version, set_question_status
 
@@ -64,7 +64,9 @@ def _sync_quiz(spec: QuizSpec, course: Course, questions: Mapping[str, Question]
     quiz.save()
 
     wanted = [questions[slot.question].pk for slot in spec.slots]
-    current = {slot.question_id: slot for slot in quiz.slots.all()}
+    # The pack lists the quiz's fixed questions; those its pools drew are the pools' own.
+    fixed = QuizQuestion.objects.filter(quiz=quiz, pool__isnull=True)
+    current = {slot.question_id: slot for slot in fixed}
     for question_id, slot in current.items():
         if question_id not in wanted:
             if slot.responses.exists():
@@ -76,15 +78,52 @@ def _sync_quiz(spec: QuizSpec, course: Course, questions: Mapping[str, Question]
                 )
             slot.delete()
     # Positions are unique per quiz: move the kept slots out of the way before renumbering.
-    QuizQuestion.objects.filter(quiz=quiz).update(position=F("position") + 10_000)
-    for position, slot_spec in enumerate(spec.slots):
+    fixed.update(position=F("position") + 10_000)
+    for slot_spec in spec.slots:
         question_id = questions[slot_spec.question].pk
         QuizQuestion.objects.update_or_create(
             quiz=quiz,
             question_id=question_id,
-            defaults={"position": position, "points": slot_spec.points},
+            # A question a pool drew before the pack fixed it becomes a fixed question.
+            defaults={"position": slot_spec.position, "points": slot_spec.points, "pool": None},
         )
+    _sync_pools(quiz, spec, item)
     return quiz
+
+
+def _sync_pools(quiz: Quiz, spec: QuizSpec, item: str) -> None:
+    """The quiz's pools as the pack lists them, each known by its place in the list; a pool
+    whose drawn questions students have answered cannot be removed."""
+    for pool in quiz.pools.exclude(position__in=[p.position for p in spec.pools]):
+        if Response.objects.filter(slot__pool=pool).exists():
+            raise PackError(
+                QUIZZES_FILE,
+                item,
+                f"the pool at place {pool.position + 1} has answers in this quiz and cannot be "
+                "removed; keep it in the list at the same place.",
+            )
+        pool.delete()
+    for pool_spec in spec.pools:
+        where = f"{item} pool at place {pool_spec.position + 1}"
+        objective = Objective.objects.filter(code=pool_spec.objective).first()
+        if pool_spec.objective and objective is None:
+            raise PackError(QUIZZES_FILE, where, f"objective {pool_spec.objective!r} is unknown.")
+        source = Source.objects.filter(slug=pool_spec.source).first()
+        if pool_spec.source and source is None:
+            raise PackError(QUIZZES_FILE, where, f"source {pool_spec.source!r} is unknown.")
+        QuizPool.objects.update_or_create(
+            quiz=quiz,
+            position=pool_spec.position,
+            defaults={
+                "count": pool_spec.count,
+                "points": pool_spec.points,
+                "objective": objective,
+                "tag": pool_spec.tag,
+                "difficulty": pool_spec.difficulty,
+                "source": source,
+                "kind": pool_spec.kind,
+            },
+        )
 
 
 @transaction.atomic
@@ -104,5 +143,5 @@ def build_pack(
     for position, spec in enumerate(quizzes):
         quiz = _sync_quiz(spec, course, questions)
         Quiz.objects.filter(pk=quiz.pk).update(position=position)
-        log(f"  quiz {spec.slug}: {len(spec.slots)} questions")
+        log(f"  quiz {spec.slug}: {len(spec.slots)} questions, {len(spec.pools)} pools")
     return summary, len(questions), len(quizzes)

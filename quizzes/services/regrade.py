@@ -14,7 +14,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from quizzes.grading import Result, grade, parse_answer
-from quizzes.models import Attempt, QuestionVersion, Quiz, Regrade, Response
+from quizzes.models import Attempt, Question, QuestionVersion, Quiz, Regrade, Response
 from quizzes.services.grades import _grade_reason
 
 
@@ -104,16 +104,16 @@ def _display_name(user: User) -> str:
     return str(user.get_full_name() or user.get_username())
 
 
-def plan_regrade(*, quiz: Quiz) -> RegradeReport:
+def plan_regrade(*, quiz: Quiz, question: Question | None = None) -> RegradeReport:
     """What regrading the quiz would change now (reads only; `apply_regrade` writes it).
 
     The quiz's submitted responses that were graded against an older version of their question
     (after a teacher fixed it) are graded again, against the current version, with
     quizzes.grading.grade and the quiz's multiple scoring, when their answer still fits the new
-    version (else they are reported as not fitting).
+    version (else they are reported as not fitting). With a question, only its responses.
     """
     current = _current_versions(quiz)
-    graded = _regraded(quiz, current, _stale_responses(quiz, current))
+    graded = _regraded(quiz, current, _stale_responses(quiz, current, question))
     return RegradeReport(changes=[g.change for g in graded], applied=False)
 
 
@@ -124,16 +124,17 @@ def apply_regrade(
     reason: str,
     by: User | None,
     now: datetime | None = None,
+    question: Question | None = None,
 ) -> RegradeReport:
     """Regrade what `plan_regrade` shows, as planned again under lock: every regraded response
     gets a Regrade row (who, why, old and new points), its new points, outcome, parts and
     version, and its attempt its new total, all in one transaction. An answer that no longer
     fits is reported and left as it is. Running again changes nothing. Raises ValidationError
-    when there is no reason.
+    when there is no reason. With a question, only its responses are regraded.
     """
     reason = _grade_reason(reason)
     current = _current_versions(quiz)
-    stale = _stale_responses(quiz, current)
+    stale = _stale_responses(quiz, current, question)
     # The lock order of every write to an attempt's responses: the attempt rows first (in id
     # order, so two regrades queue rather than deadlock), the responses read after.
     attempt_ids = set(stale.values_list("attempt_id", flat=True))
@@ -204,11 +205,15 @@ def _current_versions(quiz: Quiz) -> dict[int, QuestionVersion]:
     return current
 
 
-def _stale_responses(quiz: Quiz, current: dict[int, QuestionVersion]) -> QuerySet[Response]:
-    """The quiz's submitted responses graded against a version that is no longer current."""
-    return Response.objects.filter(
+def _stale_responses(
+    quiz: Quiz, current: dict[int, QuestionVersion], question: Question | None = None
+) -> QuerySet[Response]:
+    """The quiz's submitted responses (to one question, if given) graded against a version
+    that is no longer current."""
+    stale = Response.objects.filter(
         attempt__quiz=quiz, attempt__state=Attempt.State.SUBMITTED
     ).exclude(version_id__in=[v.pk for v in current.values()])
+    return stale if question is None else stale.filter(version__question=question)
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,8 @@ def _gradebook_page(
             "canvas_error": canvas_error,
             "canvas_notes": canvas_notes(book.columns).lines,
             "canvas_id_error": canvas_id_error,
+            "accommodations": selectors.accommodations_of(course),
+            "accommodated": selectors.accommodated_students(course),
         },
         status=status,
     )

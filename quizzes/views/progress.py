@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from courseware import selectors as cw_selectors
 from courseware.http import AuthenticatedHttpRequest
-from courseware.models import Objective, Post
+from courseware.models import Course, Objective, Post
 from courseware.selectors import course_for
 from quizzes import selectors
+from quizzes.display import plain_number, plural_count
 from quizzes.models import Attempt
 from quizzes.progress import Bar, Mastery, bar_chart_svg, mastery, practice_questions, review_next
 from quizzes.services import QuizUnavailable, start_practice
@@ -48,7 +53,10 @@ def course_home(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResp
             "course": course,
             "readings": readings,
             "prompts": prompts,
-            "sources": cw_selectors.sources_of(course),
+            # Not their texts: a list of titles needs none of a source's megabytes.
+            "sources": cw_selectors.sources_of(course).only(
+                "slug", "title", "kind", "publisher", "published"
+            ),
             "is_teacher": cw_selectors.is_teacher(request.user, course),
             "bars": [
                 ("Readings read", read, len(readings)),
@@ -59,11 +67,33 @@ def course_home(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResp
     )
 
 
+# The chart's own width, labels above the bars: drawn at about this size, its 13-unit text
+# stays at 12 px or more from a 320 px phone up (fuente.css caps how far it grows).
+CHART_WIDTH = 320
+
+
 def _mastery_text(row: Mastery) -> str:
     if row.share is None:
-        return "no answers yet"
-    questions = f"{row.questions} question{'s' if row.questions != 1 else ''}"
-    return f"{row.share * 100:.0f}% of {row.possible.normalize():f} points on {questions}"
+        return gettext("no answers yet")
+    points = ngettext(
+        "%(share)s%% of %(points)s point",
+        "%(share)s%% of %(points)s points",
+        plural_count(row.possible),
+    ) % {"share": f"{row.share * 100:.0f}", "points": plain_number(row.possible)}
+    questions = ngettext("on %(count)d question", "on %(count)d questions", row.questions)
+    return f"{points} {questions % {'count': row.questions}}"
+
+
+def _standings(course: Course, student: User, *, sees_all: bool) -> list[dict[str, Any]]:
+    """The student's standing in each of the course's quizzes, under their own terms; with
+    every kept score shown when a teacher is looking (`sees_all`)."""
+    attempts = selectors.attempts_by_quiz(course, student)
+    quizzes = list(selectors.quizzes_of(course))
+    terms = selectors.terms_by_quiz(course, student, quizzes)
+    return [
+        selectors.quiz_standing(q, attempts.get(q.pk, []), terms=terms[q.pk], sees_all=sees_all)
+        for q in quizzes
+    ]
 
 
 @require_GET
@@ -96,10 +126,6 @@ def progress(
     bars = [
         Bar(label=titles[m.objective], value=m.share, detail=_mastery_text(m)) for m in mastery_rows
     ]
-    attempts = selectors.attempts_by_quiz(course, student)
-    standings = [
-        selectors.quiz_standing(q, attempts.get(q.pk, [])) for q in selectors.quizzes_of(course)
-    ]
     reading_progress = cw_selectors.reading_progress_of(course, student)
     return render(
         request,
@@ -111,12 +137,16 @@ def progress(
             "readings": [
                 (r, reading_progress.get(r.pk)) for r in course.readings.order_by("position")
             ],
-            "standings": standings,
+            "standings": _standings(course, student, sees_all=not is_self),
             "posts": Post.objects.filter(course=course, author=student)
             .select_related("prompt")
             .order_by("-created_at"),
             "mastery": list(zip(mastery_rows, bars, strict=True)),
-            "chart": mark_safe(bar_chart_svg(bars, title="Mastery by objective")),
+            "chart": mark_safe(
+                bar_chart_svg(
+                    bars, title=gettext("Mastery by objective"), width=CHART_WIDTH, stacked=True
+                )
+            ),
             "review": review_next(cited),
             "practice": practice_questions(missed),
         },

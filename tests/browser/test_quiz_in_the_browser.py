@@ -111,7 +111,7 @@ def test_a_student_takes_a_whole_quiz_with_the_keyboard_and_follows_a_citation(
     page.locator("#q1").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "quiz-question.png"))
 
-    tab_to(page, page.get_by_role("link", name="Finish attempt…").last)
+    tab_to(page, page.get_by_role("button", name="Finish attempt…").last)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Summary of attempt 1")
     assert axe_violations(page) == []
@@ -124,6 +124,9 @@ def test_a_student_takes_a_whole_quiz_with_the_keyboard_and_follows_a_citation(
     attempt = Attempt.objects.get(quiz=quiz)
     assert attempt.points == 4 and attempt.state == Attempt.State.SUBMITTED
 
+    # The cited words are one key press away, folded under the question.
+    tab_to(page, page.locator("#q1 details.cited summary"))
+    page.keyboard.press("Enter")
     link = page.locator("#q1 .citations a").first
     tab_to(page, link)
     page.keyboard.press("Enter")
@@ -131,6 +134,9 @@ def test_a_student_takes_a_whole_quiz_with_the_keyboard_and_follows_a_citation(
     expect(mark).to_have_text("so the Nile is the longest river in the world")
     expect(mark).to_be_focused()
     assert "/readings/river-flow/" in page.url
+    # …and a way back to the question it was opened from.
+    page.get_by_role("link", name="Back to where you were").click()
+    assert page.url.endswith(f"/attempts/{attempt.pk}/result/#q1")
 
 
 def test_reading_pages_have_no_serious_accessibility_violations(demo_site, page):

@@ -66,9 +66,12 @@ def test_a_teacher_writes_a_cited_question_previews_publishes_and_exports_grades
     expect(page.locator(".review blockquote")).to_contain_text("Three Gorges Dam on the Yangtze")
     page.screenshot(path=str(artifacts / "teacher-preview.png"), full_page=True)
 
-    # Publish it.
+    # Publish it: that needs an objective, which the form shows in plain view.
     page.get_by_role("link", name="Back to editing").click()
     page.locator("#id_status").select_option("published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Choose at least one objective")).to_be_visible()
+    page.locator("#id_objectives_from option", has_text="Compare rivers").dblclick()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
     question.refresh_from_db()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -103,12 +104,27 @@ def add_form(**extra):
     }
 
 
+def preview_token(response):
+    """The signed token of the preview a page shows (it carries what was previewed)."""
+    found = re.search(r'name="preview_token" value="([^"]+)"', response.content.decode())
+    assert found, "no preview on the page"
+    return found[1]
+
+
+def add_source(client, **extra):
+    """Add a source as a teacher does: preview it, then save what was previewed."""
+    url = reverse("admin:courseware_source_add")
+    preview = client.post(url, add_form(**extra))
+    assert preview.status_code == 200
+    assert not Source.objects.filter(slug=extra.get("slug", "pasted")).exists()
+    extra.pop("upload", None)
+    return client.post(url, add_form(**extra, preview_token=preview_token(preview)), follow=True)
+
+
 def test_a_teacher_can_add_a_source_by_pasting_and_then_sees_passages_and_removed_lines(
     admin_client,
 ):
-    response = admin_client.post(
-        reverse("admin:courseware_source_add"), add_form(paste=ARTICLE), follow=True
-    )
+    response = add_source(admin_client, paste=ARTICLE)
     assert response.status_code == 200
     source = Source.objects.get(slug="pasted")
     assert source.passages.count() == 5
@@ -121,9 +137,7 @@ def test_a_teacher_can_add_a_source_by_pasting_and_then_sees_passages_and_remove
 
 def test_a_teacher_can_add_a_source_by_upload(admin_client):
     upload = SimpleUploadedFile("a.txt", ARTICLE.encode(), content_type="text/plain")
-    admin_client.post(
-        reverse("admin:courseware_source_add"), add_form(slug="uploaded", upload=upload)
-    )
+    add_source(admin_client, slug="uploaded", upload=upload)
     assert Source.objects.get(slug="uploaded").passages.count() == 5
 
 

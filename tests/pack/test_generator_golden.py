@@ -30,7 +30,7 @@ def pack_sources() -> list[SourceText]:
     sources = []
     for spec in pack.sources:
         document = ingest(decode(pack.raw_bytes(spec)), spec.rules)
-        label = source_label(spec.publisher, spec.author, spec.title)
+        label = source_label(spec.publisher, spec.author, spec.title, spec.kind)
         sources.append(SourceText(spec.slug, label, spec.published, document.text, document.blocks))
     return sources
 

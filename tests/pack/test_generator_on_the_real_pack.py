@@ -63,7 +63,7 @@ def pack_sources() -> tuple[SourceText, ...]:
     sources = []
     for spec in pack.sources:
         document = ingest(decode(pack.raw_bytes(spec)), spec.rules)
-        label = source_label(spec.publisher, spec.author, spec.title)
+        label = source_label(spec.publisher, spec.author, spec.title, spec.kind)
         sources.append(SourceText(spec.slug, label, spec.published, document.text, document.blocks))
     return tuple(sources)
 
@@ -502,3 +502,52 @@ def test_the_failure_patterns_found_in_the_sample_do_not_come_back():
 
 def test_the_real_pack_s_lexicon_names_its_groups_cartels():
     assert lexicon().group_kind == "cartel"
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 14: who says it, context, one fact once, dates within the source's time
+
+
+def test_the_ai_overview_is_attributed_to_the_text_not_to_the_man_who_posted_it():
+    overview = [d for d in drafts_for(SAMPLE_SEED) if d.source == "leahy-ai-overview"]
+    assert overview
+    for draft in overview:
+        said = " ".join(
+            [draft.stem, draft.explanation] + [c["feedback"] for c in draft.data.get("choices", [])]
+        )
+        assert "the AI-generated text posted by Norb Leahy" in draft.stem
+        assert "Norb Leahy writes" not in said and "from Norb Leahy" not in said
+
+
+def test_no_draft_rests_on_a_sentence_that_points_back_to_the_one_before():
+    for draft in drafts_for(SAMPLE_SEED):
+        assert not re.match(r"(?:Specifically|In particular|In addition,|Moreover)", draft.quote)
+
+
+def test_year_distractors_are_never_after_the_source_was_published():
+    published = {source.slug: source.published for source in pack_sources()}
+    for seed in (1, 7, 42):
+        for draft in drafts_for(seed):
+            if draft.rule != "choice-year":
+                continue
+            until = max(int(published[draft.source][:4]), int(draft.blank))
+            years = [int(choice["text"]) for choice in draft.data["choices"]]
+            assert max(years) <= until, draft.key
+
+
+def test_month_distractors_are_no_month_the_source_names_in_the_same_year():
+    texts = {source.slug: source.text for source in pack_sources()}
+    for seed in (1, 7, 42):
+        for draft in drafts_for(seed):
+            if draft.rule != "choice-month":
+                continue
+            year = re.search(rf"{BLANK}\s+(\d{{4}})", draft.stem)
+            assert year, draft.key
+            named = set(re.findall(rf"\b([A-Z][a-z]+) {year[1]}\b", texts[draft.source]))
+            wrong = {c["text"] for c in draft.data["choices"] if not c["correct"]}
+            assert not wrong & named, (draft.key, wrong & named)
+
+
+def test_a_figure_two_sources_give_is_drafted_once_in_a_queue():
+    ranges = [d for d in drafts_for(SAMPLE_SEED) if "200,000" in d.answer]
+    assert [d.source for d in ranges] == ["new-lines-militarization"]

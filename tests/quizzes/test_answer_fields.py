@@ -136,13 +136,15 @@ OPTION = re.compile(r'<option value="([^"]*)"')
 
 def answer_fields_in(html: str) -> list[tuple[str, list[str]]]:
     """(name, values) of every answer field in a page: inputs' and selects' names with their
-    values or option values, in page order."""
+    values or option values, in page order. Names lose the attempt page's q<position>- prefix
+    (one form holds every question), so they are the question's own field names."""
     found = []
     for match in re.finditer(r"<select\b[^>]*\bname=\"([^\"]+)\"[^>]*>(.*?)</select>", html, re.S):
-        found.append((match.group(1), [v for v in OPTION.findall(match.group(2)) if v]))
+        name = re.sub(r"^q\d+-", "", match.group(1))
+        found.append((name, [v for v in OPTION.findall(match.group(2)) if v]))
     for match in re.finditer(r"<input\b[^>]*>", html):
         tag = match.group(0)
-        name = re.search(r'\bname="([^"]+)"', tag)
+        name = re.search(r'\bname="(?:q\d+-)?([^"]+)"', tag)
         value = re.search(r'\bvalue="([^"]*)"', tag)
         if name and name.group(1) == "answer" and value:
             found.append(("answer", [unescape(value.group(1))]))

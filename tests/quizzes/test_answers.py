@@ -413,7 +413,7 @@ def test_answer_errors_are_value_errors() -> None:
     ("kind", "data", "form", "points"),
     [
         ("single", SINGLE, {"answer": ["a"]}, "1.00"),
-        ("multiple", MULTIPLE, {"answer": ["c1", "c2", "w1"]}, "0.33"),
+        ("multiple", MULTIPLE, {"answer": ["c1", "c2", "w1"]}, "0.17"),  # 2/3 - 1/2
         ("true_false", TRUE_FALSE, {"answer": ["true"]}, "1.00"),
         ("numeric", NUMERIC, {"answer": [" 137 000 "]}, "1.00"),
         ("numeric", NUMERIC_TOLERANCE, {"answer": ["65.0"]}, "1.00"),

@@ -54,7 +54,7 @@ def test_student_takes_submits_and_reviews_a_quiz(client, student, quiz):
     result = client.get(response.url).content.decode()
     assert "1.00 / 3.00" in result
     assert "Right: dams trap the silt." in result  # per-choice feedback, after submitting
-    assert "Review what you missed" in result
+    assert "Read these passages again" in result
     assert f"/courses/{quiz.course.slug}/cite/delta-news/" in result
 
 

@@ -68,7 +68,7 @@ def test_generate_questions_saves_drafts_once_and_refuses_an_unknown_source(sett
     new = Question.objects.exclude(key__in=before).prefetch_related("versions__citations__source")
     assert 0 < len(new) <= 15
     assert f"{source.slug}:" in out.getvalue()
-    label = source_label(source.publisher, source.author, source.title)
+    label = source_label(source.publisher, source.author, source.title, source.kind)
     for question in new:
         assert question.status == Question.Status.DRAFT
         assert question.origin == Question.Origin.GENERATED

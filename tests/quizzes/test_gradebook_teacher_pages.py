@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -19,7 +18,6 @@ from tests.factories import (
     answer_question,
     make_question,
     make_quiz,
-    page_form,
     take_quiz,
 )
 
@@ -89,10 +87,6 @@ def test_a_teacher_cannot_open_another_courses_attempt(client, course, teacher):
     assert client.get(reverse("gradebook_attempt", args=[course.slug, 999_999])).status_code == 404
 
 
-def option_order(html):
-    return re.findall(r'id="q0-([a-z])"', html)
-
-
 def test_a_teacher_sees_an_attempt_as_the_student_saw_it_with_everything_graded(
     client, quiz, course, student, teacher, attempt
 ):
@@ -111,10 +105,8 @@ def test_a_teacher_sees_an_attempt_as_the_student_saw_it_with_everything_graded(
     html = client.get(reverse("gradebook_attempt", args=[course.slug, attempt.pk])).content.decode()
     assert "Teacher view." in html
     assert "shows the student nothing of the grading now" in html
-    assert option_order(html) == option_order(seen)  # the student's shuffled order
-    b = page_form(attempt, 0, {"answer": "b"})["answer"][0]
-    assert f'value="{b}" id="q0-{b}" checked' in html  # their answer
-    assert "1.00 of 1.00 point" in html
+    assert "Their answer:</strong> Silt" in html and "Your answer:</strong> Silt" in seen
+    assert "1 of 1 point" in html
     assert "Right answer:</strong> Silt" in html
     assert "Right: dams trap the silt." in html  # the chosen option's feedback
     assert "Dams upstream trap most of the silt" in html  # the citation
@@ -143,8 +135,7 @@ def test_an_open_attempt_shows_the_answers_saved_so_far(client, course, quiz, st
     client.force_login(teacher)
     html = client.get(reverse("gradebook_attempt", args=[course.slug, attempt.pk])).content.decode()
     assert "In progress" in html
-    c = page_form(attempt, 0, {"answer": "c"})["answer"][0]
-    assert f'value="{c}" id="q0-{c}" checked' in html
+    assert "Their answer:</strong> Gravel" in html
     assert "Right answer" not in html  # nothing is graded yet
 
 

@@ -105,28 +105,33 @@ def test_multiple_scoring_does_not_change_a_single_choice_grade() -> None:
         assert _points("single", SINGLE, "a", multiple_scoring=scoring) == D("1.00")
 
 
-# multiple: 3 correct (c1, c2, c3) of 5; proportional = max(0, (right - wrong) / 3)
+# multiple: 3 correct (c1, c2, c3) and 2 wrong (w1, w2) choices;
+# right_minus_wrong = max(0, right / 3 - wrong / 2); proportional = max(0, (right - wrong) / 3)
 
 
 @pytest.mark.parametrize(
-    ("picks", "proportional", "all_or_nothing"),
+    ("picks", "right_minus_wrong", "proportional", "all_or_nothing"),
     [
-        (["c1", "c2", "c3"], "1.00", "1.00"),  # (3 - 0) / 3 = 1
-        (["c1", "c2"], "0.67", "0.00"),  # (2 - 0) / 3 = 0.666… -> 0.67
-        (["c1"], "0.33", "0.00"),  # (1 - 0) / 3 = 0.333… -> 0.33
-        (["c1", "c2", "w1"], "0.33", "0.00"),  # (2 - 1) / 3 = 0.333… -> 0.33
-        (["c1", "c2", "c3", "w1"], "0.67", "0.00"),  # (3 - 1) / 3 = 0.666… -> 0.67
-        (["c1", "w1"], "0.00", "0.00"),  # (1 - 1) / 3 = 0
-        (["c1", "w1", "w2"], "0.00", "0.00"),  # (1 - 2) / 3 < 0 -> 0, never negative
-        (["c1", "c2", "c3", "w1", "w2"], "0.33", "0.00"),  # all five: (3 - 2) / 3 -> 0.33
-        (["w1", "w2"], "0.00", "0.00"),  # (0 - 2) / 3 < 0 -> 0
-        ([], "0.00", "0.00"),
+        (["c1", "c2", "c3"], "1.00", "1.00", "1.00"),  # 3/3 - 0/2 = 1
+        (["c1", "c2"], "0.67", "0.67", "0.00"),  # 2/3 = 0.666… -> 0.67
+        (["c1"], "0.33", "0.33", "0.00"),  # 1/3 = 0.333… -> 0.33
+        (["c1", "c2", "w1"], "0.17", "0.33", "0.00"),  # 2/3 - 1/2 = 1/6; (2 - 1) / 3
+        (["c1", "c2", "c3", "w1"], "0.50", "0.67", "0.00"),  # 3/3 - 1/2; (3 - 1) / 3
+        (["c1", "w1"], "0.00", "0.00", "0.00"),  # 1/3 - 1/2 < 0; (1 - 1) / 3 = 0
+        (["c1", "w1", "w2"], "0.00", "0.00", "0.00"),  # below zero -> 0, never negative
+        (["c1", "c2", "c3", "w1", "w2"], "0.00", "0.33", "0.00"),  # every box: 1 - 1; (3 - 2) / 3
+        (["w1", "w2"], "0.00", "0.00", "0.00"),
+        ([], "0.00", "0.00", "0.00"),
     ],
 )
 def test_multiple_response_scores_by_the_documented_rule(
-    picks: list[str], proportional: str, all_or_nothing: str
+    picks: list[str], right_minus_wrong: str, proportional: str, all_or_nothing: str
 ) -> None:
-    assert _points("multiple", MULTIPLE, picks) == D(proportional)
+    assert _points("multiple", MULTIPLE, picks) == D(right_minus_wrong)
+    assert _points("multiple", MULTIPLE, picks, multiple_scoring="right_minus_wrong") == D(
+        right_minus_wrong
+    )
+    assert _points("multiple", MULTIPLE, picks, multiple_scoring="proportional") == D(proportional)
     assert _points("multiple", MULTIPLE, picks, multiple_scoring="all_or_nothing") == D(
         all_or_nothing
     )
@@ -330,9 +335,19 @@ def test_numeric_answers_that_do_not_read_as_a_number_are_wrong(answer: Any) -> 
         (["Joaquín Guzmán"], "Joaquin Guzman"),
         (["El Chapo"], "“El Chapo”"),  # curly quotes are punctuation too
         (["Miguel Ángel Félix Gallardo"], "miguel angel felix gallardo"),
+        (["Sinaloa Cartel"], "A Sinaloa Cartel"),
+        (["ambush"], "an ambush"),
+        (["Padrino"], "El Padrino"),
+        (["Familia Michoacana"], "la familia michoacana"),
+        (["monstruos"], "Los monstruos"),
+        (["balazos"], "las balazos"),
+        (["cartel"], "un cartel"),
+        (["una banda"], "banda"),
+        (["The A Team"], "a team"),  # articles go while more words follow
+        (["The Sinaloa Cartel"], "the a sinaloa cartel"),
     ],
 )
-def test_a_short_answer_matches_ignoring_case_accents_punctuation_and_a_leading_the(
+def test_a_short_answer_matches_ignoring_case_accents_punctuation_and_leading_articles(
     accepted: list[str], typed: str
 ) -> None:
     assert grade("short", {"accepted": accepted}, typed).outcome == "correct"
@@ -351,10 +366,12 @@ def test_a_short_answer_matches_any_of_the_accepted_answers() -> None:
         (["Sinaloa Cartel"], "Sinaloa"),
         (["Sinaloa Cartel"], "Sinaloa Cartels"),
         (["Sinaloa Cartel"], "Thesinaloa Cartel"),
-        (["Sinaloa Cartel"], "A Sinaloa Cartel"),
+        (["Sinaloa Cartel"], "No Sinaloa Cartel"),  # only articles are dropped
+        (["Sinaloa Cartel"], "Sinaloa Cartel the"),  # only at the start
         (["Zambada Niebla"], "ZambadaNiebla"),  # a hyphen is a space, not nothing
         (["Nuevo León"], "Nuevo Leonn"),
-        (["Padrino"], "El Padrino"),
+        (["Padrino"], "Elpadrino"),
+        (["The"], "A"),  # a lone article is the answer itself
     ],
 )
 def test_a_near_miss_short_answer_does_not_match(accepted: list[str], typed: str) -> None:

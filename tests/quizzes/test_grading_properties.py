@@ -6,6 +6,7 @@ import copy
 import string
 from decimal import Decimal as D
 from decimal import localcontext
+from fractions import Fraction
 from typing import Any
 
 from hypothesis import assume, given, settings
@@ -23,6 +24,7 @@ from quizzes.grading import (
     shuffled,
     validate_spec,
 )
+from quizzes.short_answers import ARTICLES, normalised
 
 Spec = tuple[str, dict[str, Any]]
 
@@ -98,9 +100,30 @@ accepted_answers = st.builds(
 )
 
 
+# A teacher's pattern: words, "word*", "*" and bracketed phrases, with at least one word
+# every answer must have (quizzes.short_answers refuses the others).
+pattern_words = st.text(alphabet="abcñé", min_size=1, max_size=4)
+pattern_parts = st.one_of(
+    pattern_words,
+    pattern_words.map(lambda word: f"{word}*"),
+    st.just("*"),
+    st.lists(st.one_of(st.just(""), pattern_words), min_size=1, max_size=3)
+    .filter(any)
+    .map(lambda phrases: "(" + "|".join(phrases) + ")"),
+)
+patterns = st.builds(
+    lambda head, parts: " ".join([head, *parts]),
+    pattern_words.filter(lambda word: normalised(word) not in ARTICLES),
+    st.lists(pattern_parts, max_size=4),
+)
+
+
 @st.composite
 def short_specs(draw: st.DrawFn) -> Spec:
-    return "short", {"accepted": draw(st.lists(accepted_answers, min_size=1, max_size=4))}
+    data: dict[str, Any] = {"accepted": draw(st.lists(accepted_answers, min_size=1, max_size=4))}
+    if draw(st.booleans()):
+        data["patterns"] = draw(st.lists(patterns, max_size=3))
+    return "short", data
 
 
 @st.composite
@@ -316,14 +339,70 @@ def test_full_marks_exactly_when_every_part_is_right(
 
 @settings(max_examples=200, deadline=None)
 @given(choice_specs("multiple"), st.data(), max_points)
-def test_all_or_nothing_never_gives_more_than_proportional(
+def test_all_or_nothing_never_gives_more_than_either_partial_credit_rule(
     spec: Spec, data: st.DataObject, limit: D
 ) -> None:
     kind, question = spec
     answer = data.draw(plausible_answers(kind, question), label="answer")
-    proportional = grade(kind, question, answer, max_points=limit).points
     strict = grade(kind, question, answer, max_points=limit, multiple_scoring="all_or_nothing")
-    assert strict.points <= proportional
+    for scoring in ("proportional", "right_minus_wrong"):
+        assert (
+            strict.points
+            <= grade(kind, question, answer, max_points=limit, multiple_scoring=scoring).points
+        )
+
+
+def _choice_ids(question: dict[str, Any], correct: bool) -> list[str]:
+    return [c["id"] for c in question["choices"] if c["correct"] is correct]
+
+
+@settings(max_examples=200, deadline=None)
+@given(choice_specs("multiple"), max_points)
+def test_right_minus_wrong_gives_nothing_for_every_box_or_none_and_all_for_the_key(
+    spec: Spec, limit: D
+) -> None:
+    kind, question = spec
+    every = [c["id"] for c in question["choices"]]
+    key = _choice_ids(question, True)
+    assert grade(kind, question, every, max_points=limit).points == 0
+    assert grade(kind, question, [], max_points=limit).points == 0
+    assert grade(kind, question, key, max_points=limit).points == limit
+
+
+@settings(max_examples=300, deadline=None)
+@given(choice_specs("multiple"), st.data())
+def test_right_minus_wrong_is_the_share_right_minus_the_share_wrong(
+    spec: Spec, data: st.DataObject
+) -> None:
+    kind, question = spec
+    right, wrong = _choice_ids(question, True), _choice_ids(question, False)
+    picked_right = data.draw(st.lists(st.sampled_from(right), unique=True), label="right")
+    picked_wrong = data.draw(st.lists(st.sampled_from(wrong), unique=True), label="wrong")
+    share = Fraction(len(picked_right), len(right)) - Fraction(len(picked_wrong), len(wrong))
+    points = grade(kind, question, picked_right + picked_wrong, max_points=D(100)).points
+    # Of 100 points, the share in hundredths, rounded half up, never below 0 (and a partly
+    # right answer is never rounded to 0 or 100).
+    expected = max(Fraction(0), share) * 100
+    assert abs(Fraction(points) - expected) <= Fraction(1, 200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(choice_specs("multiple"), st.data(), st.sampled_from(SCORINGS))
+def test_one_more_right_pick_never_lowers_and_one_more_wrong_pick_never_raises(
+    spec: Spec, data: st.DataObject, scoring: str
+) -> None:
+    kind, question = spec
+    every = [c["id"] for c in question["choices"]]
+    picked = data.draw(st.lists(st.sampled_from(every), unique=True), label="picked")
+    left = [choice for choice in every if choice not in picked]
+    assume(left)
+    extra = data.draw(st.sampled_from(left), label="extra")
+    before = grade(kind, question, picked, multiple_scoring=scoring).points
+    after = grade(kind, question, [*picked, extra], multiple_scoring=scoring).points
+    if extra in _choice_ids(question, True):
+        assert after >= before
+    else:
+        assert after <= before
 
 
 form_values = st.lists(

@@ -444,3 +444,22 @@ def test_the_chart_description_contains_every_label(bars: list[Bar], title: str)
     desc = root.findtext(f"{SVG}desc") or ""
     for bar in bars:
         assert bar.label in desc
+
+
+def test_a_stacked_chart_puts_each_label_above_its_bar_and_keeps_more_of_it() -> None:
+    label = "Describe the water cycle and how rivers form."
+    side = parse(bar_chart_svg([Bar(label, D("0.5"), "")], title="Chart", width=320))
+    stacked = parse(
+        bar_chart_svg([Bar(label, D("0.5"), "")], title="Chart", width=320, stacked=True)
+    )
+
+    def shown(root: ET.Element) -> str:
+        return next(root.iter(f"{SVG}text")).text or ""
+
+    assert len(shown(stacked)) > len(shown(side))
+    text = next(stacked.iter(f"{SVG}text"))
+    track = next(stacked.iter(f"{SVG}rect"))
+    assert float(text.get("y", "")) < float(track.get("y", ""))  # the label is above the bar
+    assert text.get("x") == track.get("x")
+    height = float(stacked.get("viewBox", "").split()[3])
+    assert float(track.get("y", "")) + float(track.get("height", "")) <= height

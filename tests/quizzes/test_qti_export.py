@@ -276,3 +276,45 @@ def test_the_command_refuses_to_write_a_zip_to_standard_output(course):
             "--base-url",
             BASE,
         )
+
+
+FIVE = {
+    "choices": [
+        {"id": "a", "text": "A", "correct": True},
+        {"id": "b", "text": "B", "correct": True},
+        {"id": "c", "text": "C", "correct": False},
+        {"id": "d", "text": "D", "correct": False},
+        {"id": "e", "text": "E", "correct": False},
+    ]
+}
+
+
+@pytest.mark.parametrize("scoring", ["right_minus_wrong", "proportional", "all_or_nothing"])
+@pytest.mark.parametrize("data", [DATA["multiple"], FIVE])
+def test_every_set_of_picks_scores_as_fuente_does_under_each_scoring(scoring, data):
+    zipped = package([question("multiple", data)], multiple_scoring=scoring)
+    item = item_file(zipped, "q-multiple")
+    ids = [c["id"] for c in data["choices"]]
+    for mask in range(1, 2 ** len(ids)):
+        picked = [i for n, i in enumerate(ids) if mask >> n & 1]
+        response = [f"C{ids.index(i) + 1}" for i in picked]
+        expected = grade("multiple", data, picked, multiple_scoring=scoring).points
+        assert D(str(round(score(item, response)["SCORE"], 2))) == expected, picked
+
+
+def test_ticking_every_box_scores_nothing_by_default():
+    item = item_file(package([question("multiple")]), "q-multiple")
+    assert score(item, ["C1", "C2", "C3", "C4"])["SCORE"] == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "points"),
+    [("el mando unico", "1.00"), ("Mando Unico", "1.00"), ("Monstruos", "1.00"), ("Una", "0.00")],
+)
+def test_an_accepted_answer_starting_with_any_article_is_also_listed_without_it(typed, points):
+    # QTI lists forms: "the" is added to every answer, any article is taken off one that has
+    # it; other articles typed before an answer (Fuente ignores them) are not listed.
+    data = {"accepted": ["monstruos", "El Mando Único"]}
+    item = item_file(package([question("short", data)]), "q-short")
+    assert D(str(score(item, typed)["SCORE"])) == D(points)
+    assert grade("short", data, typed).points == D(points)

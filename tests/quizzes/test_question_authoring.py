@@ -152,7 +152,13 @@ def test_a_quote_that_does_not_anchor_is_refused_with_the_nearest_text(teacher_c
     response = teacher_client.post(add_url("single"), data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["citation_1_quote"]
-    assert "Dams upstream trap most of the silt" in errors[0]
+    assert errors == ["These words are not in the source (see below)."]
+    html = response.content.decode()
+    # The nearest text once, under the box with the button that uses it (no JavaScript
+    # needed), and nothing of the build's message ("score 97").
+    nearest = html.split('<q class="nearest">')
+    assert len(nearest) == 2 and nearest[1].startswith("Dams upstream trap most of the silt")
+    assert "Use the nearest text" in html and "(score" not in html
     assert not Question.objects.filter(key="typo-question").exists()
     # the teacher's words are still in the form
     assert "Dams up stream trap" in response.content.decode()

@@ -276,15 +276,49 @@ def test_gift_gives_each_question_its_id_number_and_tags_as_moodle_reads_them():
 
 
 @pytest.mark.parametrize("correct", range(1, 11))
-def test_multiple_response_fractions_are_one_over_the_correct_count_either_way(correct):
+def test_proportional_fractions_are_one_over_the_correct_count_either_way(correct):
     choices = [{"id": str(i), "text": f"Choice {i}", "correct": i < correct} for i in range(12)]
-    text, _ = export([question("multiple", {"choices": choices})], moodle_xml.write)
+    data = {"choices": choices}
+    text, _ = export(
+        [question("multiple", data)], moodle_xml.write, multiple_scoring="proportional"
+    )
     values = fractions(parse_xml(text)["q-multiple"])
     share = D(100) / correct
     # Moodle matches each fraction (/100) to its list of grades within 0.00001.
     assert all(abs(v - share) < D("0.001") for v in values[:correct])
     assert all(abs(v + share) < D("0.001") for v in values[correct:])
     assert abs(sum(values[:correct]) - 100) < D("0.0001")
+    moodle_xml_checker.check(text)
+
+
+@pytest.mark.parametrize(
+    ("correct", "wrong"), [(r, w) for r in range(1, 11) for w in (1, 3, 7, 10)]
+)
+def test_right_minus_wrong_gives_each_right_choice_1_over_r_and_each_wrong_one_minus_1_over_w(
+    correct, wrong
+):
+    choices = [
+        {"id": str(i), "text": f"Choice {i}", "correct": i < correct}
+        for i in range(correct + wrong)
+    ]
+    for options in ({}, {"multiple_scoring": "right_minus_wrong"}):
+        text, _ = export([question("multiple", {"choices": choices})], moodle_xml.write, **options)
+        values = fractions(parse_xml(text)["q-multiple"])
+        assert all(abs(v - D(100) / correct) < D("0.001") for v in values[:correct])
+        assert all(abs(v + D(100) / wrong) < D("0.001") for v in values[correct:])
+        # Ticking every box adds up to 0 in Moodle too.
+        assert abs(sum(values)) < D("0.001")
+        moodle_xml_checker.check(text)
+
+
+def test_more_wrong_choices_than_moodle_has_shares_for_skips_the_question_with_a_reason():
+    choices = [{"id": str(i), "text": f"Choice {i}", "correct": i < 2} for i in range(13)]
+    multiple = question("multiple", {"choices": choices})
+    for writer in (moodle_xml.write, gift.write):
+        text, skipped = export([multiple], writer)
+        assert skipped == ["q-multiple"]
+        assert "it has 11 incorrect choices" in text
+        assert export([multiple], writer, multiple_scoring="proportional")[1] == []
 
 
 def test_single_choice_gives_the_key_100_and_the_others_nothing_with_their_feedback():
@@ -497,7 +531,7 @@ def test_every_gift_kind_reads_back_with_its_answers_and_feedback():
     single, multiple = parsed["q-single"], parsed["q-multiple"]
     assert single.single and [a.weight for a in single.answers] == [100, 0, 0]
     assert not multiple.single
-    assert [a.weight for a in multiple.answers] == [50, 50, -50]
+    assert [a.weight for a in multiple.answers] == [50, 50, -100]  # right minus wrong
     assert parsed["q-true_false"].truth is False
     assert (parsed["q-true_false"].feedback_true, parsed["q-true_false"].feedback_false) == (
         "<p>No.</p>",
@@ -592,7 +626,8 @@ def test_moodle_xml_of_real_questions_has_what_moodle_reads_for_each_type(course
     assert sorted(fractions(single)) == [0, 0, 0, 100]
     multiple = nodes["flow-dam-effects"]
     assert (multiple.get("type"), multiple.findtext("single")) == ("multichoice", "false")
-    assert fractions(multiple) == [D("33.33333")] * 3 + [D("-33.33333")]
+    # 3 of 4 choices right, right_minus_wrong: each right pick a third, the wrong one all.
+    assert fractions(multiple) == [D("33.33333")] * 3 + [D("-100")]
     true_false = nodes["flow-amazon-water"]
     assert sorted(a.findtext("text") for a in true_false.findall("answer")) == ["false", "true"]
     assert sorted(fractions(true_false)) == [0, 100]
@@ -682,8 +717,9 @@ def test_every_published_question_round_trips_through_gift(course):
             if source.kind == "single":
                 weights = [D(100) if c["correct"] else D(0) for c in choices]
             else:
-                share = D(100) / sum(c["correct"] for c in choices)
-                weights = [share if c["correct"] else -share for c in choices]
+                right = sum(c["correct"] for c in choices)
+                wrong = len(choices) - right
+                weights = [D(100) / right if c["correct"] else -D(100) / wrong for c in choices]
             for answer, weight in zip(item.answers, weights, strict=True):
                 assert abs(answer.weight - weight) < D("0.001"), source.key
             assert abs(sum(a.weight for a in item.answers if a.weight > 0) - 100) < D("0.0001")
@@ -732,7 +768,7 @@ def test_a_quiz_exports_in_slot_order_with_its_points_and_reading(
     slot.points = D("2.5")
     slot.save(update_fields=["points"])
     out = io.StringIO()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # its pools (none), slots, versions, citations
         result = export_questions(
             questions=bank_questions(),
             fmt="moodle",
@@ -752,7 +788,9 @@ def test_a_quiz_exports_in_slot_order_with_its_points_and_reading(
     assert result.written == len(keys) and result.notes == []
 
 
-def test_an_all_or_nothing_quiz_notes_that_moodle_scores_multiple_response_proportionally(course):
+def test_an_all_or_nothing_quiz_notes_that_moodle_scores_multiple_response_right_minus_wrong(
+    course,
+):
     quiz = Quiz.objects.get(course=course, slug="dates")
     assert quiz.multiple_scoring == Quiz.MultipleScoring.ALL_OR_NOTHING
     assert quiz.questions.filter(kind="multiple").exists()
@@ -766,8 +804,62 @@ def test_an_all_or_nothing_quiz_notes_that_moodle_scores_multiple_response_propo
     )
     assert result.notes == [
         "This quiz scores multiple-response questions all or nothing; Moodle's multiple-choice "
-        "type cannot, so in Moodle they score proportionally (right picks minus wrong picks)."
+        "type cannot, so in Moodle they score right minus wrong (each right pick earns its share "
+        "of the right choices, each wrong pick costs its share of the wrong ones)."
     ]
+
+
+@pytest.mark.parametrize(
+    ("scoring", "wrong"), [("proportional", "-33.33333"), ("right_minus_wrong", "-100")]
+)
+def test_a_quiz_exports_multiple_response_with_its_own_scoring(course, scoring, wrong):
+    quiz = Quiz.objects.get(course=course, slug="river-flow")
+    Quiz.objects.filter(pk=quiz.pk).update(multiple_scoring=scoring)
+    quiz.refresh_from_db()
+    for fmt in ("moodle", "gift"):
+        out = io.StringIO()
+        export_questions(
+            questions=bank_questions(), fmt=fmt, out=out, base_url=BASE, course=course, quiz=quiz
+        )
+        if fmt == "moodle":
+            node = parse_xml(out.getvalue())["flow-dam-effects"]
+            assert fractions(node) == [D("33.33333")] * 3 + [D(wrong)]
+        else:
+            item = parse_gift(out.getvalue())["flow-dam-effects"]
+            assert [a.weight for a in item.answers] == [D("33.33333")] * 3 + [D(wrong)]
+
+
+def test_short_answer_patterns_become_moodle_wildcard_answers():
+    data = {"accepted": ["Lake City", "A*B"], "patterns": ["lake city *", "(river|lake) silt"]}
+    text, skipped = export([question("short", data)], moodle_xml.write)
+    assert skipped == []
+    node = parse_xml(text)["q-short"]
+    assert [(a.get("fraction"), a.findtext("text")) for a in node.findall("answer")] == [
+        ("100", "Lake City"),
+        ("100", "A\\*B"),
+        ("100", "lake city*"),
+        ("100", "river silt"),
+        ("100", "lake silt"),
+    ]
+    moodle_xml_checker.check(text)
+    gift_text, skipped = export([question("short", data)])
+    assert skipped == []
+    item = parse_gift(gift_text)["q-short"]
+    assert [(a.text, a.weight) for a in item.answers] == [
+        ("Lake City", 100),
+        ("A\\*B", 100),
+        ("lake city*", 100),
+        ("river silt", 100),
+        ("lake silt", 100),
+    ]
+
+
+def test_patterns_standing_for_too_many_moodle_answers_skip_the_question_with_a_reason():
+    data = {"accepted": ["silt"], "patterns": ["(a|b|c|d) (e|f|g|h) (i|j|k|l) silt"]}
+    for writer in (moodle_xml.write, gift.write):
+        text, skipped = export([question("short", data)], writer)
+        assert skipped == ["q-short"]
+        assert "its patterns stand for more than 50 answers in Moodle" in text
 
 
 def test_bank_filters_select_by_status_kind_source_objective_and_tag(course):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from courseware.models import Source
+from courseware.models import Objective, Source
 from quizzes.models import Question
 from quizzes.selectors import acceptance_by_rule
 from quizzes.services import generate_drafts
@@ -101,6 +101,9 @@ def test_publishing_an_edited_draft_from_its_form_counts_as_accepting_it(
     data = change_form_data(teacher_client.get(url))
     data["stem"] = data["stem"] + " (edited)"
     data["status"] = "published"
+    refused = teacher_client.post(url, data)  # a published question needs an objective
+    assert refused.status_code == 200 and "objectives" in refused.context["adminform"].form.errors
+    data["objectives"] = [str(Objective.objects.get(code="river-flow").pk)]
     assert teacher_client.post(url, data).status_code == 302
     draft.refresh_from_db()
     assert draft.status == "published" and draft.reviewed_by == teacher

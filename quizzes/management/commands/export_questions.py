@@ -16,6 +16,7 @@ from quizzes.exchange.export import (
     bank_questions,
     export_package,
     export_questions,
+    quiz_questions,
 )
 from quizzes.models import Question, Quiz
 
@@ -79,7 +80,7 @@ class Command(BaseCommand):
             tag=options["tag"],
         )
         if quiz is not None:
-            questions = questions.filter(slots__quiz=quiz)
+            questions = questions.filter(pk__in=quiz_questions(quiz).values("pk"))
         if not questions.exists():
             raise CommandError(
                 "No questions match: check the filters (the default --status is published; "

@@ -42,7 +42,8 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, slugs: list[str] | None, limit: int | None, seed: int, **options: Any
     ) -> None:
-        known = {source.slug: source for source in Source.objects.all()}
+        # The texts as received are not needed: only the cleaned ones.
+        known = {source.slug: source for source in Source.objects.defer("raw_text")}
         if not known:
             raise CommandError(
                 "There are no sources in the database. Run `manage.py build_course` first."
