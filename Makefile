@@ -30,6 +30,7 @@ browser: /usr/bin/chromium
 
 setup: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py build_course
 
 run: setup

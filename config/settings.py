@@ -62,11 +62,14 @@ INSTALLED_APPS = [
     "axes",
     "courseware",
     "quizzes",
+    "lti",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # LTI-launched sessions: cookies sent cross-site, pages framed by the platform (lti/).
+    "lti.middleware.LaunchedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "lti.middleware.LaunchedFramingMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "courseware.params.RefuseNulQueryMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -115,6 +119,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# LTI nonces, launch state and platforms' key sets must be seen by every process (the login
+# and the launch may land on different workers): the database by default (`make setup` runs
+# createcachetable), Redis when REDIS_URL is set (docs/lti.md). "default" stays per process.
+_REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "lti": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
+        if _REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "fuente_lti_cache",
+        }
+    ),
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -52,4 +52,5 @@ urlpatterns = [
     ),
     path("", include("courseware.urls")),
     path("", include("quizzes.urls")),
+    path("", include("lti.urls")),
 ]
