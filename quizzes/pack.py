@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext
+
 from courseware.pack import (
     COURSE_DIR,
     CitationSpec,
@@ -131,6 +133,14 @@ def _question(
     status = table.text("status", "published")
     if status not in STATUSES:
         raise PackError(file, item, f"status must be one of {', '.join(STATUSES)}.")
+    if status == "published" and not codes:
+        raise PackError(
+            file,
+            item,
+            gettext(
+                "a published question needs at least one objective, so it counts toward mastery."
+            ),
+        )
     data = {k: v for k, v in raw.items() if k in DATA_KEYS}
     try:
         validate_spec(kind, data)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from quizzes.models import Question, QuestionCitation, QuestionVersion
 
@@ -57,16 +58,29 @@ def save_question_version(
 
 
 def set_question_status(question: Question, status: str) -> None:
-    """Change a question's status; publishing needs at least one citation that anchors."""
+    """Change a question's status; publishing needs at least one citation that anchors and
+    at least one objective (its answers count toward the objectives' mastery)."""
     if status == Question.Status.PUBLISHED:
-        version = question.current_version()
-        citations = list(version.citations.select_related("source")) if version else []
-        if not citations:
-            raise ValidationError(f"{question.key} cannot be published: it has no citation.")
-        for citation in citations:
-            citation.full_clean()
+        _require_citations(question)
+        if not question.objectives.exists():
+            raise ValidationError(
+                gettext(
+                    "%(key)s cannot be published: choose at least one objective, so it counts "
+                    "toward mastery."
+                )
+                % {"key": question.key}
+            )
     question.status = status
     question.save(update_fields=["status", "updated_at"])
+
+
+def _require_citations(question: Question) -> None:
+    version = question.current_version()
+    citations = list(version.citations.select_related("source")) if version else []
+    if not citations:
+        raise ValidationError(f"{question.key} cannot be published: it has no citation.")
+    for citation in citations:
+        citation.full_clean()
 
 
 def _mark_reviewed(question: Question, by: User, now: datetime) -> None:
@@ -97,7 +111,8 @@ def author_question(
         question, stem=stem, data=data, explanation=explanation, citations=citations
     )
     if question.status == Question.Status.PUBLISHED:
-        set_question_status(question, question.status)  # checks its citations anchor
+        # Its objectives are the form's to check: the admin saves them after this.
+        _require_citations(question)
     return version
 
 

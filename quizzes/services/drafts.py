@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courseware.ingest import Block
-from courseware.models import Source
+from courseware.models import Objective, Source
 from courseware.services.citations import quote_fields, without_nul
 from quizzes.generator import (
     SourceText,
@@ -39,8 +39,8 @@ def generate_drafts(
     sources' drafts are one queue: a fact two sources tell is drafted once, from the first
     (generator.distinct_facts). At most `limit` new drafts per source (None: no limit), taken
     in turn from each rule. Each draft is saved with status "draft", origin "generated",
-    difficulty 2, no objectives, the rule that made it, and one citation: the sentence it was
-    made from. Keys
+    difficulty 2, the rule that made it, one citation (the sentence it was made from) and the
+    objectives proposed for it by the readings (_proposed_objectives). Keys
     are stable (source, rule and sentence), so a key that already exists is skipped and running
     again adds nothing twice. Drafts never reach students until a teacher publishes them.
     Returns the questions created, source by source.
@@ -67,15 +67,32 @@ def generate_drafts(
                 difficulty=2,
                 generator_rule=draft.rule,
             )
+            citation = quote_fields(source, draft.quote)
             save_question_version(
                 question,
                 stem=draft.stem,
                 data=draft.data,
                 explanation=draft.explanation,
-                citations=[quote_fields(source, draft.quote)],
+                citations=[citation],
+            )
+            question.objectives.set(
+                _proposed_objectives(source, citation["start"], citation["end"])
             )
             created.append(question)
     return created
+
+
+def _proposed_objectives(source: Source, start: int, end: int) -> list[Objective]:
+    """The objectives of the readings that include the cited passage (the one holding
+    source.text[start:end]); if those give none, of the readings using any passage of the
+    source; none if no reading uses it. The teacher reviews them with the draft."""
+    used = Objective.objects.filter(readings__reading_passages__passage__source=source)
+    cited = Objective.objects.filter(  # one filter(): the same passage, of the same reading
+        readings__reading_passages__passage__source=source,
+        readings__reading_passages__passage__start__lt=end,
+        readings__reading_passages__passage__end__gt=start,
+    )
+    return list(cited.distinct()) or list(used.distinct())
 
 
 def _source_text(source: Source) -> SourceText:

@@ -162,6 +162,12 @@ def test_a_question_citing_words_that_no_longer_match_cannot_be_published():
             "objective(s) tides",
         ),
         (
+            "questions/flow.toml",
+            'objectives = ["river-flow", "judging-sources"]',
+            "objectives = []",
+            "a published question needs at least one objective",
+        ),
+        (
             "quizzes.toml",
             '  "flow-longest",',
             '  "no-such-question",',

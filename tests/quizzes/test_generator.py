@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from courseware.ingest import anchor, ingest
-from courseware.models import Source
+from courseware.models import Objective, ReadingPassage, Source
 from quizzes.generator import (
     LexiconError,
     SourceText,
@@ -69,13 +69,20 @@ def test_generate_questions_saves_drafts_once_and_refuses_an_unknown_source(sett
     assert 0 < len(new) <= 15
     assert f"{source.slug}:" in out.getvalue()
     label = source_label(source.publisher, source.author, source.title, source.kind)
+    # Only the "river-flow" reading reads the delta news: its objectives are every draft's.
+    proposed = {"river-flow", "judging-sources"}
+    readers = ReadingPassage.objects.filter(passage__source=source)
+    assert set(readers.values_list("reading__slug", flat=True)) == {"river-flow"}
+    river_flow = Objective.objects.filter(readings__slug="river-flow")
+    assert set(river_flow.values_list("code", flat=True)) == proposed
     for question in new:
         assert question.status == Question.Status.DRAFT
         assert question.origin == Question.Origin.GENERATED
         assert question.generator_rule and question.key.startswith(
             f"gen-{source.slug}-{question.generator_rule}-"
         )
-        assert question.difficulty == 2 and not question.objectives.exists()
+        assert question.difficulty == 2
+        assert set(question.objectives.values_list("code", flat=True)) == proposed
         version = question.current_version()
         validate_spec(question.kind, version.data)
         assert version.explanation.startswith(f"From {label} ({source.published}): ")

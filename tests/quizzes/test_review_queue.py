@@ -101,6 +101,7 @@ def test_publishing_an_edited_draft_from_its_form_counts_as_accepting_it(
     data = change_form_data(teacher_client.get(url))
     data["stem"] = data["stem"] + " (edited)"
     data["status"] = "published"
+    data["objectives"] = []  # the teacher removes the proposed objectives
     refused = teacher_client.post(url, data)  # a published question needs an objective
     assert refused.status_code == 200 and "objectives" in refused.context["adminform"].form.errors
     data["objectives"] = [str(Objective.objects.get(code="river-flow").pk)]
