@@ -4,29 +4,118 @@ A year for a year, a group for a group, a place of the key's group, a number of 
 magnitude. None is named or made true by the sentence itself ("over 75,000" rules out
 smaller numbers; a year next to the key can be half true); the seed picks among the closest
 in length or size.
+
+Nor is a name another sentence of the same source makes true in the same frame: the source
+would then support a "wrong" choice (Guerrero asked, with the golden-triangle states the
+source says the same of among the choices). A candidate name is dropped
+(supported_elsewhere) when another sentence of the source either
+- is the key's sentence with the key swapped for the candidate (compared as folded words), or
+- names the candidate and shares with the key's sentence a run of three consecutive content
+  words (four letters or more, not the language's common words, not a word of the key's or
+  the candidate's names): "growing heroin poppies" said of Guerrero in one sentence and of
+  the golden-triangle states in another.
+Only named kinds (groups, places, agencies) are checked; years, months and numbers have
+their own rules above. A fill-in-the-blank has no choices to leave such a name out of, so
+the pipeline does not make one of a key that has one (another_right_name).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from quizzes.generator.model import Key, SourceText
 from quizzes.generator.numbers import NUM, QUALIFIER_DOWN, QUALIFIER_UP, YEAR, value_of
 from quizzes.generator.pool import Entity, Pool
-from quizzes.generator.text import alternation, contains_words, fold
+from quizzes.generator.sentences import units
+from quizzes.generator.text import alternation, contains_words, fold, word_list
 
 CHOICES = 4
 # Of the distractor candidates sorted by closeness (in length or size), the seed picks among
 # this many, so that different seeds give different choices but never far-fetched ones.
 _CANDIDATES = 6
+# Consecutive content words two sentences share to say the same thing of two names.
+_SAME_PREDICATE_RUN = 3
+
+
+def _names(entity: Entity) -> list[str]:
+    return sorted(name for name in {entity.identity, *entity.forms, *entity.acronyms} if name)
 
 
 def _mentioned(text: str, entity: Entity) -> bool:
-    names = {entity.identity, *entity.forms, *entity.acronyms}
-    return any(contains_words(text, name) for name in names if name)
+    return any(contains_words(text, name) for name in _names(entity))
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """A source's sentences indexed for supported_elsewhere, so that a long source costs a
+    look-up per candidate, not a pass over its text: each sentence's folded words, and the
+    sentences each run of three content words occurs in."""
+
+    words: frozenset[tuple[str, ...]]
+    by_run: Mapping[tuple[str, ...], tuple[str, ...]]
+
+
+def index_sentences(sentences: Iterable[str], common: frozenset[str]) -> Sentences:
+    by_run: dict[tuple[str, ...], list[str]] = {}
+    words: set[tuple[str, ...]] = set()
+    for sentence in sentences:
+        words.add(tuple(word_list(sentence)))
+        for run in _content_runs(sentence, common, set()):
+            by_run.setdefault(run, []).append(sentence)
+    return Sentences(frozenset(words), {run: tuple(found) for run, found in by_run.items()})
+
+
+@functools.lru_cache(maxsize=8)
+def _source_sentences(source: SourceText, common: frozenset[str]) -> Sentences:
+    return index_sentences((unit.text for unit in units(source)), common)
+
+
+def _content_runs(text: str, common: frozenset[str], skip: set[str]) -> set[tuple[str, ...]]:
+    words = word_list(text)
+    content = [len(word) >= 4 and word not in common and word not in skip for word in words]
+    size = _SAME_PREDICATE_RUN
+    return {
+        tuple(words[i : i + size])
+        for i in range(len(words) - size + 1)
+        if all(content[i : i + size])
+    }
+
+
+def supported_elsewhere(
+    sentence: str, key: Key, names: Sequence[str], others: Sentences, common: frozenset[str]
+) -> bool:
+    """Whether another of the source's sentences (`others`, which may hold `sentence`) says
+    of the candidate known by `names` what `sentence` says of the key: the sentence with the
+    key swapped for a name, or a sentence naming the candidate that shares a run of three
+    content words with it (not words of the names). See the module docstring."""
+    swapped = {tuple(word_list(sentence[: key.start] + n + sentence[key.end :])) for n in names}
+    if swapped & others.words:
+        return True
+    skip = {w for name in (*names, key.text, key.identity, *key.accepted) for w in word_list(name)}
+    for run in _content_runs(sentence, common, skip):
+        for other in others.by_run.get(run, ()):
+            if other != sentence and any(contains_words(other, name) for name in names):
+                return True
+    return False
+
+
+def another_right_name(text: str, key: Key, pool: Pool, source: SourceText) -> str | None:
+    """A name of the key's kind and group, other than the key, that another sentence of the
+    source says the same of (supported_elsewhere): a second right fill for a blank."""
+    common = pool.lexicon.language.common
+    said = _source_sentences(source, common)
+    group = key.group if key.kind != pool.lexicon.group_kind else None
+    for entity in pool.of_kind(key.kind, group):
+        if entity.identity == key.identity or _mentioned(text, entity):
+            continue
+        if supported_elsewhere(text, key, _names(entity), said, common):
+            return entity.display()
+    return None
 
 
 def _closest(
@@ -82,8 +171,12 @@ def distractors_for(
     if key.kind in pool.lexicon.named_kinds:
         group = key.group if key.kind != group_kind else None
         display: dict[str, str] = {}
+        common = pool.lexicon.language.common
+        said = _source_sentences(source, common) if source else index_sentences([], common)
         for entity in pool.of_kind(key.kind, group):
             if entity.identity == key.identity or _mentioned(text, entity):
+                continue
+            if supported_elsewhere(text, key, _names(entity), said, common):
                 continue
             name = _display_for(entity, key, pool)
             if name and fold(name) != fold(key.text):

@@ -2,7 +2,9 @@
 
 A source asks about the same answer at most twice (a number once), and a fact it repeats
 only once: two sentences sharing most of their content words tell the same fact. Across the
-sources of one run, a fact two sources tell is asked once (distinct_facts).
+sources of one run, a fact two sources tell is asked once (distinct_facts). A name another
+sentence of the source says the same of another name is not made a blank
+(distractors.another_right_name): two fills would be right.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from courseware.ingest import QuoteError, anchor
+from quizzes.generator.distractors import another_right_name
 from quizzes.generator.filters import rejection
 from quizzes.generator.keys import find_keys
 from quizzes.generator.lexicon import Lexicon
@@ -47,6 +50,13 @@ def _anchors(source: SourceText, unit: Unit) -> bool:
     return found.start == unit.start and found.end == unit.end
 
 
+def _two_right_fills(draft: Draft, unit: Unit, key: Key, pool: Pool, source: SourceText) -> bool:
+    """A blank of a name that another name the source says the same of would fill too."""
+    if draft.kind != "short" or key.kind not in pool.lexicon.named_kinds:
+        return False
+    return another_right_name(unit.text, key, pool, source) is not None
+
+
 def generate(source: SourceText, *, seed: int, pool: Pool) -> list[Draft]:
     """Drafts for one source, in text order, at most one per sentence."""
     language, order = pool.lexicon.language, pool.lexicon.order
@@ -70,9 +80,12 @@ def generate(source: SourceText, *, seed: int, pool: Pool) -> list[Draft]:
                 for seen in asked
             ):
                 break  # the same fact said twice (a source that repeats itself) is asked once
+            draft = draft_for(source, unit, key, pool, seed)
+            if _two_right_fills(draft, unit, key, pool, source):
+                continue  # "Guerrero" where the golden-triangle states fit as well
             answers[signature] += 1
             asked.append(vocabulary)
-            drafts.append(draft_for(source, unit, key, pool, seed))
+            drafts.append(draft)
             break
     return drafts
 

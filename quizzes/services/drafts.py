@@ -12,6 +12,7 @@ from courseware.ingest import Block
 from courseware.models import Objective, Source
 from courseware.services.citations import quote_fields, without_nul
 from quizzes.generator import (
+    Draft,
     SourceText,
     build_pool,
     distinct_facts,
@@ -20,7 +21,8 @@ from quizzes.generator import (
     select,
     source_label,
 )
-from quizzes.models import Question
+from quizzes.grading import correct_answer_text
+from quizzes.models import Question, QuestionCitation
 from quizzes.services.authoring import _mark_reviewed, save_question_version, set_question_status
 
 
@@ -37,10 +39,13 @@ def generate_drafts(
     Distractors come from the texts of `distractor_pool` (by default every source in the
     database; of a very long text, its first 200,000 characters: generator.pool_text). The
     sources' drafts are one queue: a fact two sources tell is drafted once, from the first
-    (generator.distinct_facts). At most `limit` new drafts per source (None: no limit), taken
-    in turn from each rule. Each draft is saved with status "draft", origin "generated",
-    difficulty 2, the rule that made it, one citation (the sentence it was made from) and the
-    objectives proposed for it by the readings (_proposed_objectives). Keys
+    (generator.distinct_facts), and a draft repeating one already waiting for review (status
+    draft, origin generated, citing the same source) is not saved again: the same cited
+    sentence, or a fact distinct_facts calls the same (_pending_facts). At most `limit` new
+    drafts per source (None: no limit), taken in turn from each rule. Each draft is saved with
+    status "draft", origin "generated", difficulty 2, the rule that made it, one citation (the
+    sentence it was made from) and the objectives proposed for it by the readings
+    (_proposed_objectives). Keys
     are stable (source, rule and sentence), so a key that already exists is skipped and running
     again adds nothing twice. Drafts never reach students until a teacher publishes them.
     Returns the questions created, source by source.
@@ -51,10 +56,11 @@ def generate_drafts(
     pool = build_pool((source.text for source in distractor_pool), lexicon=lexicon)
     drafted = [(source, generate(_source_text(source), seed=seed, pool=pool)) for source in sources]
     everything = [draft for _, drafts in drafted for draft in drafts]
-    queue = {id(d) for d in distinct_facts(everything, common=pool.lexicon.language.common)}
+    common = pool.lexicon.language.common
+    queue = {id(d) for d in distinct_facts(everything, common=common)}
     created: list[Question] = []
     for source, all_drafts in drafted:
-        drafts = [draft for draft in all_drafts if id(draft) in queue]
+        drafts = _not_waiting(source, [d for d in all_drafts if id(d) in queue], common)
         existing = set(
             Question.objects.filter(key__in=[d.key for d in drafts]).values_list("key", flat=True)
         )
@@ -80,6 +86,42 @@ def generate_drafts(
             )
             created.append(question)
     return created
+
+
+def _not_waiting(source: Source, drafts: list[Draft], common: frozenset[str]) -> list[Draft]:
+    """The drafts whose cited sentence or fact no generated draft of the source waiting for
+    review already has."""
+    pending = _pending_facts(source)
+    quoted = {draft.quote for draft in pending}
+    fresh = {id(d) for d in distinct_facts([*pending, *drafts], common=common)}
+    return [draft for draft in drafts if id(draft) in fresh and draft.quote not in quoted]
+
+
+def _pending_facts(source: Source) -> list[Draft]:
+    """The generated drafts waiting for review that cite the source, as the generator's
+    drafts (their cited sentence and right answer), to compare new drafts with."""
+    citations = QuestionCitation.objects.filter(
+        source=source,
+        version__question__status=Question.Status.DRAFT,
+        version__question__origin=Question.Origin.GENERATED,
+    ).select_related("version__question")
+    return [
+        Draft(
+            key=citation.version.question.key,
+            source=source.slug,
+            rule=citation.version.question.generator_rule,
+            kind=citation.version.question.kind,
+            stem=citation.version.stem,
+            data=citation.version.data,
+            answer=correct_answer_text(citation.version.question.kind, citation.version.data),
+            blank="",
+            quote=citation.exact,
+            start=citation.start,
+            end=citation.end,
+            explanation=citation.version.explanation,
+        )
+        for citation in citations
+    ]
 
 
 def _proposed_objectives(source: Source, start: int, end: int) -> list[Objective]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import tomllib
 from collections import Counter
@@ -551,3 +552,24 @@ def test_month_distractors_are_no_month_the_source_names_in_the_same_year():
 def test_a_figure_two_sources_give_is_drafted_once_in_a_queue():
     ranges = [d for d in drafts_for(SAMPLE_SEED) if "200,000" in d.answer]
     assert [d.source for d in ranges] == ["new-lines-militarization"]
+
+
+def test_no_choice_for_guerrero_is_a_state_ellis_says_the_same_of():
+    # Ellis: "The state of Guerrero is a focal point for growing heroin poppies…", and
+    # elsewhere the "golden triangle", where Chihuahua, Durango and Sinaloa meet, "a key area
+    # for growing heroin poppies": those three would be right answers marked wrong.
+    from quizzes.generator.distractors import distractors_for
+
+    ellis = next(source for source in pack_sources() if source.slug == "ellis-organized-crime")
+    (unit,) = [u for u in units(ellis) if u.text.startswith("The state of Guerrero is")]
+    key = the_key(unit.text, "state")
+    offered = set()
+    for seed in range(30):
+        choices = distractors_for(unit.text, key, pool(), random.Random(seed), ellis)
+        assert choices is not None
+        offered |= set(choices)
+    assert offered.isdisjoint({"Chihuahua", "Durango", "Sinaloa"})
+    without_source = distractors_for(unit.text, key, pool(), random.Random(0), None)
+    assert without_source is not None  # the rule needs the source's other sentences
+    # Nor is Guerrero made a blank there: Chihuahua, Durango or Sinaloa would fill it as well.
+    assert all(draft.quote != unit.text for draft in drafts_for(SAMPLE_SEED))

@@ -12,9 +12,11 @@ from django.core.management import CommandError, call_command
 from courseware.ingest import anchor, ingest
 from courseware.models import Objective, ReadingPassage, Source
 from quizzes.generator import (
+    Key,
     LexiconError,
     SourceText,
     build_pool,
+    find_keys,
     generate,
     load_lexicon,
     read_lexicon,
@@ -170,3 +172,112 @@ def test_a_lexicon_file_that_cannot_be_used_is_refused_with_what_to_fix(tmp_path
     (tmp_path / "course" / "lexicon.toml").write_text(text, encoding="utf-8")
     with pytest.raises(LexiconError, match=message):
         load_lexicon(tmp_path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Distractors another sentence of the source makes true (distractors.supported_elsewhere)
+
+PRAIRIE = "Alberta has long been known for growing durum wheat across its southern prairies."
+COMMON = frozenset({"with", "that", "from", "have", "been", "also", "most", "this", "their"})
+
+
+def _alberta() -> Key:
+    start = PRAIRIE.index("Alberta")
+    return Key("province", "Alberta", start, start + len("Alberta"), identity="alberta")
+
+
+@pytest.mark.parametrize(
+    ("other", "supported"),
+    [
+        # The same sentence with the key swapped for the candidate (folded words).
+        (
+            "Manitoba has long been known for growing durum wheat across its southern prairies.",
+            True,
+        ),
+        ("MANITOBA has long been known for growing durum wheat across its southern prairies", True),
+        # The same predicate of the candidate: three consecutive content words in common.
+        ("Farmers in Manitoba are growing durum wheat on more land every year.", True),
+        # The same run, but the sentence does not name the candidate.
+        ("Farmers in Ontario are growing durum wheat on more land every year.", False),
+        # The candidate, but only two content words in a row in common.
+        ("Manitoba farmers are growing more wheat than ever before.", False),
+        # The candidate, and common words in common ("has long been known for").
+        ("Manitoba has long been known for its lakes and its cold winters.", False),
+    ],
+)
+def test_a_candidate_is_dropped_only_when_another_sentence_says_the_same_of_it(other, supported):
+    from quizzes.generator.distractors import index_sentences, supported_elsewhere
+
+    others = index_sentences([PRAIRIE, other], COMMON)
+    found = supported_elsewhere(PRAIRIE, _alberta(), ["Manitoba"], others, COMMON)
+    assert found is supported
+
+
+def test_words_of_the_names_never_make_a_shared_predicate():
+    from quizzes.generator.distractors import index_sentences, supported_elsewhere
+
+    sentence = "Alberta Wheat Growers Commission officials met in Calgary last spring."
+    other = "The British Columbia Wheat Growers Commission officials met in Victoria."
+    start = sentence.index("Alberta")
+    key = Key("province", "Alberta Wheat Growers", start, start + 21, identity="alberta")
+    # "wheat growers commission" would be shared, but two of its words are the key's name.
+    others = index_sentences([sentence, other], COMMON)
+    assert not supported_elsewhere(sentence, key, ["British Columbia"], others, COMMON)
+    alberta = Key("province", "Alberta", start, start + 7, identity="alberta")
+    assert supported_elsewhere(sentence, alberta, ["British Columbia"], others, COMMON)
+
+
+def test_distractors_leave_out_the_provinces_the_source_says_the_same_of():
+    import random
+
+    from quizzes.generator.distractors import distractors_for
+    from quizzes.generator.sentences import units
+
+    text = (
+        "Provinces\n\n"
+        "Voters in Ontario elect more members of the House of Commons than any province. "
+        "Voters in Quebec elect more members of the House of Commons than any province. "
+        "Voters in New Brunswick, Nova Scotia and Newfoundland send far fewer to Ottawa.\n"
+    )
+    document = ingest(text)
+    source = SourceText("seats", "The Example Times", "2025", document.text, document.blocks)
+    pool = build_pool([source.text], lexicon=read_lexicon(OTHER_LEXICON))
+    unit = units(source)[0]
+    (key,) = [k for k in find_keys(unit.text, pool) if k.text == "Ontario"]
+    for seed in range(10):
+        choices = distractors_for(unit.text, key, pool, random.Random(seed), source)
+        assert choices is not None and sorted(choices) == [
+            "New Brunswick",
+            "Newfoundland",
+            "Nova Scotia",
+        ]
+    # Without the source's other sentences nothing is known to be true of Quebec.
+    choices = distractors_for(unit.text, key, pool, random.Random(0), None)
+    assert choices is not None and "Quebec" in choices
+
+
+def test_a_name_another_sentence_says_the_same_of_is_not_made_a_blank():
+    from quizzes.generator.distractors import another_right_name
+    from quizzes.generator.sentences import units
+
+    # This wording makes a blank, not a choice (render._prefers_choice, seed-independent).
+    ontario = "People in Ontario have elected more members to the House of Commons than any other province."
+
+    def drafted(second: str) -> tuple[str | None, list[tuple[str, str]]]:
+        text = (
+            f"Provinces\n\n{ontario} {second} "
+            "Voters in New Brunswick, Nova Scotia and Newfoundland have sent far fewer members.\n"
+        )
+        document = ingest(text)
+        source = SourceText("seats", "The Example Times", "2025", document.text, document.blocks)
+        pool = build_pool([source.text], lexicon=read_lexicon(OTHER_LEXICON))
+        unit = units(source)[0]
+        (key,) = [k for k in find_keys(unit.text, pool) if k.text == "Ontario"]
+        drafts = generate(source, seed=SAMPLE_SEED, pool=pool)
+        asked = [(d.rule, d.blank) for d in drafts if d.quote == ontario]
+        return another_right_name(unit.text, key, pool, source), asked
+
+    rival, asked = drafted(ontario.replace("Ontario", "Quebec"))
+    assert rival == "Quebec" and asked == []  # "Quebec" would fill the blank as well
+    rival, asked = drafted("Voters in Quebec chose a new premier after a long and bitter campaign.")
+    assert rival is None and asked == [("blank-province", "Ontario")]

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from courseware.models import Objective, Source
-from quizzes.models import Question
+from quizzes.models import Question, QuestionCitation
 from quizzes.selectors import acceptance_by_rule
-from quizzes.services import generate_drafts
+from quizzes.services import generate_drafts, reject_draft
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +116,46 @@ def test_publishing_an_edited_draft_from_its_form_counts_as_accepting_it(
 def test_students_cannot_open_the_queue(client, student):
     client.force_login(student)
     assert client.get(URL).status_code == 302
+
+
+def _rekeyed(question: Question) -> Question:
+    # A draft of the same sentence under another key: what a later run proposes when another
+    # rule (or pool) makes a blank of what was a choice, so the key check alone lets it in.
+    Question.objects.filter(pk=question.pk).update(key=f"older-{question.key}")
+    question.refresh_from_db()
+    return question
+
+
+def test_a_sentence_already_waiting_for_review_is_not_drafted_again(db):
+    source = Source.objects.get(slug="delta-news")
+    first = generate_drafts(sources=[source], limit=None, seed=1)
+    assert len(first) >= 2
+    key = first[0].key
+    waiting = _rekeyed(first[0])
+    again = generate_drafts(sources=[source], limit=None, seed=1)
+    assert again == []  # the renamed draft still waits with that sentence: not drafted twice
+    assert not Question.objects.filter(key=key).exists()
+    assert Question.objects.get(pk=waiting.pk).status == Question.Status.DRAFT
+
+
+def test_a_sentence_no_longer_waiting_may_be_drafted_again(db, teacher):
+    source = Source.objects.get(slug="delta-news")
+    first = generate_drafts(sources=[source], limit=None, seed=1)
+    key = first[0].key
+    reject_draft(question=_rekeyed(first[0]), reason="Ambiguous.", by=teacher)
+    again = generate_drafts(sources=[source], limit=None, seed=1)
+    assert [question.key for question in again] == [key]
+
+
+def test_the_same_fact_waiting_in_another_wording_is_not_drafted_again(db):
+    source = Source.objects.get(slug="delta-news")
+    first = generate_drafts(sources=[source], limit=None, seed=1)
+    key = first[0].key
+    citation = _rekeyed(first[0]).current_version().citations.get()
+    # The waiting draft cites the sentence as an earlier edition worded it: one word differs,
+    # the answer is the same, so distinct_facts calls it the same fact.
+    words = citation.exact.split(" ")
+    reworded = " ".join([*words[:-1], "indeed", words[-1]])
+    QuestionCitation.objects.filter(pk=citation.pk).update(exact=reworded)
+    assert generate_drafts(sources=[source], limit=None, seed=1) == []
+    assert not Question.objects.filter(key=key).exists()
