@@ -191,6 +191,8 @@ class _MessageLaunch(DjangoMessageLaunch):
             raise LaunchError(
                 _("The launch's id_token is malformed: iss, aud and nonce must be strings.")
             )
+        if "\\u0000" in json.dumps(body):  # no LMS sends a NUL; PostgreSQL cannot compare one
+            raise LaunchError(_("The launch's id_token holds a NUL character."))
         return self
 
     def get_client_id(self) -> str:
@@ -263,8 +265,16 @@ def _storage() -> DjangoCacheDataStorage:
     return DjangoCacheDataStorage(cache_name=CACHE)  # type: ignore[no-untyped-call]
 
 
+def refuse_nul(request: HttpRequest) -> None:
+    """No LMS sends a NUL character, and PostgreSQL cannot compare text holding one."""
+    for params in (request.GET, request.POST):
+        if any("\x00" in value for values in params.lists() for value in values[1]):
+            raise LaunchError(_("The request holds a NUL character, which no LMS sends."))
+
+
 def login_redirect(request: HttpRequest) -> HttpResponse:
     """OIDC login initiation: answer the platform with a redirect to its authorisation URL."""
+    refuse_nul(request)
     target = request.POST.get("target_link_uri") or request.GET.get("target_link_uri")
     if not target:
         raise LaunchError(_("The login request names no target_link_uri."))
@@ -298,6 +308,7 @@ _LIBRARY_ERRORS: dict[str, tuple[Promise, Promise]] = {
 
 def validated_launch(request: HttpRequest) -> Launch:
     """The launch posted by the platform, checked completely, or a LaunchError."""
+    refuse_nul(request)
     message = _MessageLaunch(request, _ToolConf(), launch_data_storage=_storage())  # type: ignore[no-untyped-call]
     try:
         body: dict[str, Any] = dict(message.get_launch_data())

@@ -46,6 +46,8 @@ def test_a_broken_login_request_is_a_4xx(client, registered, params):
         f"{b64({'alg': 'none', 'kid': 'k'})}.{b64({'iss': ISSUER, 'aud': CLIENT_ID, 'nonce': 'n'})}.",
         f"{b64({'alg': 'RS256', 'kid': 'k'})}.{b64({'iss': ISSUER, 'aud': [], 'nonce': 'n'})}.sig",
         f"{b64({'alg': 'RS256', 'kid': 'k'})}.{b64(['not', 'an', 'object'])}.sig",
+        f"{b64({'alg': 'RS256', 'kid': 'k'})}.{b64({'iss': chr(0), 'aud': CLIENT_ID, 'nonce': 'n'})}.sig",
+        "a\x00b",
     ],
 )
 def test_a_broken_launch_is_a_4xx(client, registered, id_token):
