@@ -16,23 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from courseware.ingest import decode, ingest
-from courseware.pack import load_pack
 from quizzes.generator import SourceText, build_pool, generate, load_lexicon, source_label
+from tests.generator_texts import flood_source, pack_sources
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 GOLDEN = Path(__file__).parent / "golden" / "generator_drafts.json"
 CRS = Path(__file__).parent / "golden" / "generator_input_crs-r48859-mexico.txt"
 SEEDS_TO_RECORD = (1, 7, 42)
-
-
-def pack_sources() -> list[SourceText]:
-    pack = load_pack(SEEDS)
-    sources = []
-    for spec in pack.sources:
-        document = ingest(decode(pack.raw_bytes(spec)), spec.rules)
-        label = source_label(spec.publisher, spec.author, spec.title, spec.kind)
-        sources.append(SourceText(spec.slug, label, spec.published, document.text, document.blocks))
-    return sources
 
 
 def crs_source() -> SourceText:
@@ -41,31 +31,8 @@ def crs_source() -> SourceText:
     return SourceText("crs-r48859", label, "2026-09-23", document.text, document.blocks)
 
 
-# The text test_generator.py checks the rules on: another topic, other places and numbers.
-FLOOD = """Floods on the Ardle River
-
-Heavy rain in March 2019 pushed the Ardle River over its banks at Millbrook, a market town of 12,000 people.
-The river rose 4.2 metres in two days, the highest level recorded since 1947.
-Emergency crews evacuated between 800 and 1,200 residents from the low-lying Quay district.
-The Environment Agency had warned in 2017 that the town's flood walls were too low.
-Millbrook lost its only bridge when the water undermined the stone piers on the second night.
-Insurers later estimated the damage at $45 million, most of it to homes and small shops.
-A new flood barrier, finished in 2023, cost the county 18 million dollars.
-Volunteers from Harwick and Eastford filled 30,000 sandbags during the first weekend.
-It was the third serious flood in the town's history.
-Residents of Millbrook voted in 2021 to move the primary school to higher ground.
-The Met Office reported that rainfall in the catchment reached 160 percent of the monthly average.
-They say the next test will come with the spring thaw.
-"""
-
-
-def flood_source() -> SourceText:
-    document = ingest(FLOOD)
-    return SourceText("ardle-flood", "The Valley Courier", "2024", document.text, document.blocks)
-
-
 def record() -> list[dict[str, Any]]:
-    pack = pack_sources()
+    pack = list(pack_sources(SEEDS))
     crs = crs_source()
     flood = flood_source()
     runs = [(source, [s.text for s in pack]) for source in pack]

@@ -20,7 +20,7 @@ from quizzes.generator import (
     source_label,
 )
 from tests.conftest import SEEDS
-from tests.pack.test_generator_on_the_real_pack import pack_sources
+from tests.generator_texts import pack_sources
 
 TEXTS = Path(__file__).parents[1] / "fixtures" / "texts"
 SAMPLE = Path(__file__).with_name("generator_sample_crs.toml")
@@ -35,7 +35,9 @@ def crs(name: str) -> SourceText:
 @cache
 def drafts(name: str = "crs-r48859-mexico.txt") -> tuple[Draft, ...]:
     source = crs(name)
-    pool = build_pool([*(s.text for s in pack_sources()), source.text], lexicon=load_lexicon(SEEDS))
+    pool = build_pool(
+        [*(s.text for s in pack_sources(SEEDS)), source.text], lexicon=load_lexicon(SEEDS)
+    )
     return tuple(generate_all([source], seed=1, pool=pool))
 
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from courseware.ingest import anchor, decode, ingest
-from courseware.pack import load_pack
+from courseware.ingest import anchor, ingest
 from quizzes.generator import (
     BLANK,
     Draft,
@@ -26,11 +25,11 @@ from quizzes.generator import (
     load_lexicon,
     rejection,
     select,
-    source_label,
     units,
 )
 from quizzes.grading import validate_spec
 from tests.conftest import SEEDS
+from tests.generator_texts import flood_source, pack_sources
 
 SAMPLE = Path(__file__).with_name("generator_sample.toml")
 OTHER_LEXICON = Path(__file__).parents[1] / "fixtures" / "lexicon_other.toml"
@@ -39,39 +38,6 @@ MONTHS = {
     *("January", "February", "March", "April", "May", "June", "July", "August"),
     *("September", "October", "November", "December"),
 }
-
-# A text the rules were never tuned on: another topic, other places, other kinds of numbers.
-FLOOD = """Floods on the Ardle River
-
-Heavy rain in March 2019 pushed the Ardle River over its banks at Millbrook, a market town of 12,000 people.
-The river rose 4.2 metres in two days, the highest level recorded since 1947.
-Emergency crews evacuated between 800 and 1,200 residents from the low-lying Quay district.
-The Environment Agency had warned in 2017 that the town's flood walls were too low.
-Millbrook lost its only bridge when the water undermined the stone piers on the second night.
-Insurers later estimated the damage at $45 million, most of it to homes and small shops.
-A new flood barrier, finished in 2023, cost the county 18 million dollars.
-Volunteers from Harwick and Eastford filled 30,000 sandbags during the first weekend.
-It was the third serious flood in the town's history.
-Residents of Millbrook voted in 2021 to move the primary school to higher ground.
-The Met Office reported that rainfall in the catchment reached 160 percent of the monthly average.
-They say the next test will come with the spring thaw.
-"""
-
-
-@cache
-def pack_sources() -> tuple[SourceText, ...]:
-    pack = load_pack(SEEDS)
-    sources = []
-    for spec in pack.sources:
-        document = ingest(decode(pack.raw_bytes(spec)), spec.rules)
-        label = source_label(spec.publisher, spec.author, spec.title, spec.kind)
-        sources.append(SourceText(spec.slug, label, spec.published, document.text, document.blocks))
-    return tuple(sources)
-
-
-def flood_source() -> SourceText:
-    document = ingest(FLOOD)
-    return SourceText("ardle-flood", "The Valley Courier", "2024", document.text, document.blocks)
 
 
 def one_sentence(text: str, slug: str = "example") -> SourceText:
@@ -86,12 +52,12 @@ def lexicon():
 
 @cache
 def pool():
-    return build_pool((source.text for source in pack_sources()), lexicon=lexicon())
+    return build_pool((source.text for source in pack_sources(SEEDS)), lexicon=lexicon())
 
 
 @cache
 def drafts_for(seed: int) -> tuple[Draft, ...]:
-    return tuple(generate_all(pack_sources(), seed=seed, pool=pool()))
+    return tuple(generate_all(pack_sources(SEEDS), seed=seed, pool=pool()))
 
 
 def keys_of(text: str) -> dict[str, list[str]]:
@@ -364,7 +330,9 @@ def test_the_key_position_varies_with_the_seed():
     positions = set()
     for seed in range(20):
         (same,) = [
-            d for d in generate_all(pack_sources(), seed=seed, pool=pool()) if d.key == draft.key
+            d
+            for d in generate_all(pack_sources(SEEDS), seed=seed, pool=pool())
+            if d.key == draft.key
         ]
         positions.add([c["correct"] for c in same.data["choices"]].index(True))
     assert len(positions) >= 3
@@ -373,9 +341,9 @@ def test_the_key_position_varies_with_the_seed():
 def test_the_same_seed_gives_the_same_drafts_and_another_seed_other_choices():
     again = tuple(
         generate_all(
-            pack_sources(),
+            pack_sources(SEEDS),
             seed=SAMPLE_SEED,
-            pool=build_pool((s.text for s in pack_sources()), lexicon=lexicon()),
+            pool=build_pool((s.text for s in pack_sources(SEEDS)), lexicon=lexicon()),
         )
     )
     assert again == drafts_for(SAMPLE_SEED)
@@ -424,7 +392,7 @@ def test_every_draft_cites_one_sentence_that_anchors_holds_the_key_and_has_valid
         assert len(drafts) >= 6
         assert {d.kind for d in drafts} == {"short", "single", "numeric"}
     else:
-        source = next(s for s in pack_sources() if s.slug == slug)
+        source = next(s for s in pack_sources(SEEDS) if s.slug == slug)
         drafts = [d for d in drafts_for(SAMPLE_SEED) if d.source == slug]
     assert drafts
     for draft in drafts:
@@ -526,7 +494,7 @@ def test_no_draft_rests_on_a_sentence_that_points_back_to_the_one_before():
 
 
 def test_year_distractors_are_never_after_the_source_was_published():
-    published = {source.slug: source.published for source in pack_sources()}
+    published = {source.slug: source.published for source in pack_sources(SEEDS)}
     for seed in (1, 7, 42):
         for draft in drafts_for(seed):
             if draft.rule != "choice-year":
@@ -537,7 +505,7 @@ def test_year_distractors_are_never_after_the_source_was_published():
 
 
 def test_month_distractors_are_no_month_the_source_names_in_the_same_year():
-    texts = {source.slug: source.text for source in pack_sources()}
+    texts = {source.slug: source.text for source in pack_sources(SEEDS)}
     for seed in (1, 7, 42):
         for draft in drafts_for(seed):
             if draft.rule != "choice-month":
@@ -560,7 +528,7 @@ def test_no_choice_for_guerrero_is_a_state_ellis_says_the_same_of():
     # for growing heroin poppies": those three would be right answers marked wrong.
     from quizzes.generator.distractors import distractors_for
 
-    ellis = next(source for source in pack_sources() if source.slug == "ellis-organized-crime")
+    ellis = next(source for source in pack_sources(SEEDS) if source.slug == "ellis-organized-crime")
     (unit,) = [u for u in units(ellis) if u.text.startswith("The state of Guerrero is")]
     key = the_key(unit.text, "state")
     offered = set()

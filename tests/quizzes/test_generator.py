@@ -25,34 +25,12 @@ from quizzes.generator import (
 from quizzes.grading import validate_spec
 from quizzes.models import Question
 from tests.conftest import PACK
+from tests.generator_texts import flood_source
 
 pytestmark = pytest.mark.django_db
 
 OTHER_LEXICON = Path(__file__).parents[1] / "fixtures" / "lexicon_other.toml"
 SAMPLE_SEED = 1
-
-# A text the rules were never tuned on: another topic, other places, other kinds of numbers.
-FLOOD = """Floods on the Ardle River
-
-Heavy rain in March 2019 pushed the Ardle River over its banks at Millbrook, a market town of 12,000 people.
-The river rose 4.2 metres in two days, the highest level recorded since 1947.
-Emergency crews evacuated between 800 and 1,200 residents from the low-lying Quay district.
-The Environment Agency had warned in 2017 that the town's flood walls were too low.
-Millbrook lost its only bridge when the water undermined the stone piers on the second night.
-Insurers later estimated the damage at $45 million, most of it to homes and small shops.
-A new flood barrier, finished in 2023, cost the county 18 million dollars.
-Volunteers from Harwick and Eastford filled 30,000 sandbags during the first weekend.
-It was the third serious flood in the town's history.
-Residents of Millbrook voted in 2021 to move the primary school to higher ground.
-The Met Office reported that rainfall in the catchment reached 160 percent of the monthly average.
-They say the next test will come with the spring thaw.
-"""
-
-
-def flood_source() -> SourceText:
-    document = ingest(FLOOD)
-    return SourceText("ardle-flood", "The Valley Courier", "2024", document.text, document.blocks)
-
 
 # ---------------------------------------------------------------------------------------------
 # The command
