@@ -143,6 +143,14 @@ def reading_citing(course: Course, source: Source, start: int, prefer: str = "")
     return readings.filter(slug=prefer).first() or readings.order_by("position").first()
 
 
+def taught_course_for(user: User, slug: str) -> Course:
+    """The course, if the user teaches it; 404 for anyone else (students included)."""
+    course = course_for(user, slug)
+    if not is_teacher(user, course):
+        raise Http404("No such page.")
+    return course
+
+
 def is_teacher(user: User, course: Course) -> bool:
     if user.is_superuser:
         return True

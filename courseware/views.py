@@ -306,9 +306,7 @@ def post_moderate(
     request: AuthenticatedHttpRequest, course_slug: str, prompt_slug: str, post_id: int
 ) -> HttpResponse:
     """A teacher features, hides, scores and comments on a response."""
-    course = selectors.course_for(request.user, course_slug)
-    if not selectors.is_teacher(request.user, course):
-        raise Http404("No such page.")
+    course = selectors.taught_course_for(request.user, course_slug)
     prompt = selectors.prompt_for(course, prompt_slug)
     post = selectors.post_for(course, prompt, request.user, post_id, teacher=True)
     raw = request.POST.get("score", "").strip()
@@ -376,9 +374,7 @@ def student_password_reset(
 ) -> HttpResponse:
     """A teacher sets a new password for a student of their course: a temporary one shown once,
     or one they type. Anyone else, another course's student and staff accounts get 404."""
-    course = selectors.course_for(request.user, course_slug)
-    if not selectors.is_teacher(request.user, course):
-        raise Http404("No such page.")
+    course = selectors.taught_course_for(request.user, course_slug)
     student = get_object_or_404(
         get_user_model(),
         pk=user_id,

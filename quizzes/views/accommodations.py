@@ -16,11 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from courseware.http import AuthenticatedHttpRequest
 from courseware.models import Course
 from courseware.params import id_param
+from courseware.selectors import taught_course_for
 from quizzes import selectors
 from quizzes.accommodation_forms import AccommodationForm
 from quizzes.models import Accommodation
 from quizzes.services import remove_accommodation, save_accommodation
-from quizzes.views.gradebook import _teacher_course
 
 
 def _back(course: Course) -> HttpResponse:
@@ -83,7 +83,7 @@ def _form_page(
 @login_required
 def accommodation_add(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResponse:
     """A new accommodation: more time, more attempts or other dates for some students."""
-    return _form_page(request, _teacher_course(request, course_slug), None)
+    return _form_page(request, taught_course_for(request.user, course_slug), None)
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,7 +92,7 @@ def accommodation_edit(
     request: AuthenticatedHttpRequest, course_slug: str, accommodation_id: int
 ) -> HttpResponse:
     """One of the course's accommodations (another course's is a 404)."""
-    course = _teacher_course(request, course_slug)
+    course = taught_course_for(request.user, course_slug)
     return _form_page(request, course, selectors.accommodation_for(course, accommodation_id))
 
 
@@ -101,7 +101,7 @@ def accommodation_edit(
 def accommodation_remove(
     request: AuthenticatedHttpRequest, course_slug: str, accommodation_id: int
 ) -> HttpResponse:
-    course = _teacher_course(request, course_slug)
+    course = taught_course_for(request.user, course_slug)
     saved = remove_accommodation(
         accommodation=selectors.accommodation_for(course, accommodation_id)
     )

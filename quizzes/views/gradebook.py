@@ -20,10 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courseware import selectors as cw_selectors
 from courseware.http import AuthenticatedHttpRequest
 from courseware.models import Course, Enrollment
-from courseware.selectors import course_for
+from courseware.selectors import taught_course_for
 from quizzes import selectors
 from quizzes.analysis import FIRST_ATTEMPTS, WHICH_ATTEMPTS, analysis_of
 from quizzes.display import question_view
@@ -45,26 +44,18 @@ from quizzes.review import visibility
 from quizzes.services import apply_regrade, override_grade, plan_regrade
 
 
-def _teacher_course(request: AuthenticatedHttpRequest, course_slug: str) -> Course:
-    """The course, if the user teaches it; 404 for anyone else (students included)."""
-    course = course_for(request.user, course_slug)
-    if not cw_selectors.is_teacher(request.user, course):
-        raise Http404("No such page.")
-    return course
-
-
 @require_GET
 @login_required
 def gradebook(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResponse:
     """Students × quizzes and discussions: grades, attempts, overrides, totals; filter by name,
     sort by total or by a column."""
-    return _gradebook_page(request, _teacher_course(request, course_slug))
+    return _gradebook_page(request, taught_course_for(request.user, course_slug))
 
 
 @require_GET
 @login_required
 def gradebook_export(request: AuthenticatedHttpRequest, course_slug: str, fmt: str) -> HttpResponse:
-    course = _teacher_course(request, course_slug)
+    course = taught_course_for(request.user, course_slug)
     if fmt not in FORMATS:
         raise Http404("No such format.")
     content_type, extension = FORMATS[fmt]
@@ -86,7 +77,7 @@ def item_analysis(
     request: AuthenticatedHttpRequest, course_slug: str, quiz_slug: str
 ) -> HttpResponse:
     """A quiz's item analysis (Moodle's statistics), rolled up by cited passage and objective."""
-    course = _teacher_course(request, course_slug)
+    course = taught_course_for(request.user, course_slug)
     quiz = selectors.quiz_for(course, quiz_slug)
     which = request.GET.get("attempts", FIRST_ATTEMPTS)
     if which not in WHICH_ATTEMPTS:
@@ -166,7 +157,7 @@ def gradebook_grade(
     request: AuthenticatedHttpRequest, course_slug: str, quiz_slug: str, user_id: int
 ) -> HttpResponse:
     """One student's grade on one quiz: attempts, kept grade, the override form and history."""
-    course = _teacher_course(request, course_slug)
+    course = taught_course_for(request.user, course_slug)
     quiz = selectors.quiz_for(course, quiz_slug)
     student = _course_student(course, user_id)
     action = request.POST.get("action", "override")
@@ -234,7 +225,7 @@ def gradebook_attempt(
     request: AuthenticatedHttpRequest, course_slug: str, attempt_id: int
 ) -> HttpResponse:
     """Any attempt at one of the course's quizzes, as its student saw it, for the teacher."""
-    course = _teacher_course(request, course_slug)
+    course = taught_course_for(request.user, course_slug)
     attempt = get_object_or_404(
         Attempt.objects.select_related("quiz__course", "quiz__reading", "student"),
         pk=attempt_id,
@@ -279,7 +270,7 @@ def gradebook_regrade(
 ) -> HttpResponse:
     """The quiz's responses graded against an older version of a fixed question: a preview of
     what regrading them would change, the form that does it, and past regrades."""
-    course = _teacher_course(request, course_slug)
+    course = taught_course_for(request.user, course_slug)
     quiz = selectors.quiz_for(course, quiz_slug)
     error = ""
     if request.method == "POST":
@@ -322,7 +313,7 @@ def gradebook_regrade(
 @login_required
 def gradebook_canvas_id(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResponse:
     """Set one gradebook column's Canvas assignment id (a quiz's or a discussion prompt's)."""
-    course = _teacher_course(request, course_slug)
+    course = taught_course_for(request.user, course_slug)
     key = request.POST.get("column", "")[:200]
     try:
         set_canvas_assignment_id(
@@ -340,7 +331,7 @@ def gradebook_canvas_id(request: AuthenticatedHttpRequest, course_slug: str) -> 
 @login_required
 def gradebook_canvas_fill(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResponse:
     """The gradebook CSV the teacher exported from Canvas, back with Fuente's scores in it."""
-    course = _teacher_course(request, course_slug)
+    course = taught_course_for(request.user, course_slug)
     upload = request.FILES.get("canvas_file")
     if upload is None:
         return _gradebook_page(

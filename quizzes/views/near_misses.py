@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from courseware.http import AuthenticatedHttpRequest
 from courseware.models import Course
 from courseware.params import id_param
+from courseware.selectors import taught_course_for
 from quizzes import selectors
 from quizzes.grading import MAX_TEXT
 from quizzes.models import Question, Quiz, QuizQuestion
 from quizzes.services import RegradeReport, accept_answer, near_misses, plan_accept_answer
-from quizzes.views.gradebook import _teacher_course
 
 
 @require_GET
@@ -29,7 +29,7 @@ def near_miss_list(
     request: AuthenticatedHttpRequest, course_slug: str, quiz_slug: str
 ) -> HttpResponse:
     """The quiz's short answers marked wrong that are near an accepted answer, by question."""
-    course = _teacher_course(request, course_slug)
+    course = taught_course_for(request.user, course_slug)
     return _list_page(request, course, selectors.quiz_for(course, quiz_slug))
 
 
@@ -69,7 +69,7 @@ def near_miss_accept(
 ) -> HttpResponse:
     """GET: what accepting an answer would change (students, responses, points before and
     after), with the form that does it. POST: accept it and regrade, then back to the list."""
-    course = _teacher_course(request, course_slug)
+    course = taught_course_for(request.user, course_slug)
     quiz = selectors.quiz_for(course, quiz_slug)
     params = request.POST if request.method == "POST" else request.GET
     slot = _slot(quiz, params)
