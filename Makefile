@@ -33,8 +33,12 @@ setup: $(STAMP)
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py build_course
 
+# The task worker (grade passback to an LMS, other background work) runs beside the web server
+# and stops with it.
 run: setup
 	$(BIN)/python manage.py setup_demo
+	trap 'kill 0' EXIT; \
+	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup browser

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "courseware",
     "quizzes",
     "lti",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +137,12 @@ CACHES = {
         }
     ),
 }
+
+# Background work (grade passback to the LMS, and anything else a person must not wait for)
+# runs on django-tasks. The default backend keeps the queue in the database, so `make run`
+# needs no other service; `make run` starts the worker (`manage.py db_worker`) beside the web
+# server. docs/operations.md says how to run workers in production.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

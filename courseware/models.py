@@ -465,6 +465,9 @@ class Enrollment(models.Model):
     # Frozen at the first OneRoster export (the SIS user id then, else fuente-user-<user id>), so a
     # student's results keep one studentSourcedId for the life of the enrolment.
     oneroster_sourced_id = models.CharField("OneRoster user sourcedId", max_length=100, blank=True)
+    # False when the person left the course (e.g. gone from the LMS's roster): their work stays,
+    # and they come back active if they return.
+    is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -543,3 +546,15 @@ class ReadingProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} · {self.reading} ({'read' if self.is_read else 'not read'})"
+
+
+class Profile(models.Model):
+    """A person's own settings: for now the interface language they chose."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(max_length=10, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or '-'}"

@@ -141,6 +141,11 @@ class CourseLink(models.Model):
     context_id = models.CharField(_("context id"), max_length=255)
     context_title = models.CharField(_("context title"), max_length=255, blank=True)
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lti_links")
+    # Service endpoints the platform announced in its latest launch from this context.
+    lineitems_url = models.URLField(_("line items URL"), max_length=500, blank=True)
+    ags_scopes = models.JSONField(_("grade service scopes"), default=list, blank=True)
+    memberships_url = models.URLField(_("memberships URL"), max_length=500, blank=True)
+    roster_synced_at = models.DateTimeField(_("roster synced at"), null=True, blank=True)
 
     class Meta:
         ordering = ["platform_id", "context_id"]
@@ -163,6 +168,8 @@ class ResourceLink(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, null=True, blank=True)
     reading = models.ForeignKey(Reading, on_delete=models.CASCADE, null=True, blank=True)
     prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, null=True, blank=True)
+    # The LMS's grade column for this link (the AGS claim's `lineitem`), when it has one.
+    lineitem_url = models.URLField(_("line item URL"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["course_link_id", "resource_link_id"]
@@ -199,3 +206,46 @@ class ResourceLink(models.Model):
             raise ValidationError(
                 _("Link only material of the course %(course)s.") % {"course": course}
             )
+
+
+class GradeSend(models.Model):
+    """The grade Fuente owes the LMS for one student on one graded link, and how sending it
+    went. `version` grows with every new grade; a send carries the version it read, and an
+    older send never overwrites a newer one (docs/lti.md)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    resource_link = models.ForeignKey(
+        ResourceLink, on_delete=models.CASCADE, related_name="grade_sends"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lti_grade_sends"
+    )
+    score_given = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    score_maximum = models.DecimalField(max_digits=8, decimal_places=2)
+    activity_progress = models.CharField(max_length=20)
+    grading_progress = models.CharField(max_length=20)
+    changed_at = models.DateTimeField(help_text=_("When the grade changed: the score's timestamp."))
+    version = models.PositiveIntegerField(default=1)
+    sent_version = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    tries = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_tried_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["resource_link_id", "student_id"]
+        verbose_name = _("grade sent to the LMS")
+        verbose_name_plural = _("grades sent to the LMS")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource_link", "student"], name="lti_grade_send_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} on {self.resource_link}: {self.score_given}"
