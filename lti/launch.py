@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
@@ -42,6 +42,11 @@ KEY_SET_TTL = 3600
 NONCE_TTL = 3600
 CACHE = "lti"
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+RESOURCE_LINK = "LtiResourceLinkRequest"
+DEEP_LINKING = "LtiDeepLinkingRequest"
 
 
 class LaunchError(Exception):
@@ -65,9 +70,17 @@ class Launch:
     roles: tuple[str, ...]
     context_id: str
     context_title: str
-    resource_link_id: str
+    resource_link_id: str  # "" in a deep-linking request
     given_name: str = ""
     family_name: str = ""
+    message_type: str = RESOURCE_LINK
+    custom: dict[str, str] = field(default_factory=dict)
+    # Service claims: AGS (lineitems, lineitem, scope), NRPS memberships URL, deep linking
+    # settings (deep_link_return_url, accept_types, data, ...), the launch's locale.
+    ags: dict[str, Any] = field(default_factory=dict)
+    memberships_url: str = ""
+    deep_linking: dict[str, Any] = field(default_factory=dict)
+    locale: str = ""
 
 
 def fetch_key_set(url: str) -> dict[str, Any]:
@@ -322,12 +335,24 @@ def validated_launch(request: HttpRequest) -> Launch:
         raise LaunchError(
             _("The launch's claims are malformed (a claim of the wrong type).")
         ) from error
-    if body.get(CLAIM + "message_type") != "LtiResourceLinkRequest":
-        raise LaunchError(_("Fuente accepts only resource link launches so far."))
+    message_type = body.get(CLAIM + "message_type")
+    if message_type not in (RESOURCE_LINK, DEEP_LINKING):
+        raise LaunchError(
+            _("Fuente accepts resource link and deep linking launches, not “%(type)s”.")
+            % {"type": message_type}
+        )
     context, link = body.get(CLAIM + "context"), body.get(CLAIM + "resource_link")
     roles = body.get(CLAIM + "roles")
-    if not (isinstance(link, dict) and isinstance(roles, list)) or not isinstance(
-        context, dict | None
+    ags, nrps, linking = body.get(AGS_CLAIM), body.get(NRPS_CLAIM), body.get(DL_CLAIM)
+    custom, presentation = body.get(CLAIM + "custom"), body.get(CLAIM + "launch_presentation")
+    if (
+        not isinstance(roles, list)
+        or not isinstance(context, dict | None)
+        or not (isinstance(link, dict) or message_type == DEEP_LINKING)
+        or not (isinstance(linking, dict) or message_type == RESOURCE_LINK)
+        or not all(
+            isinstance(claim, dict | None) for claim in (ags, nrps, custom, presentation, link)
+        )
     ):
         raise LaunchError(_("The launch's claims are malformed (a claim of the wrong type)."))
     context = context or {}
@@ -340,7 +365,13 @@ def validated_launch(request: HttpRequest) -> Launch:
         roles=tuple(str(role) for role in roles),
         context_id=str(context["id"]),
         context_title=str(context.get("title") or context.get("label") or ""),
-        resource_link_id=str(link["id"]),
+        resource_link_id=str((link or {}).get("id") or ""),
         given_name=str(body.get("given_name") or ""),
         family_name=str(body.get("family_name") or ""),
+        message_type=str(message_type),
+        custom={str(key): str(value) for key, value in (custom or {}).items()},
+        ags=dict(ags or {}),
+        memberships_url=str((nrps or {}).get("context_memberships_url") or ""),
+        deep_linking=dict(linking or {}),
+        locale=str((presentation or {}).get("locale") or ""),
     )

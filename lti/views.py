@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lti.keys import key_set
-from lti.launch import LaunchError, login_redirect, validated_launch
+from lti.launch import DEEP_LINKING, LaunchError, login_redirect, validated_launch
 from lti.middleware import FRAME_ORIGINS
 from lti.models import Platform
 from lti.services import sign_in_launch
@@ -47,6 +48,8 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
 def launch(request: HttpRequest) -> HttpResponse:
     try:
         checked = validated_launch(request)
+        if checked.message_type == DEEP_LINKING:  # the deep-linking picker is still to come
+            raise LaunchError(_("Fuente accepts only resource link launches so far."))
         user, landing = sign_in_launch(launch=checked)
     except LaunchError as error:
         return _refused(request, error)
