@@ -24,13 +24,21 @@ from quizzes.generator.filters import rejection
 from quizzes.generator.keys import find_keys
 from quizzes.generator.lexicon import Language, Lexicon, LexiconError, load_lexicon, read_lexicon
 from quizzes.generator.model import BLANK, Draft, Key, SourceText, Unit
-from quizzes.generator.pipeline import distinct_facts, generate, generate_all, select
+from quizzes.generator.pipeline import (
+    SHORT_YIELD,
+    distinct_facts,
+    generate,
+    generate_all,
+    select,
+    short_source_drafts,
+)
 from quizzes.generator.pool import Pool, build_pool
 from quizzes.generator.sentences import units
 from quizzes.generator.text import source_label
 
 __all__ = [
     "BLANK",
+    "SHORT_YIELD",
     "Draft",
     "Key",
     "Language",
@@ -48,6 +56,7 @@ __all__ = [
     "read_lexicon",
     "rejection",
     "select",
+    "short_source_drafts",
     "source_label",
     "units",
 ]

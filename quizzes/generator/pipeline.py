@@ -5,10 +5,17 @@ only once: two sentences sharing most of their content words tell the same fact.
 sources of one run, a fact two sources tell is asked once (distinct_facts). A name another
 sentence of the source says the same of another name is not made a blank
 (distractors.another_right_name): two fills would be right.
+
+A short source with few names and numbers (an explainer made of claims) yields few drafts by
+those rules; in a run of four or more sources, such a source also gets up to three "which
+source is this sentence from?" drafts (short_source_drafts), on sentences no other source comes
+close to saying. The generator's service (quizzes.services.drafts) does the same for the
+sources of a run against every source in the database.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -19,8 +26,8 @@ from quizzes.generator.filters import rejection
 from quizzes.generator.keys import find_keys
 from quizzes.generator.lexicon import Lexicon
 from quizzes.generator.model import Draft, Key, SourceText, Unit
-from quizzes.generator.pool import Pool, build_pool
-from quizzes.generator.render import draft_for
+from quizzes.generator.pool import POOL_CHARS_PER_TEXT, Pool, build_pool
+from quizzes.generator.render import draft_for, source_draft
 from quizzes.generator.sentences import units
 from quizzes.generator.text import fold, word_list
 
@@ -101,8 +108,66 @@ def generate_all(
     sources' own texts (and lexicon)."""
     if pool is None:
         pool = build_pool((source.text for source in sources), lexicon=lexicon)
-    drafts = [draft for source in sources for draft in generate(source, seed=seed, pool=pool)]
+    drafts = []
+    for source in sources:
+        drafts.extend(generate(source, seed=seed, pool=pool))
+        drafts.extend(short_source_drafts(source, sources, drafts, seed=seed, pool=pool))
     return distinct_facts(drafts, common=pool.lexicon.language.common)
+
+
+# A source with fewer drafts than this from its names and numbers is "short" ...
+SHORT_YIELD = 5
+# ... and gets at most this many "which source" drafts,
+_SOURCE_DRAFTS = 3
+# on sentences no sentence of another source shares half its content words with (counting
+# sentences of at least this many content words: a heading shares little and says nothing).
+_CLOSE_TO = 0.5
+_MIN_WORDS = 5
+
+
+def _head(source: SourceText) -> SourceText:
+    """A source's first POOL_CHARS_PER_TEXT characters' blocks: a book cannot slow a run."""
+    blocks = tuple(block for block in source.blocks if block.start < POOL_CHARS_PER_TEXT)
+    return dataclasses.replace(source, blocks=blocks)
+
+
+def short_source_drafts(
+    source: SourceText,
+    sources: Sequence[SourceText],
+    drafts: Sequence[Draft],
+    *,
+    seed: int,
+    pool: Pool,
+) -> list[Draft]:
+    """ "Which source is this sentence from?" drafts for a short source (see the docstring)."""
+    own = [draft for draft in drafts if draft.source == source.slug]
+    others = [other for other in sources if other.slug != source.slug]
+    labels = list(dict.fromkeys(other.label for other in others if other.label != source.label))
+    if len(own) >= SHORT_YIELD or len(labels) < 3:
+        return []
+    language = pool.lexicon.language
+    said_elsewhere = [
+        words
+        for other in others
+        for unit in units(_head(other))
+        if len(words := _content_words(unit.text, language.common)) >= _MIN_WORDS
+    ]
+    asked = {draft.start for draft in own}
+    found: list[Draft] = []
+    for unit in units(source):
+        if len(found) == _SOURCE_DRAFTS:
+            break
+        if unit.start in asked or not _anchors(source, unit):
+            continue
+        if rejection(unit.text, quoted_before=unit.quoted_before, language=language) is not None:
+            continue
+        words = _content_words(unit.text, language.common)
+        if len(words) < _MIN_WORDS or any(
+            len(words & seen) >= _CLOSE_TO * min(len(words), len(seen)) for seen in said_elsewhere
+        ):
+            continue
+        found.append(source_draft(source, unit, labels, seed))
+    return found
 
 
 # Two drafts of one queue with the same numbers of the same thing whose sentences share this

@@ -103,6 +103,45 @@ def _question(
     )
 
 
+def source_draft(source: SourceText, unit: Unit, others: list[str], seed: int) -> Draft:
+    """ "Which source is this sentence from?": the source's label among three others'. Exactly
+    one source holds the sentence's words, so the key cannot be argued."""
+    rng = random.Random(f"{seed}:{source.slug}:{unit.start}:source")
+    labels = rng.sample(others, CHOICES - 1)
+    labels.insert(rng.randrange(CHOICES), source.label)
+    who = source.label
+    data = {
+        "choices": [
+            {
+                "id": "abcd"[index],
+                "text": label,
+                "correct": label == who,
+                "feedback": (
+                    f"Right: this sentence is from {who}."
+                    if label == who
+                    else f"No: this sentence is from {who}, not {label}."
+                ),
+            }
+            for index, label in enumerate(labels)
+        ]
+    }
+    when = f" ({source.published})" if source.published else ""
+    return Draft(
+        key=f"gen-{source.slug}-choice-source-{digest(unit.text)[:8]}",
+        source=source.slug,
+        rule="choice-source",
+        kind="single",
+        stem=f"This sentence comes from one of the sources. Which one? “{unit.text}”",
+        data=data,
+        answer=who,
+        blank="",
+        quote=unit.text,
+        start=unit.start,
+        end=unit.end,
+        explanation=f"From {who}{when}: “{unit.text}”",
+    )
+
+
 def draft_for(source: SourceText, unit: Unit, key: Key, pool: Pool, seed: int) -> Draft:
     rng = random.Random(f"{seed}:{source.slug}:{unit.start}:{key.kind}:{key.text}")
     rule, kind, stem, data, answer = _question(unit, key, pool, source, rng)

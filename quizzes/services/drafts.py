@@ -6,12 +6,14 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from courseware.ingest import Block
-from courseware.models import Objective, Source
+from courseware.models import Course, Objective, Source
 from courseware.services.citations import quote_fields, without_nul
 from quizzes.generator import (
+    SHORT_YIELD,
     Draft,
     SourceText,
     build_pool,
@@ -19,6 +21,7 @@ from quizzes.generator import (
     generate,
     load_lexicon,
     select,
+    short_source_drafts,
     source_label,
 )
 from quizzes.grading import correct_answer_text
@@ -54,7 +57,14 @@ def generate_drafts(
         distractor_pool = list(Source.objects.defer("raw_text", "removed_lines"))
     lexicon = load_lexicon(settings.SEEDS_DIR)  # the pack's course/lexicon.toml, if any
     pool = build_pool((source.text for source in distractor_pool), lexicon=lexicon)
-    drafted = [(source, generate(_source_text(source), seed=seed, pool=pool)) for source in sources]
+    drafted: list[tuple[Source, list[Draft]]] = []
+    for source in sources:
+        text = _source_text(source)
+        drafts = generate(text, seed=seed, pool=pool)
+        if len(drafts) < SHORT_YIELD:
+            others = [_source_text(other) for other in _sources_read_with(source, distractor_pool)]
+            drafts += short_source_drafts(text, others, drafts, seed=seed, pool=pool)
+        drafted.append((source, drafts))
     everything = [draft for _, drafts in drafted for draft in drafts]
     common = pool.lexicon.language.common
     queue = {id(d) for d in distinct_facts(everything, common=common)}
@@ -135,6 +145,16 @@ def _proposed_objectives(source: Source, start: int, end: int) -> list[Objective
         readings__reading_passages__passage__end__gt=start,
     )
     return list(cited.distinct()) or list(used.distinct())
+
+
+def _sources_read_with(source: Source, pool: list[Source]) -> QuerySet[Source]:
+    """The sources read in the courses whose readings use `source` (the choices of a "which
+    source" draft), or, if no reading uses it yet, the distractor pool's."""
+    courses = Course.objects.filter(readings__passages__source=source)
+    mates = Source.objects.filter(passages__readings__courses__in=courses)
+    if not courses.exists():
+        mates = Source.objects.filter(pk__in=[other.pk for other in pool])
+    return mates.distinct().prefetch_related("passages")
 
 
 def _source_text(source: Source) -> SourceText:

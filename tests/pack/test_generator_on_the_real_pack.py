@@ -399,6 +399,10 @@ def test_every_draft_cites_one_sentence_that_anchors_holds_the_key_and_has_valid
         found = anchor(source.text, draft.quote)
         assert (found.start, found.end) == (draft.start, draft.end)
         assert source.text[draft.start : draft.end] == draft.quote
+        if draft.rule == "choice-source":  # "which source is this sentence from?"
+            assert draft.stem.endswith(f"“{draft.quote}”") and correct_text(draft) == source.label
+            assert len({c["text"] for c in draft.data["choices"]}) == 4
+            continue
         assert draft.quote.count(draft.blank) >= 1 and BLANK in draft.stem
         shown = draft.quote.replace(draft.blank, BLANK, 1).rstrip(".")
         assert shown in draft.stem, draft.key

@@ -259,3 +259,74 @@ def test_a_name_another_sentence_says_the_same_of_is_not_made_a_blank():
     assert rival == "Quebec" and asked == []  # "Quebec" would fill the blank as well
     rival, asked = drafted("Voters in Quebec chose a new premier after a long and bitter campaign.")
     assert rival is None and asked == [("blank-province", "Ontario")]
+
+
+# ---------------------------------------------------------------------------------------------
+# A short source made of claims: "which source is this sentence from?"
+
+_CLAIMS = (
+    "Flood insurance premiums in river towns have risen faster than household incomes.\n"
+    "Planners have increasingly favoured restoring wetlands upstream over building higher walls downstream.\n"
+    "Volunteer networks have often responded faster than regional authorities during the first night.\n"
+    "Insurers have rarely published the models behind the prices of riverside homes.\n"
+    "Local newspapers remain the most trusted record of past flood heights.\n"
+)
+
+
+def _source(slug: str, label: str, text: str) -> SourceText:
+    document = ingest(text)
+    return SourceText(slug, label, "2024", document.text, document.blocks)
+
+
+def _run(*sources: SourceText):
+    from quizzes.generator import generate_all
+
+    return generate_all(sources, seed=SAMPLE_SEED)
+
+
+def _others() -> list[SourceText]:
+    return [
+        _source(
+            "b",
+            "The River Trust",
+            "Shipping on the lower river carried 2 million tonnes of grain in 2015.\n",
+        ),
+        _source(
+            "c", "A county report", "The county maintained 140 kilometres of embankments in 2020.\n"
+        ),
+    ]
+
+
+def test_a_short_source_of_claims_gets_which_source_drafts_with_one_right_label():
+    short = _source("claims", "An opinion column", "What the floods teach\n\n" + _CLAIMS)
+    drafts = _run(flood_source(), *_others(), short)
+    asked = [d for d in drafts if d.rule == "choice-source"]
+    assert [d.source for d in asked] == ["claims"] * 3  # at most three, only for the short one
+    for draft in asked:
+        assert draft.quote in _CLAIMS and anchor(short.text, draft.quote).start == draft.start
+        assert draft.stem.endswith(f"“{draft.quote}”")
+        labels = [c["text"] for c in draft.data["choices"]]
+        assert sorted(labels) == sorted(
+            ["An opinion column", "The Valley Courier", "The River Trust", "A county report"]
+        )
+        assert [c["text"] for c in draft.data["choices"] if c["correct"]] == ["An opinion column"]
+        validate_spec("single", draft.data)  # raises if the data is not a valid question
+
+
+def test_no_which_source_draft_for_a_sentence_another_source_nearly_says():
+    echoed = _source(
+        "echo",
+        "A planning journal",
+        "Planners have increasingly favoured restoring wetlands upstream over building higher walls.\n",
+    )
+    short = _source("claims", "An opinion column", "What the floods teach\n\n" + _CLAIMS)
+    drafts = _run(flood_source(), *_others(), echoed, short)
+    quotes = [d.quote for d in drafts if d.rule == "choice-source" and d.source == "claims"]
+    assert len(quotes) == 3 and not any("wetlands" in quote for quote in quotes)
+
+
+def test_no_which_source_drafts_with_fewer_than_four_sources_or_for_a_source_rich_in_facts():
+    short = _source("claims", "An opinion column", "What the floods teach\n\n" + _CLAIMS)
+    assert not [d for d in _run(flood_source(), _others()[0], short) if d.rule == "choice-source"]
+    drafts = _run(flood_source(), *_others(), short)
+    assert not [d for d in drafts if d.rule == "choice-source" and d.source == "ardle-flood"]
