@@ -73,9 +73,13 @@ MIDDLEWARE = [
     # LTI-launched sessions: cookies sent cross-site, pages framed by the platform (lti/).
     "lti.middleware.LaunchedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language cookie, else Accept-Language (after sessions, before CommonMiddleware).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language a signed-in person chose, or their LMS launch's (courseware/language.py).
+    "courseware.language.SessionLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -112,6 +116,28 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL connection pool (psycopg_pool, one per process) with DATABASE_POOL=true: a request
+# borrows an open connection and gives it back. It replaces CONN_MAX_AGE (Django refuses both),
+# so a CONN_MAX_AGE above 0 beside it is an error here, not at the first request.
+if env_bool("DATABASE_POOL", False):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_POOL=true needs PostgreSQL (a postgres:// DATABASE_URL)."
+        )
+    if DATABASES["default"]["CONN_MAX_AGE"] != 0:
+        raise ImproperlyConfigured(
+            "DATABASE_POOL=true replaces CONN_MAX_AGE: set CONN_MAX_AGE=0 (or unset it)."
+        )
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(env_str("DATABASE_POOL_MIN_SIZE", "2")),
+        "max_size": int(env_str("DATABASE_POOL_MAX_SIZE", "4")),
+        "timeout": float(env_str("DATABASE_POOL_TIMEOUT", "10")),
+    }
+# Behind pgbouncer in transaction mode a server-side cursor (QuerySet.iterator()) may meet
+# another client's connection: DATABASE_DISABLE_SERVER_SIDE_CURSORS=true (docs/operations.md).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", False
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # With Django's defaults two concurrent writers fail with "database is locked": WAL lets
     # readers run beside the writer, IMMEDIATE takes the write lock at BEGIN (so a transaction
@@ -124,25 +150,48 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # LTI nonces, launch state and platforms' key sets must be seen by every process (the login
 # and the launch may land on different workers): the database by default (`make setup` runs
-# createcachetable), Redis when REDIS_URL is set (docs/lti.md). "default" stays per process.
+# createcachetable), Redis when REDIS_URL is set (docs/lti.md). Without REDIS_URL "default" is
+# per process and sessions live in the database: one machine, nothing else to run. With it,
+# "default" is Redis too and sessions are read from Redis but written through to the database
+# (cached_db), so a Redis restart or flush signs nobody out (docs/operations.md).
 _REDIS_URL = env_str("REDIS_URL", "")
-CACHES = {
+CACHES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "lti": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
-        if _REDIS_URL
-        else {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "fuente_lti_cache",
-        }
-    ),
+    "lti": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "fuente_lti_cache",
+    },
 }
+if _REDIS_URL:
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _REDIS_URL,
+            "KEY_PREFIX": f"fuente-{alias}",
+        }
+        for alias in ("default", "lti")
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background work (grade passback to the LMS, and anything else a person must not wait for)
 # runs on django-tasks. The default backend keeps the queue in the database, so `make run`
 # needs no other service; `make run` starts the worker (`manage.py db_worker`) beside the web
-# server. docs/operations.md says how to run workers in production.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# server. TASKS_BACKEND=redis (with REDIS_URL) queues them in Redis instead, for RQ's workers
+# (`manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job default`).
+# docs/operations.md says how to run workers in production.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+TASK_QUEUES = ["default"]
+TASKS: dict[str, dict[str, object]]
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "redis":
+    if not _REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=redis needs REDIS_URL (see .env.example).")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    RQ_QUEUES = {name: {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 300} for name in TASK_QUEUES}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be database or redis, not {TASKS_BACKEND!r}.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -173,7 +222,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en-us"
+# English and Spanish (docs/translation.md). A request's language: the one a signed-in person
+# chose, else their LMS launch's locale, else the language cookie, else Accept-Language, else
+# English. Dates and numbers follow it (Django 5 always formats for the active language).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from config.views import LoginView, csp_report, if_email_configured
 from courseware.admin import view_on_site
+from courseware.language import set_language
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -14,9 +16,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-admin.site.site_header = "Fuente: authoring and review"
-admin.site.site_title = "Fuente admin"
-admin.site.index_title = "Your courses and teaching material"
+admin.site.site_header = _("Fuente: authoring and review")
+admin.site.site_title = _("Fuente admin")
+admin.site.index_title = _("Your courses and teaching material")
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
@@ -30,6 +32,7 @@ urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("csp-report/", csp_report, name="csp_report"),
+    path("language/", set_language, name="set_language"),
     path(
         "password-reset/",
         if_email_configured(auth_views.PasswordResetView.as_view()),

@@ -11,8 +11,10 @@ from typing import Any
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -68,9 +70,23 @@ def locked_out(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     )
 
 
+class LoginForm(AuthenticationForm):
+    """Django's login form, its refusals worded for students: Django's own Spanish says
+    "usted", and Fuente says "tú" (docs/translation.md)."""
+
+    error_messages = {
+        "invalid_login": _(
+            "Please enter a correct %(username)s and password. Note that both fields may be "
+            "case-sensitive."
+        ),
+        "inactive": _("This account is inactive."),
+    }
+
+
 class LoginView(auth_views.LoginView):
     """Django's login, which links to password reset by e-mail where e-mail is configured."""
 
+    form_class = LoginForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

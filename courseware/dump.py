@@ -80,12 +80,21 @@ def source_bytes(source: Source) -> bytes:
 
 def course_file(course: Course) -> dict[str, Any]:
     return {
-        "course": {"slug": course.slug, "title": course.title, "description": course.description}
+        "course": {
+            "slug": course.slug,
+            "title": course.title,
+            "description": course.description,
+            **course.translations,
+        }
     }
 
 
 def objectives_file() -> dict[str, Any]:
-    return {"objective": [{"code": o.code, "title": o.title} for o in Objective.objects.all()]}
+    return {
+        "objective": [
+            {"code": o.code, "title": o.title, **o.translations} for o in Objective.objects.all()
+        ]
+    }
 
 
 def readings_file(course: Course) -> dict[str, Any]:
@@ -117,12 +126,14 @@ def readings_file(course: Course) -> dict[str, Any]:
             "title": reading.title,
             "summary": reading.summary,
             "objectives": [o.code for o in reading.objectives.all()],
+            **reading.translations,
         }
         notes = [
             {
                 "title": n.title,
                 "text": n.text,
                 "citations": [citation(c) for c in n.citations.all()],
+                **n.translations,
             }
             for n in reading.notes.all()
         ]
@@ -144,11 +155,13 @@ def prompts_file(course: Course) -> dict[str, Any]:
                 "context": prompt.context,
                 "objectives": [o.code for o in prompt.objectives.all()],
                 "guiding_questions": list(prompt.guiding_questions),
+                **prompt.translations,
                 "perspective": [
                     {
                         "label": p.label,
                         "summary": p.summary,
                         "citations": [citation(c) for c in p.citations.all()],
+                        **p.translations,
                     }
                     for p in prompt.perspectives.all()
                 ],
@@ -159,7 +172,7 @@ def prompts_file(course: Course) -> dict[str, Any]:
 
 def timeline_file() -> dict[str, Any]:
     periods = [
-        {"title": p.title, **({"until": p.until} if p.until else {})}
+        {"title": p.title, **({"until": p.until} if p.until else {}), **p.translations}
         for p in TimelinePeriod.objects.all()
     ]
     events = []
@@ -172,6 +185,7 @@ def timeline_file() -> dict[str, Any]:
         }
         if event.note:
             table["note"] = event.note
+        table |= event.translations
         table["citations"] = [citation(c) for c in event.citations.all()]
         events.append(table)
     return {"period": periods, "event": events}

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 published_validator = RegexValidator(
-    r"^\d{4}(-\d{2}(-\d{2})?)?$", "Use YYYY, YYYY-MM or YYYY-MM-DD, as precise as the text allows."
+    r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    _("Use YYYY, YYYY-MM or YYYY-MM-DD, as precise as the text allows."),
 )
 
 
@@ -26,17 +27,17 @@ class Source(models.Model):
     """A document as received, its cleaned text, and what cleaning removed."""
 
     class Kind(models.TextChoices):
-        ANALYSIS = "analysis", "Expert analysis"
-        COMMENTARY = "commentary", "Policy commentary"
-        NEWS = "news", "News"
-        BLOG = "blog", "Blog post"
-        AI_SUMMARY = "ai-summary", "AI-generated summary"
-        OTHER = "other", "Other"
+        ANALYSIS = "analysis", _("Expert analysis")
+        COMMENTARY = "commentary", _("Policy commentary")
+        NEWS = "news", _("News")
+        BLOG = "blog", _("Blog post")
+        AI_SUMMARY = "ai-summary", _("AI-generated summary")
+        OTHER = "other", _("Other")
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=300)
     is_title_editorial = models.BooleanField(
-        default=False, help_text="The title was written by the course, not taken from the text."
+        default=False, help_text=_("The title was written by the course, not taken from the text.")
     )
     author = models.CharField(max_length=200, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
@@ -45,13 +46,13 @@ class Source(models.Model):
     url = models.URLField(max_length=500, blank=True)
     copied_from_url = models.URLField(max_length=500, blank=True)
     note = models.TextField(
-        blank=True, help_text="For teachers: what kind of source, how far to trust it."
+        blank=True, help_text=_("For teachers: what kind of source, how far to trust it.")
     )
     position = models.PositiveIntegerField(default=0)
     raw_sha256 = models.CharField(max_length=64)
-    raw_text = models.TextField(help_text="The document as received, decoded.")
+    raw_text = models.TextField(help_text=_("The document as received, decoded."))
     clean_rules = models.JSONField(default=dict, blank=True)
-    text = models.TextField(help_text="The cleaned text that citations anchor in.")
+    text = models.TextField(help_text=_("The cleaned text that citations anchor in."))
     removed_lines = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -84,9 +85,9 @@ class Passage(models.Model):
     """One block of a source's cleaned text (heading, paragraph or list item) with its offsets."""
 
     class Kind(models.TextChoices):
-        HEADING = "heading", "Heading"
-        PARAGRAPH = "paragraph", "Paragraph"
-        LIST_ITEM = "list_item", "List item"
+        HEADING = "heading", _("Heading")
+        PARAGRAPH = "paragraph", _("Paragraph")
+        LIST_ITEM = "list_item", _("List item")
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="passages")
     position = models.PositiveIntegerField()
@@ -125,7 +126,7 @@ class Quote(models.Model):
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     position = models.PositiveIntegerField(
-        default=0, help_text="Order among its owner's citations."
+        default=0, help_text=_("Order among its owner's citations.")
     )
 
     class Meta:
@@ -147,8 +148,11 @@ class Quote(models.Model):
     def clean(self) -> None:
         if self.source.text[self.start : self.end] != self.exact:
             raise ValidationError(
-                f"The quote no longer matches {self.source.slug} at {self.start}–{self.end}; "
-                "check it again against the source."
+                _(
+                    "The quote no longer matches %(source)s at %(start)d–%(end)d; check it "
+                    "again against the source."
+                )
+                % {"source": self.source.slug, "start": self.start, "end": self.end}
             )
 
     # Hooks for re-importing a source (courseware.services.reimport_source), which finds every
@@ -173,6 +177,9 @@ class Objective(models.Model):
     code = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
+    # Text written for the course in other languages, shown when the interface is in that
+    # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
+    translations = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -197,6 +204,9 @@ class Reading(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
+    # Text written for the course in other languages, shown when the interface is in that
+    # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
+    translations = models.JSONField(default=dict, blank=True)
     objectives = models.ManyToManyField(Objective, blank=True, related_name="readings")
     passages: models.ManyToManyField[Passage, ReadingPassage] = models.ManyToManyField(
         Passage, through="ReadingPassage", related_name="readings"
@@ -206,7 +216,7 @@ class Reading(models.Model):
     word_count = models.PositiveIntegerField(default=0, editable=False)
     minutes = models.PositiveIntegerField(default=0, editable=False)
     grade_level = models.FloatField(
-        default=0.0, editable=False, help_text="Flesch–Kincaid grade level of the body text."
+        default=0.0, editable=False, help_text=_("Flesch–Kincaid grade level of the body text.")
     )
 
     class Meta:
@@ -258,6 +268,9 @@ class ReadingNote(models.Model):
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=200)
     text = models.TextField()
+    # Text written for the course in other languages, shown when the interface is in that
+    # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["reading_id", "position"]
@@ -285,16 +298,19 @@ class Prompt(models.Model):
     context = models.TextField(blank=True)
     guiding_questions = models.JSONField(default=list, blank=True)
     position = models.PositiveIntegerField(default=0)
+    # Text written for the course in other languages, shown when the interface is in that
+    # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
+    translations = models.JSONField(default=dict, blank=True)
     objectives = models.ManyToManyField(Objective, blank=True, related_name="prompts")
     is_hidden_until_posted = models.BooleanField(
         default=True,
-        help_text="Students see others' responses only once they have posted their own.",
+        help_text=_("Students see others' responses only once they have posted their own."),
     )
     points = models.DecimalField(
         max_digits=6,
         decimal_places=2,
         default=Decimal(10),
-        help_text="Most a teacher can give a response.",
+        help_text=_("Most a teacher can give a response."),
     )
 
     class Meta:
@@ -309,6 +325,9 @@ class Perspective(models.Model):
     position = models.PositiveIntegerField(default=0)
     label = models.CharField(max_length=200)
     summary = models.TextField()
+    # Text written for the course in other languages, shown when the interface is in that
+    # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["prompt_id", "position"]
@@ -326,11 +345,14 @@ class PerspectiveCitation(Quote):
 
 class TimelinePeriod(models.Model):
     title = models.CharField(max_length=200)
+    # Text written for the course in other languages, shown when the interface is in that
+    # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
+    translations = models.JSONField(default=dict, blank=True)
     until = models.CharField(
         max_length=10,
         blank=True,
         validators=[published_validator],
-        help_text="Last year (or date) in it.",
+        help_text=_("Last year (or date) in it."),
     )
     position = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
@@ -355,15 +377,18 @@ class TimelineEvent(models.Model):
 
     slug = models.SlugField(max_length=80, unique=True)
     when = models.CharField(
-        max_length=60, help_text="As precise as the source: 'late 1990s', 'June 5'."
+        max_length=60, help_text=_("As precise as the source: 'late 1990s', 'June 5'.")
     )
     sort = models.CharField(
         max_length=10,
         validators=[published_validator],
-        help_text="For ordering only: YYYY[-MM[-DD]].",
+        help_text=_("For ordering only: YYYY[-MM[-DD]]."),
     )
     title = models.CharField(max_length=300)
     note = models.TextField(blank=True)
+    # Text written for the course in other languages, shown when the interface is in that
+    # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
+    translations = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -392,6 +417,9 @@ class Course(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    # Text written for the course in other languages, shown when the interface is in that
+    # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
+    translations = models.JSONField(default=dict, blank=True)
     readings = models.ManyToManyField(Reading, blank=True, related_name="courses")
     prompts = models.ManyToManyField(Prompt, blank=True, related_name="courses")
     members: models.ManyToManyField[User, Enrollment] = models.ManyToManyField(
@@ -450,8 +478,8 @@ class Course(models.Model):
 
 class Enrollment(models.Model):
     class Role(models.TextChoices):
-        STUDENT = "student", "Student"
-        TEACHER = "teacher", "Teacher"
+        STUDENT = "student", _("Student")
+        TEACHER = "teacher", _("Teacher")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
     user = models.ForeignKey(
@@ -491,7 +519,7 @@ class Post(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
-    body = models.TextField(help_text="Markdown subset: paragraphs, emphasis, lists, links.")
+    body = models.TextField(help_text=_("Markdown subset: paragraphs, emphasis, lists, links."))
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField(default=False)
@@ -537,7 +565,7 @@ class ReadingProgress(models.Model):
 
     class Meta:
         ordering = ["course_id", "student_id", "reading_id"]
-        verbose_name_plural = "reading progress"
+        verbose_name_plural = _("reading progress")
         constraints = [
             models.UniqueConstraint(
                 fields=["course", "reading", "student"], name="reading_progress_once"

@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from django.conf import settings
 
 from courseware.ingest import CleanRules, Document, QuoteError, anchor
 
@@ -24,6 +26,15 @@ OBJECTIVES_FILE = f"{COURSE_DIR}/objectives.toml"
 COURSE_FILE = f"{COURSE_DIR}/course.toml"
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 KINDS = ("analysis", "commentary", "news", "blog", "ai-summary", "other")
+LANGUAGE_KEY = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)?$")
+
+# {"es": {"title": "…", "summary": "…"}}: per language, a version of an item's own text fields.
+Translations = dict[str, dict[str, Any]]
+
+
+def translation_languages() -> tuple[str, ...]:
+    """The languages a pack may give versions in: the site's, other than the pack's own."""
+    return tuple(code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
 
 
 class PackError(Exception):
@@ -54,6 +65,7 @@ class SourceSpec:
 class ObjectiveSpec:
     code: str
     title: str
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,7 @@ class NoteSpec:
     title: str
     text: str
     citations: tuple[CitationSpec, ...]
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,7 @@ class ReadingSpec:
     objectives: tuple[str, ...]
     parts: tuple[PartSpec, ...]
     notes: tuple[NoteSpec, ...] = ()
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,7 @@ class PerspectiveSpec:
     label: str
     summary: str
     citations: tuple[CitationSpec, ...]
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -104,12 +119,14 @@ class PromptSpec:
     objectives: tuple[str, ...]
     guiding_questions: tuple[str, ...]
     perspectives: tuple[PerspectiveSpec, ...]
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class PeriodSpec:
     title: str
     until: str
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -120,6 +137,7 @@ class EventSpec:
     title: str
     note: str
     citations: tuple[CitationSpec, ...]
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -127,6 +145,7 @@ class CourseSpec:
     slug: str
     title: str
     description: str
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -162,9 +181,14 @@ class Pack:
 class Table:
     """Typed access to one TOML table, with errors that say where."""
 
-    def __init__(self, data: object, file: str, item: str, allowed: set[str]) -> None:
+    def __init__(
+        self, data: object, file: str, item: str, allowed: set[str], translatable: bool = False
+    ) -> None:
         if not isinstance(data, dict):
             raise PackError(file, item, "must be a table.")
+        self.own = allowed
+        if translatable:  # `es.title = "…"`: checked by translated()
+            allowed = allowed | {k for k in data if LANGUAGE_KEY.match(k)}
         unknown = sorted(set(data) - allowed)
         if unknown:
             raise PackError(file, item, f"unknown key(s) {', '.join(unknown)}.")
@@ -197,6 +221,70 @@ class Table:
         if not isinstance(value, list):
             raise PackError(self.file, self.item, f"{key!r} must be a list.")
         return value
+
+    def translated(self, fields: dict[str, int | None], item: str | None = None) -> Translations:
+        """The item's versions in other languages, `es.title = "…"` (an `es` table whose keys
+        are some of `fields`). A field maps to None for text, or to the length of its list (a
+        list field's version is a list of as many strings)."""
+        item = item or self.item
+        languages = translation_languages()
+        versions: Translations = {}
+        for code in sorted(k for k in self.data if LANGUAGE_KEY.match(k) and k not in self.own):
+            if code == settings.LANGUAGE_CODE:
+                raise PackError(
+                    self.file,
+                    item,
+                    f"{code!r} is the pack's own language: write that text in the fields "
+                    f"themselves ({', '.join(fields)}).",
+                )
+            if code not in languages:
+                raise PackError(
+                    self.file,
+                    item,
+                    f"{code!r} is not one of the site's languages; a version may be given in: "
+                    f"{', '.join(languages) or 'none'}.",
+                )
+            raw = self.data[code]
+            if not isinstance(raw, dict):
+                raise PackError(
+                    self.file, item, f'{code!r} must be a table, e.g. {code}.title = "…".'
+                )
+            unknown = sorted(set(raw) - set(fields))
+            if unknown:
+                raise PackError(
+                    self.file,
+                    item,
+                    f"{code}.{unknown[0]} is not a text of this item; {code} may give: "
+                    f"{', '.join(fields)}.",
+                )
+            version: dict[str, Any] = {}
+            for name, length in fields.items():
+                if name not in raw:
+                    continue
+                value = raw[name]
+                where = f"{code}.{name}"
+                if length is None:
+                    if not isinstance(value, str):
+                        raise PackError(self.file, item, f"{where} must be a string.")
+                    if not value.strip():
+                        raise PackError(self.file, item, f"{where} is empty.")
+                    version[name] = " ".join(value.split())
+                    continue
+                if (
+                    not isinstance(value, list)
+                    or not all(isinstance(v, str) and v.strip() for v in value)
+                    or len(value) != length
+                ):
+                    raise PackError(
+                        self.file,
+                        item,
+                        f"{where} must be a list of {length} non-empty strings, one for each "
+                        f"of {name}.",
+                    )
+                version[name] = [" ".join(v.split()) for v in value]
+            if version:
+                versions[code] = version
+        return versions
 
 
 def read_toml(path: Path, root: Path) -> dict[str, Any]:
@@ -312,8 +400,17 @@ def _load_objectives(root: Path) -> tuple[ObjectiveSpec, ...]:
     """objectives.toml: each objective's code (once each) and title."""
     objectives = []
     for index, raw in enumerate(read_toml(root / OBJECTIVES_FILE, root).get("objective", []), 1):
-        table = Table(raw, OBJECTIVES_FILE, f"objective #{index}", {"code", "title"})
-        objectives.append(ObjectiveSpec(code=table.text("code"), title=table.text("title")))
+        table = Table(
+            raw, OBJECTIVES_FILE, f"objective #{index}", {"code", "title"}, translatable=True
+        )
+        code = table.text("code")
+        objectives.append(
+            ObjectiveSpec(
+                code=code,
+                title=table.text("title"),
+                translations=table.translated({"title": None}, f"objective {code!r}"),
+            )
+        )
     check_unique(OBJECTIVES_FILE, "objective", [o.code for o in objectives])
     return tuple(objectives)
 
@@ -322,12 +419,17 @@ def _load_course(root: Path) -> CourseSpec:
     """course.toml's [course] table."""
     course_data = read_toml(root / COURSE_FILE, root)
     course_table = Table(
-        course_data.get("course"), COURSE_FILE, "[course]", {"slug", "title", "description"}
+        course_data.get("course"),
+        COURSE_FILE,
+        "[course]",
+        {"slug", "title", "description"},
+        translatable=True,
     )
     return CourseSpec(
         slug=course_table.text("slug"),
         title=course_table.text("title"),
         description=" ".join(course_table.text("description", "").split()),
+        translations=course_table.translated({"title": None, "description": None}),
     )
 
 
@@ -353,6 +455,7 @@ def _reading_spec(
         readings_file,
         f"reading #{index}",
         {"slug", "title", "summary", "objectives", "part", "note"},
+        translatable=True,
     )
     slug = table.text("slug")
     item = f"reading {slug!r}"
@@ -376,7 +479,9 @@ def _reading_spec(
     notes = []
     for number, raw_note in enumerate(table.items("note"), start=1):
         where = f"{item}, note {number}"
-        note = Table(raw_note, readings_file, where, {"title", "text", "citations"})
+        note = Table(
+            raw_note, readings_file, where, {"title", "text", "citations"}, translatable=True
+        )
         notes.append(
             NoteSpec(
                 title=note.text("title"),
@@ -384,6 +489,7 @@ def _reading_spec(
                 citations=parse_citations(
                     note.data.get("citations"), readings_file, where, known_sources
                 ),
+                translations=note.translated({"title": None, "text": None}),
             )
         )
     return ReadingSpec(
@@ -393,6 +499,7 @@ def _reading_spec(
         objectives=codes,
         parts=tuple(parts),
         notes=tuple(notes),
+        translations=table.translated({"title": None, "summary": None}, item),
     )
 
 
@@ -413,7 +520,7 @@ def load_prompts(root: Path, objectives: set[str], sources: set[str]) -> tuple[P
             "guiding_questions",
             "perspective",
         }
-        table = Table(raw, file, f"prompt #{index}", keys)
+        table = Table(raw, file, f"prompt #{index}", keys, translatable=True)
         slug = table.text("id")
         item = f"prompt {slug!r}"
         codes = tuple(table.items("objectives"))
@@ -424,7 +531,9 @@ def load_prompts(root: Path, objectives: set[str], sources: set[str]) -> tuple[P
         perspectives = []
         for number, raw_perspective in enumerate(table.items("perspective"), start=1):
             where = f"{item}, perspective {number}"
-            perspective = Table(raw_perspective, file, where, {"label", "summary", "citations"})
+            perspective = Table(
+                raw_perspective, file, where, {"label", "summary", "citations"}, translatable=True
+            )
             perspectives.append(
                 PerspectiveSpec(
                     label=perspective.text("label"),
@@ -432,6 +541,7 @@ def load_prompts(root: Path, objectives: set[str], sources: set[str]) -> tuple[P
                     citations=parse_citations(
                         perspective.data.get("citations"), file, where, sources
                     ),
+                    translations=perspective.translated({"label": None, "summary": None}),
                 )
             )
         if len(perspectives) < 2:
@@ -440,6 +550,7 @@ def load_prompts(root: Path, objectives: set[str], sources: set[str]) -> tuple[P
             raise PackError(
                 file, item, "its perspectives must cite at least two different sources."
             )
+        guiding = tuple(str(q).strip() for q in table.items("guiding_questions"))
         prompts.append(
             PromptSpec(
                 slug=slug,
@@ -447,8 +558,17 @@ def load_prompts(root: Path, objectives: set[str], sources: set[str]) -> tuple[P
                 question=" ".join(table.text("question").split()),
                 context=" ".join(table.text("context", "").split()),
                 objectives=codes,
-                guiding_questions=tuple(str(q).strip() for q in table.items("guiding_questions")),
+                guiding_questions=guiding,
                 perspectives=tuple(perspectives),
+                translations=table.translated(
+                    {
+                        "title": None,
+                        "question": None,
+                        "context": None,
+                        "guiding_questions": len(guiding),
+                    },
+                    item,
+                ),
             )
         )
     check_unique(file, "prompt", [p.slug for p in prompts])
@@ -465,15 +585,25 @@ def load_timeline(
     data = read_toml(root / file, root)
     periods = []
     for index, raw in enumerate(data.get("period", []), 1):
-        table = Table(raw, file, f"period #{index}", {"title", "until"})
+        table = Table(raw, file, f"period #{index}", {"title", "until"}, translatable=True)
         until = table.text("until", "")
         if until and not DATE.match(until):
             raise PackError(file, f"period {index}", "until must be YYYY, YYYY-MM or YYYY-MM-DD.")
-        periods.append(PeriodSpec(title=table.text("title"), until=until))
+        periods.append(
+            PeriodSpec(
+                title=table.text("title"),
+                until=until,
+                translations=table.translated({"title": None}),
+            )
+        )
     events = []
     for index, raw in enumerate(data.get("event", []), 1):
         table = Table(
-            raw, file, f"event #{index}", {"id", "when", "sort", "title", "note", "citations"}
+            raw,
+            file,
+            f"event #{index}",
+            {"id", "when", "sort", "title", "note", "citations"},
+            translatable=True,
         )
         slug = table.text("id")
         item = f"event {slug!r}"
@@ -488,6 +618,7 @@ def load_timeline(
                 title=table.text("title"),
                 note=" ".join(table.text("note", "").split()),
                 citations=parse_citations(raw.get("citations"), file, item, sources),
+                translations=table.translated({"when": None, "title": None, "note": None}, item),
             )
         )
     check_unique(file, "event", [e.slug for e in events])

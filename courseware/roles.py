@@ -70,6 +70,8 @@ TEACHER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "regrade": ("view",),
         "accommodation": ("view", "add", "change", "delete"),
     },
+    # Which LMS courses lead to their courses (a link is made by a launch or a superuser).
+    "lti": {"courselink": ("view",), "resourcelink": ("view",)},
 }
 
 

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_BYTES = 1024 * 1024
 # The database's limits (auth.User and courseware.Enrollment), checked by a test.
@@ -36,16 +38,16 @@ LIMITS = {
     "canvas_user_id": 40,
 }
 LABELS = {
-    "username": "username",
-    "email": "email",
-    "first_name": "first name",
-    "last_name": "last name",
-    "name": "name",
-    "section": "section",
-    "sis_user_id": "SIS user ID",
-    "sis_login_id": "SIS login ID",
-    "canvas_user_id": "Canvas user ID",
-    "role": "role",
+    "username": gettext_lazy("username"),
+    "email": gettext_lazy("email"),
+    "first_name": gettext_lazy("first name"),
+    "last_name": gettext_lazy("last name"),
+    "name": gettext_lazy("name"),
+    "section": gettext_lazy("section"),
+    "sis_user_id": gettext_lazy("SIS user ID"),
+    "sis_login_id": gettext_lazy("SIS login ID"),
+    "canvas_user_id": gettext_lazy("Canvas user ID"),
+    "role": gettext_lazy("role"),
 }
 # Normalised header (lower case, runs of anything but letters and digits as one space) → field.
 HEADERS = {
@@ -119,30 +121,39 @@ def decode_roster(data: bytes) -> str:
     """The text of an uploaded roster, or RosterFileError saying why it cannot be one."""
     if len(data) > MAX_BYTES:
         raise RosterFileError(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; a roster must be at most 1 MB. "
-            "Split it into several files."
+            _(
+                "The file is %(size)s MB; a roster must be at most 1 MB. Split it into several "
+                "files."
+            )
+            % {"size": number_format(len(data) / 1024 / 1024, 1)}
         )
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise RosterFileError(
-            "This is a spreadsheet workbook, not a CSV file. In Excel choose File → Save As → "
-            "“CSV UTF-8 (Comma delimited)”; in LibreOffice or Google Sheets, download as CSV."
+            _(
+                "This is a spreadsheet workbook, not a CSV file. In Excel choose File → Save As "
+                "→ “CSV UTF-8 (Comma delimited)”; in LibreOffice or Google Sheets, download as "
+                "CSV."
+            )
         )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16")
     else:
         if b"\x00" in data:
             raise RosterFileError(
-                "The file is not a text file (it contains NUL bytes). Upload the roster as CSV."
+                _("The file is not a text file (it contains NUL bytes). Upload the roster as CSV.")
             )
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise RosterFileError(
-                f"The file is not UTF-8 text (byte {error.start + 1} cannot be read). Save it "
-                "again as “CSV UTF-8”; in LibreOffice choose the character set UTF-8."
+                _(
+                    "The file is not UTF-8 text (byte %(byte)d cannot be read). Save it again as "
+                    "“CSV UTF-8”; in LibreOffice choose the character set UTF-8."
+                )
+                % {"byte": error.start + 1}
             ) from error
     if not text.strip():
-        raise RosterFileError("The file is empty. Upload the CSV export of the class roster.")
+        raise RosterFileError(_("The file is empty. Upload the CSV export of the class roster."))
     return text
 
 
@@ -165,34 +176,39 @@ def parse_roster(text: str) -> Roster:
             if any(cell.strip() for cell in record)
         ]
     except csv.Error as error:
-        raise RosterFileError(f"The file cannot be read as CSV: {error}.") from error
+        raise RosterFileError(
+            _("The file cannot be read as CSV: %(error)s.") % {"error": error}
+        ) from error
     if not records:
-        raise RosterFileError("The file is empty. Upload the CSV export of the class roster.")
+        raise RosterFileError(_("The file is empty. Upload the CSV export of the class roster."))
     header = records[0][1]
     columns: dict[str, int] = {}
     ignored: list[str] = []
     for index, heading in enumerate(header):
         key = HEADERS.get(_NOT_ALNUM.sub(" ", heading.lower()).strip())
         if key is None or key in columns:
-            ignored.append(heading or f"(column {index + 1}, no heading)")
+            ignored.append(heading or _("(column %(number)d, no heading)") % {"number": index + 1})
         else:
             columns[key] = index
     if not any(key in columns for key in IDENTITY_FIELDS):
-        shown = ", ".join(f"“{h}”" for h in header[:6]) or "nothing"
+        shown = ", ".join(f"“{h}”" for h in header[:6]) or _("nothing")
         raise RosterFileError(
-            "The first row must name the columns, and one of them must be a username, email "
-            f"or login ID (e.g. “username,email,first name,last name”). It reads {shown}."
+            _(
+                "The first row must name the columns, and one of them must be a username, email "
+                "or login ID (e.g. “username,email,first name,last name”). It reads %(shown)s."
+            )
+            % {"shown": shown}
         )
     rows: list[RosterRow] = []
     skipped: list[tuple[int, str]] = []
     for number, record in records[1:]:
         cells = {key: record[i] if i < len(record) else "" for key, i in columns.items()}
         if CANVAS_POINTS_ROW.match(cells.get("name", "")) and not _identity(cells):
-            skipped.append((number, "Canvas “Points Possible” row, not a student"))
+            skipped.append((number, _("Canvas “Points Possible” row, not a student")))
             continue
         rows.append(_read_row(number, cells))
     if not rows:
-        raise RosterFileError("The file has a header row but no students under it.")
+        raise RosterFileError(_("The file has a header row but no students under it."))
     return Roster(
         rows=tuple(_mark_duplicates(rows)),
         columns={key: header[i] for key, i in columns.items()},
@@ -226,20 +242,25 @@ def _read_row(number: int, cells: Mapping[str, str]) -> RosterRow:
     role_text = cells.get("role", "")
     role = ROLES.get(_NOT_ALNUM.sub("", role_text.lower()), "") if role_text else ""
     if role_text and not role:
-        errors.append(f"Unknown role “{role_text}”: write student or teacher.")
+        errors.append(_("Unknown role “%(role)s”: write student or teacher.") % {"role": role_text})
     if not username:
-        errors.append("No username, login ID or email: add one so the person can be identified.")
+        errors.append(_("No username, login ID or email: add one so the person can be identified."))
     elif not USERNAME.match(username):
-        where = "username" if cells.get("username") else ("login ID" if login else "email")
+        where = LABELS[
+            "username" if cells.get("username") else ("sis_login_id" if login else "email")
+        ]
         errors.append(
-            f"The {where} “{username}” cannot be a username: use only letters, digits and "
-            "@ . + - _ (no spaces)."
+            _(
+                "The %(field)s “%(value)s” cannot be a username: use only letters, digits and "
+                "@ . + - _ (no spaces)."
+            )
+            % {"field": where, "value": username}
         )
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            errors.append(f"“{email}” is not a valid email address.")
+            errors.append(_("“%(email)s” is not a valid email address.") % {"email": email})
     row = RosterRow(
         number=number,
         username=username,
@@ -256,7 +277,8 @@ def _read_row(number: int, cells: Mapping[str, str]) -> RosterRow:
         value = getattr(row, key)
         if len(value) > limit:
             errors.append(
-                f"The {LABELS[key]} is {len(value)} characters long; at most {limit} fit."
+                _("The %(field)s is %(length)d characters long; at most %(limit)d fit.")
+                % {"field": LABELS[key], "length": len(value), "limit": limit}
             )
     return replace(row, errors=tuple(errors))
 
@@ -274,8 +296,8 @@ def _mark_duplicates(rows: Sequence[RosterRow]) -> list[RosterRow]:
             earlier = seen.setdefault((key, value), row.number)
             if earlier != row.number:
                 errors.append(
-                    f"The {LABELS[key]} “{getattr(row, key)}” is also on row {earlier}; "
-                    "each person once."
+                    _("The %(field)s “%(value)s” is also on row %(row)d; each person once.")
+                    % {"field": LABELS[key], "value": getattr(row, key), "row": earlier}
                 )
         marked.append(replace(row, errors=tuple(errors)))
     return marked
@@ -287,11 +309,11 @@ def _mark_duplicates(rows: Sequence[RosterRow]) -> list[RosterRow]:
 
 CREATE, ENROL, UPDATE, UNCHANGED, ERROR = "create", "enrol", "update", "unchanged", "error"
 ACTION_LABELS = {
-    CREATE: "New user created and enrolled",
-    ENROL: "Existing user enrolled",
-    UPDATE: "Already enrolled — enrolment updated",
-    UNCHANGED: "Already enrolled — nothing to change",
-    ERROR: "Error — will be skipped",
+    CREATE: gettext_lazy("New user created and enrolled"),
+    ENROL: gettext_lazy("Existing user enrolled"),
+    UPDATE: gettext_lazy("Already enrolled — enrolment updated"),
+    UNCHANGED: gettext_lazy("Already enrolled — nothing to change"),
+    ERROR: gettext_lazy("Error — will be skipped"),
 }
 TEACHER = "teacher"
 ENROLMENT_FIELDS = ("role", "section", "sis_user_id", "sis_login_id", "canvas_user_id")
@@ -328,19 +350,19 @@ class PlannedRow:
 
     @property
     def label(self) -> str:
-        return ACTION_LABELS[self.action]
+        return str(ACTION_LABELS[self.action])
 
     @property
     def described_changes(self) -> list[str]:
         return [
-            f"{LABELS[k]}: {old or '(blank)'} → {new}" for k, (old, new) in self.changes.items()
+            f"{LABELS[k]}: {old or _('(blank)')} → {new}" for k, (old, new) in self.changes.items()
         ]
 
     @property
     def role_shown(self) -> str:
         if self.row.role or self.action == ERROR:
             return self.row.role
-        return "(kept)" if self.action in (UPDATE, UNCHANGED) else "student"
+        return _("(kept)") if self.action in (UPDATE, UNCHANGED) else _("student")
 
 
 def plan_roster(
@@ -450,14 +472,20 @@ def _row_errors(
     if user is not None:
         earlier = rows_of_user.setdefault(user.id, row.number)
         if earlier != row.number:
-            errors.append(f"This is the same user ({user.username}) as row {earlier}.")
+            errors.append(
+                _("This is the same user (%(username)s) as row %(row)d.")
+                % {"username": user.username, "row": earlier}
+            )
     for key in ("sis_user_id", "canvas_user_id"):
         value = getattr(row, key)
         owner = claimed.get((key, value)) if value else None
         if owner is not None and (user is None or owner != user.id):
             errors.append(
-                f"The {LABELS[key]} “{value}” belongs to another member of this course; "
-                "check the row."
+                _(
+                    "The %(field)s “%(value)s” belongs to another member of this course; check the "
+                    "row."
+                )
+                % {"field": LABELS[key], "value": value}
             )
     return errors
 
@@ -471,26 +499,36 @@ def _find_account(
         user = (exact or matches)[0]
         if row.email and user.email and user.email.lower() != row.email.lower():
             return None, [
-                f"The username “{row.username}” is taken by a user with a different email "
-                "address: check the username and the email."
+                _(
+                    "The username “%(username)s” is taken by a user with a different email "
+                    "address: check the username and the email."
+                )
+                % {"username": row.username}
             ]
         return user, []
     if matches:
         return None, [
-            f"Several users are called “{row.username}” in different capitals; write the "
-            "username exactly."
+            _(
+                "Several users are called “%(username)s” in different capitals; write the "
+                "username exactly."
+            )
+            % {"username": row.username}
         ]
     if not row.email:
         return None, []
     owners = by_email.get(row.email.lower(), [])
     if len(owners) > 1:
         return None, [
-            f"Several users have the email “{row.email}”; add a username column to choose one."
+            _("Several users have the email “%(email)s”; add a username column to choose one.")
+            % {"email": row.email}
         ]
     if owners and row.username.lower() != row.email.lower():
         return None, [
-            f"The email “{row.email}” belongs to the existing user “{owners[0].username}”: "
-            "write that username, or correct the email."
+            _(
+                "The email “%(email)s” belongs to the existing user “%(username)s”: write that "
+                "username, or correct the email."
+            )
+            % {"email": row.email, "username": owners[0].username}
         ]
     return (owners[0] if owners else None), []
 

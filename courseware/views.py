@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -207,7 +209,7 @@ def prompt_detail(
             query=query,
             status=400,
         )
-    messages.success(request, "Your response is posted.")
+    messages.success(request, _("Your response is posted."))
     return redirect(reverse("prompt_detail", args=[course.slug, prompt.slug]) + f"#post-{post.pk}")
 
 
@@ -275,7 +277,7 @@ def post_edit(
         except ValidationError as error:
             errors = error.message_dict
         else:
-            messages.success(request, "Your changes are saved.")
+            messages.success(request, _("Your changes are saved."))
             return redirect(
                 reverse("prompt_detail", args=[course.slug, prompt.slug]) + f"#post-{post.pk}"
             )
@@ -322,11 +324,11 @@ def post_moderate(
     except (InvalidOperation, ValidationError):
         messages.error(
             request,
-            f"The score must be a number from 0 to {prompt.points.normalize():f}; "
-            "nothing was changed.",
+            _("The score must be a number from 0 to %(points)s; nothing was changed.")
+            % {"points": number_format(prompt.points.normalize())},
         )
     else:
-        messages.success(request, "Saved.")
+        messages.success(request, _("Saved."))
     return redirect(reverse("prompt_detail", args=[course.slug, prompt.slug]) + f"#post-{post.pk}")
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from courseware.roles import CourseScoped, ScopedInline
@@ -68,6 +68,9 @@ class PlatformAdmin(SuperuserOnly, admin.ModelAdmin[Platform]):
             "scopes": SCOPES,
             "canvas_json": json.dumps(canvas_configuration(urls), indent=2),
             "moodle_form": moodle_form(urls),
+            "dynamic_registration_url": request.build_absolute_uri(
+                reverse("lti_dynamic_registration")
+            ),
         }
         return TemplateResponse(request, "admin/lti/platform/registration.html", context)
 

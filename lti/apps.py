@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class LtiConfig(AppConfig):
     name = "lti"
     verbose_name = _("LTI 1.3")
+
+    def ready(self) -> None:
+        from lti.grades import on_grades_changed
+        from quizzes.grade_events import on_grades_changed as subscribe
+
+        subscribe(on_grades_changed)

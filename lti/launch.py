@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import requests
@@ -25,12 +26,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from jwt.algorithms import RSAAlgorithm
+from pylti1p3.contrib.django.cookie import DjangoCookieService
 from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
 from pylti1p3.contrib.django.message_launch import DjangoMessageLaunch
 from pylti1p3.contrib.django.oidc_login import DjangoOIDCLogin
 from pylti1p3.contrib.django.request import DjangoRequest
+from pylti1p3.deep_link import DeepLink
+from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.deployment import Deployment as LibDeployment
 from pylti1p3.exception import LtiException, OIDCException
+from pylti1p3.lineitem import LineItem
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 
@@ -40,6 +45,12 @@ from lti.models import Deployment, Platform
 LEEWAY = 60  # seconds of clock skew allowed on exp and iat
 KEY_SET_TTL = 3600
 NONCE_TTL = 3600
+# The login's state, kept server-side as long as pylti1p3's state cookie lives (5 minutes), so
+# a launch whose cookie the browser dropped (Safari, blocked third-party cookies) can still be
+# checked: the state the platform posts back must be one Fuente issued, with its nonce.
+STATE_TTL = 300
+STATE_PREFIX = "lti-state-"
+STATE_COOKIE_PREFIX = "lti1p3-"  # pylti1p3's cookies: lti1p3-<state>, lti1p3-session-id
 CACHE = "lti"
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -47,6 +58,7 @@ NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 RESOURCE_LINK = "LtiResourceLinkRequest"
 DEEP_LINKING = "LtiDeepLinkingRequest"
+DL_DATA_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
 
 
 class LaunchError(Exception):
@@ -81,6 +93,9 @@ class Launch:
     memberships_url: str = ""
     deep_linking: dict[str, Any] = field(default_factory=dict)
     locale: str = ""
+    # False when the browser did not send back the login's state cookie: it drops Fuente's
+    # cookies in the LMS's frame, so the person continues in a new window (lti/tickets.py).
+    cookies_returned: bool = True
 
 
 def fetch_key_set(url: str) -> dict[str, Any]:
@@ -291,12 +306,46 @@ def login_redirect(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("target_link_uri") or request.GET.get("target_link_uri")
     if not target:
         raise LaunchError(_("The login request names no target_link_uri."))
+    storage = _storage()
     try:
-        oidc = DjangoOIDCLogin(request, _ToolConf(), launch_data_storage=_storage())  # type: ignore[no-untyped-call]
+        # pylti1p3's own cookie check (enable_check_cookies) is a page of inline script, which
+        # the Content-Security-Policy forbids; a dropped cookie is noticed at the launch instead.
+        oidc = DjangoOIDCLogin(request, _ToolConf(), launch_data_storage=storage)  # type: ignore[no-untyped-call]
         response: HttpResponse = oidc.disable_check_cookies().redirect(target)
     except (LtiException, OIDCException) as error:
         raise LaunchError(_("The login request was refused: %(why)s") % {"why": error}) from error
+    sent = parse_qs(urlsplit(response["Location"]).query)
+    caches[CACHE].set(
+        STATE_PREFIX + sent["state"][0],
+        {
+            "nonce": sent["nonce"][0],
+            "session": storage.get_session_id() or "",
+            "browser": browser_fingerprint(request),
+        },
+        STATE_TTL,
+    )
     return response
+
+
+def browser_fingerprint(request: HttpRequest) -> str:
+    """The browser a request came from, as far as a server can tell without a cookie: its
+    User-Agent and address. It stands in for the state cookie when the browser drops it, so a
+    launch another browser posts (someone's own launch, to sign a victim in as them) fails."""
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    address = request.META.get("REMOTE_ADDR", "")
+    return hashlib.sha256(f"{agent}\n{address}".encode()).hexdigest()
+
+
+class _VouchedCookies(DjangoCookieService):
+    """The login's cookies as the server recorded them, for a browser that did not send them
+    back: the state names its own cookie, and the pylti1p3 session its nonce is stored under."""
+
+    def __init__(self, request: HttpRequest, state: str, session: str) -> None:
+        super().__init__(DjangoRequest(request, post_only=True))  # type: ignore[no-untyped-call]
+        self._vouched = {state: state, "session-id": session}
+
+    def get_cookie(self, name: str) -> str | None:
+        return self._vouched.get(name) or super().get_cookie(name)  # type: ignore[no-untyped-call]
 
 
 # pylti1p3's message → what failed, in words for people
@@ -308,6 +357,20 @@ _LIBRARY_ERRORS: dict[str, tuple[Promise, Promise]] = {
     "Invalid Nonce": (
         gettext_lazy("The launch's nonce is not one Fuente issued, or it has expired."),
         gettext_lazy("Launch again from the LMS, within a few minutes of starting it."),
+    ),
+    "Missing %s cookie": (  # over HTTPS, pylti1p3's session cookie, for a login not on record
+        gettext_lazy("The launch's state does not match the login Fuente started."),
+        gettext_lazy("Launch again from the LMS, within a few minutes of starting it."),
+    ),
+    "Must support resource link placement types": (
+        gettext_lazy(
+            "This place in the LMS does not take LTI links (its deep-linking request's "
+            "accept_types lacks ltiResourceLink), and LTI links are all Fuente adds."
+        ),
+        gettext_lazy(
+            "Add Fuente where the LMS offers external tool links (Canvas: an assignment or "
+            "module item; Moodle: an External tool activity)."
+        ),
     ),
     "State not found": (
         gettext_lazy("The launch's state does not match the login Fuente started."),
@@ -322,8 +385,21 @@ _LIBRARY_ERRORS: dict[str, tuple[Promise, Promise]] = {
 def validated_launch(request: HttpRequest) -> Launch:
     """The launch posted by the platform, checked completely, or a LaunchError."""
     refuse_nul(request)
-    message = _MessageLaunch(request, _ToolConf(), launch_data_storage=_storage())  # type: ignore[no-untyped-call]
+    state = request.POST.get("state", "")
+    cookies_returned = bool(state) and request.COOKIES.get(STATE_COOKIE_PREFIX + state) == state
+    # The state Fuente issued at the login (the platform only echoes it), kept server-side.
+    issued = caches[CACHE].get(STATE_PREFIX + state) if 0 < len(state) <= 100 else None
+    cookies = None
+    if not cookies_returned and not (
+        isinstance(issued, dict) and issued.get("browser") == browser_fingerprint(request)
+    ):
+        issued = None
+    if not cookies_returned and isinstance(issued, dict):
+        cookies = _VouchedCookies(request, state, str(issued.get("session") or ""))
     try:
+        message = _MessageLaunch(
+            request, _ToolConf(), cookie_service=cookies, launch_data_storage=_storage()
+        )  # type: ignore[no-untyped-call]
         body: dict[str, Any] = dict(message.get_launch_data())
     except LtiException as error:
         text = str(error)
@@ -358,7 +434,10 @@ def validated_launch(request: HttpRequest) -> Launch:
     context = context or {}
     if not context.get("id"):
         raise LaunchError(_("The launch names no LMS course (its context claim is missing)."))
-    return Launch(
+    if not cookies_returned and (not isinstance(issued, dict) or body["nonce"] != issued["nonce"]):
+        raise LaunchError(str(_LIBRARY_ERRORS["State not found"][0]))
+    caches[CACHE].delete(STATE_PREFIX + state)  # one launch per login
+    launched = Launch(
         platform=Platform.objects.get(issuer=body["iss"], client_id=message.get_client_id()),
         deployment_id=str(body[CLAIM + "deployment_id"]),
         sub=str(body["sub"]),
@@ -375,3 +454,54 @@ def validated_launch(request: HttpRequest) -> Launch:
         deep_linking=dict(linking or {}),
         locale=str((presentation or {}).get("locale") or ""),
     )
+    return launched if cookies_returned else replace(launched, cookies_returned=False)
+
+
+@dataclass(frozen=True)
+class ContentItem:
+    """One LTI resource link a deep-linking response hands the platform; graded when it has a
+    score maximum (the platform then makes a grade column, its line item)."""
+
+    title: str
+    url: str
+    custom: dict[str, str]
+    score_maximum: int | float | None = None
+    resource_id: str = ""
+
+
+def deep_linking_response(
+    *, platform: Platform, deployment_id: str, data: Any, items: list[ContentItem]
+) -> str:
+    """The LtiDeepLinkingResponse JWT for `items` (none: the teacher cancelled), signed with
+    the tool's current key. pylti1p3 builds the claims; it is not asked to sign, since it
+    derives the key id from the public key and Fuente publishes its own."""
+    key = current_key()
+    registration = (
+        Registration()
+        .set_issuer(platform.issuer)
+        .set_client_id(platform.client_id)
+        .set_tool_private_key(key.private_key_pem)
+    )
+    resources = []
+    for item in items:
+        resource = (
+            DeepLinkResource()
+            .set_title(item.title)
+            .set_url(item.url)
+            .set_custom_params(item.custom)
+        )
+        if item.score_maximum is not None:
+            resource.set_lineitem(
+                LineItem()
+                .set_label(item.title)
+                .set_score_maximum(item.score_maximum)
+                .set_resource_id(item.resource_id)
+            )
+        resources.append(resource)
+    message = DeepLink(registration, deployment_id, {"data": data}).get_message_jwt(resources)
+    if data is None:  # the claim goes back only when the request held one
+        message.pop(DL_DATA_CLAIM, None)
+    token: str = jwt.encode(
+        message, key.private_key_pem, algorithm="RS256", headers={"kid": key.kid}
+    )
+    return token

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from courseware.models import Enrollment
+from courseware.models import Course, Enrollment
 from courseware.roles import make_teacher
-from lti.launch import Launch, LaunchError
-from lti.models import CourseLink, PlatformUser, ResourceLink
+from lti.launch import RESOURCE_LINK, Launch, LaunchError
+from lti.models import CourseLink, Platform, PlatformUser, ResourceLink
+from quizzes.models import Quiz
 
 MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership"
 TEACHING_ROLES = {"Instructor", "TeachingAssistant"}
+# Custom parameters of a deep-linked LMS link (lti/deep_linking.py): the material's id.
+CUSTOM_QUIZ, CUSTOM_READING, CUSTOM_PROMPT = "fuente_quiz", "fuente_reading", "fuente_prompt"
 
 
 def role_for(roles: tuple[str, ...]) -> str:
@@ -29,31 +33,58 @@ def role_for(roles: tuple[str, ...]) -> str:
     return Enrollment.Role.TEACHER if names & TEACHING_ROLES else Enrollment.Role.STUDENT
 
 
-def _user_for(launch: Launch) -> User:
+def user_for(*, platform: Platform, sub: str, given_name: str = "", family_name: str = "") -> User:
+    """The Fuente user tied to the platform's `sub` (never matched by e-mail), made with the
+    names the platform sends the first time it names them (a launch or a roster sync)."""
     identity = (
-        PlatformUser.objects.select_related("user")
-        .filter(platform=launch.platform, sub=launch.sub)
-        .first()
+        PlatformUser.objects.select_related("user").filter(platform=platform, sub=sub).first()
     )
     if identity is not None:
         return identity.user
-    digest = hashlib.sha256(f"{launch.platform.pk}:{launch.sub}".encode()).hexdigest()[:20]
+    digest = hashlib.sha256(f"{platform.pk}:{sub}".encode()).hexdigest()[:20]
     user = User(
         username=f"lti-{digest}",
-        first_name=launch.given_name[:150],
-        last_name=launch.family_name[:150],
+        first_name=given_name[:150],
+        last_name=family_name[:150],
     )
     user.set_unusable_password()
     user.save()
-    PlatformUser.objects.create(platform=launch.platform, sub=launch.sub, user=user)
+    PlatformUser.objects.create(platform=platform, sub=sub, user=user)
     return user
+
+
+ADDED, BACK, PROMOTED, UNCHANGED = "added", "back", "promoted", "unchanged"
+
+
+def enrol(*, course: Course, user: User, role: str) -> str:
+    """Enrol the user with the platform's role, active: a student is promoted to teacher,
+    never the reverse, and someone who had left the course is active again. Says what
+    changed: ADDED, BACK (was inactive), PROMOTED or UNCHANGED."""
+    enrollment, created = Enrollment.objects.get_or_create(
+        course=course, user=user, defaults={"role": role}
+    )
+    outcome = ADDED if created else UNCHANGED
+    changed = []
+    if not enrollment.is_active:
+        enrollment.is_active, outcome = True, BACK
+        changed.append("is_active")
+    if role == Enrollment.Role.TEACHER and enrollment.role != role:
+        enrollment.role = role
+        outcome = PROMOTED if outcome == UNCHANGED else outcome
+        changed.append("role")
+    if changed:
+        enrollment.save(update_fields=changed)
+    if role == Enrollment.Role.TEACHER:
+        make_teacher(user)
+    return outcome
 
 
 @transaction.atomic
 def sign_in_launch(*, launch: Launch) -> tuple[User, str]:
     """The launch's person as a Fuente user (tied to platform and sub, never to an e-mail),
     enrolled in the mapped course with the launch's role (a student is promoted to teacher,
-    never the reverse), and the address of the linked quiz, reading or prompt."""
+    never the reverse; someone who had left the course is active again), and the address of
+    the linked quiz, reading or prompt."""
     link = (
         CourseLink.objects.select_related("course")
         .filter(platform=launch.platform, context_id=launch.context_id)
@@ -69,17 +100,81 @@ def sign_in_launch(*, launch: Launch) -> tuple[User, str]:
             ),
             status=404,
         )
-    user = _user_for(launch)
-    role = role_for(launch.roles)
-    enrollment, created = Enrollment.objects.get_or_create(
-        course=link.course, user=user, defaults={"role": role}
+    user = user_for(
+        platform=launch.platform,
+        sub=launch.sub,
+        given_name=launch.given_name,
+        family_name=launch.family_name,
     )
-    if not created and role == Enrollment.Role.TEACHER and enrollment.role != role:
-        enrollment.role = role
-        enrollment.save(update_fields=["role"])
-    if role == Enrollment.Role.TEACHER:
-        make_teacher(user)
+    enrol(course=link.course, user=user, role=role_for(launch.roles))
+    _adopt_deep_link(link, launch)
+    _record_endpoints(link, launch)
     return user, _landing(link, launch.resource_link_id)
+
+
+def _service_url(value: object) -> str | None:
+    """A service endpoint from a claim, or None when the value is not one Fuente can store."""
+    if isinstance(value, str) and len(value) <= 500 and re.match(r"https?://[^\s]+\Z", value):
+        return value
+    return None
+
+
+def _record_endpoints(link: CourseLink, launch: Launch) -> None:
+    """Keep the service endpoints the platform announced in this launch: the context's line
+    items URL, grade scopes and memberships URL on the course link, and the launched link's
+    own grade column (AGS `lineitem`) on its resource link when it opens a quiz. A link whose
+    AGS claim names no line item has none any more (its grades stop being sent); a launch
+    without the claim changes nothing."""
+    changed = []
+    if launch.ags:
+        lineitems = _service_url(launch.ags.get("lineitems")) or ""
+        scopes = launch.ags.get("scope")
+        scopes = [s for s in scopes if isinstance(s, str)][:20] if isinstance(scopes, list) else []
+        if (link.lineitems_url, link.ags_scopes) != (lineitems, scopes):
+            link.lineitems_url, link.ags_scopes = lineitems, scopes
+            changed += ["lineitems_url", "ags_scopes"]
+    memberships = _service_url(launch.memberships_url)
+    if memberships and memberships != link.memberships_url:
+        link.memberships_url = memberships
+        changed.append("memberships_url")
+    if changed:
+        link.save(update_fields=changed)
+    if launch.message_type != RESOURCE_LINK or not launch.resource_link_id or not launch.ags:
+        return
+    lineitem = _service_url(launch.ags.get("lineitem")) or ""
+    ResourceLink.objects.filter(
+        course_link=link, resource_link_id=launch.resource_link_id, quiz__isnull=False
+    ).exclude(lineitem_url=lineitem).update(lineitem_url=lineitem)
+
+
+def _adopt_deep_link(link: CourseLink, launch: Launch) -> None:
+    """The first launch of a link a teacher made by deep linking records where it goes: its
+    custom parameter names the material. The id comes from the LMS, where anyone editing the
+    link can change it, so only material of the linked course counts; any other id is ignored
+    (the launch lands on the course home)."""
+    rid = launch.resource_link_id
+    if launch.message_type != RESOURCE_LINK or not rid or len(rid) > 255:
+        return
+    if ResourceLink.objects.filter(course_link=link, resource_link_id=rid).exists():
+        return
+    course = link.course
+    candidates = (
+        (
+            "quiz",
+            CUSTOM_QUIZ,
+            Quiz.objects.filter(course=course, is_published=True, practice_for__isnull=True),
+        ),
+        ("reading", CUSTOM_READING, course.readings.all()),
+        ("prompt", CUSTOM_PROMPT, course.prompts.all()),
+    )
+    for field, param, rows in candidates:
+        value = launch.custom.get(param, "")
+        found = rows.filter(pk=int(value)).first() if re.fullmatch(r"[0-9]{1,18}", value) else None
+        if found is not None:
+            ResourceLink.objects.get_or_create(
+                course_link=link, resource_link_id=rid, defaults={field: found}
+            )
+            return
 
 
 def _landing(link: CourseLink, resource_link_id: str) -> str:

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from courseware.models import Objective, Passage
 from quizzes.models import (
@@ -39,10 +40,17 @@ from quizzes.statistics import ItemResponse, ItemStats, Rollup, TestStats, analy
 
 FIRST_ATTEMPTS, LAST_ATTEMPTS, ALL_ATTEMPTS = "first", "last", "all"
 WHICH_ATTEMPTS = {
-    FIRST_ATTEMPTS: "First attempts",
-    LAST_ATTEMPTS: "Last attempts",
-    ALL_ATTEMPTS: "All attempts",
+    FIRST_ATTEMPTS: gettext_lazy("First attempts"),
+    LAST_ATTEMPTS: gettext_lazy("Last attempts"),
+    ALL_ATTEMPTS: gettext_lazy("All attempts"),
 }
+# The flags quizzes.statistics raises, in the reader's language (the template translates them).
+FLAG_WORDS = (
+    gettext_noop("too easy"),
+    gettext_noop("too hard"),
+    gettext_noop("negative discrimination"),
+    gettext_noop("weak discrimination"),
+)
 CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.TRUE_FALSE)
 STEM_EXCERPT = 120
 PASSAGE_EXCERPT = 140
@@ -108,23 +116,23 @@ class Analysis:
 def alpha_reading(alpha: float | None) -> str:
     """Cronbach's alpha (a percent) in plain words, with Moodle's bands for it."""
     if alpha is None:
-        return (
+        return gettext(
             "Not defined: it needs at least two questions and total scores that differ between "
             "attempts."
         )
     if alpha >= 75:
-        return "Satisfactory: the questions agree with each other (Moodle: above 75%)."
+        return gettext("Satisfactory: the questions agree with each other (Moodle: above 75%).")
     if alpha >= 70:
-        return (
+        return gettext(
             "Acceptable for a graded test (usually at least 70% is wanted), though below "
             "Moodle's 75%."
         )
     if alpha >= 64:
-        return (
-            "Borderline: under the 70% usually wanted for a test used for grades; look at the "
-            "flagged questions."
+        return gettext(
+            "Borderline: under the 70% that is usually wanted for a test used for grades; look at "
+            "the flagged questions."
         )
-    return (
+    return gettext(
         "Unsatisfactory (Moodle: below 64%): the questions do not measure the same thing "
         "consistently enough to grade on; look at the flagged questions."
     )
@@ -376,7 +384,7 @@ def _choice_rows(
         key_ids = ",".join(sorted(option_id for option_id, _, correct in options if correct))
         return tuple(
             ChoiceRow(
-                label=" + ".join(texts.get(i, f"{i} (no longer an option)") for i in c.split(",")),
+                label=" + ".join(texts.get(i, _no_longer(i)) for i in c.split(",")),
                 is_key=c == key_ids,
                 count=s.count,
                 share=s.share,
@@ -395,7 +403,7 @@ def _choice_rows(
         for option_id, label, correct in options
     ]
     rows += [
-        ChoiceRow(f"{c} (no longer an option)", False, s.count, s.share, s.point_biserial)
+        ChoiceRow(_no_longer(c), False, s.count, s.share, s.point_biserial)
         for c, s in chosen.items()
         if c not in texts
     ]
@@ -419,3 +427,7 @@ def _weakest_first(rows: list[RollupRow]) -> list[RollupRow]:
 def _excerpt(text: str, length: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _no_longer(option_id: str) -> str:
+    return gettext("%(id)s (no longer an option)") % {"id": option_id}

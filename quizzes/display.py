@@ -9,12 +9,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from courseware.models import Passage
 from quizzes.answer_fields import CHOICE, ITEM, LEFT, TARGET, AnswerFields
-from quizzes.grading import correct_answers, labelled_feedback
+from quizzes.grading import (
+    correct_answers,
+    format_number,
+    labelled_feedback,
+    number_convention,
+    number_format_hint,
+    numeric_text,
+    numeric_value,
+)
 from quizzes.models import Quiz, Response
 from quizzes.review import Visibility, visibility
 
@@ -69,6 +77,9 @@ class QuestionView:
     options: list[Option] = field(default_factory=list)  # choices, ordering items, matching lefts
     targets: list[Option] = field(default_factory=list)  # matching: the options to choose from
     text: str = ""  # numeric / short
+    read_as: str = ""  # numeric: the number as the reader writes it, when the student wrote it
+    # another way ("2,5" given in Spanish, read by a teacher in English: "2.5")
+    number_hint: str = ""  # numeric: how to type a number in the reader's language
     truth: bool | None = None  # true_false
     review: Review | None = None
 
@@ -94,7 +105,12 @@ class QuestionView:
         if self.kind == "true_false":
             return [] if self.truth is None else [Given(_truth_word(str(self.truth)))]
         if self.kind in ("numeric", "short"):
-            return [Given(f"{self.text} {self.unit}".strip())] if self.text.strip() else []
+            if not self.text.strip():
+                return []
+            shown = f"{self.text} {self.unit}".strip()
+            if self.read_as:
+                shown += " " + _("(read as %(number)s)") % {"number": self.read_as}
+            return [Given(shown)]
         if self.kind == "ordering":
             placed = sorted(
                 (int(o.selected_value), o.text)
@@ -108,6 +124,14 @@ class QuestionView:
             for o in self.options
             if o.selected_value in targets
         ]
+
+
+# Response outcomes as the teachers' pages name them ({% translate outcome context "outcome" %}).
+OUTCOME_WORDS = (
+    pgettext_lazy("outcome", "correct"),
+    pgettext_lazy("outcome", "partial"),
+    pgettext_lazy("outcome", "incorrect"),
+)
 
 
 def _truth_word(value: str) -> str:
@@ -156,11 +180,20 @@ def question_view(
         )
     elif kind == "true_false":
         view.truth = answer if isinstance(answer, bool) else None
-    elif kind in ("numeric", "short"):
+    elif kind == "short":
         view.text = (
             draft_text if draft_text is not None else (answer if isinstance(answer, str) else "")
         )
         view.unit = str(data.get("unit", ""))
+    elif kind == "numeric":
+        convention = number_convention(get_language())
+        view.text = draft_text if draft_text is not None else numeric_text(answer)
+        view.unit = str(data.get("unit", ""))
+        view.number_hint = number_format_hint(kind, data, convention)
+        number = numeric_value(answer)
+        given_in = answer.get("convention") if isinstance(answer, dict) else "en"
+        if draft_text is None and number is not None and given_in != convention:
+            view.read_as = format_number(number, convention)
     elif kind == "ordering":
         view.options = _ordering_options(data, answer, fields)
     elif kind == "matching":
@@ -245,7 +278,11 @@ def _review(seen: Visibility, response: Response, kind: str, data: dict[str, Any
         ]
         review.explanation = version.explanation
     if seen.answer:
-        review.correct_answer = correct_answers(kind, data)
+        review.correct_answer = correct_answers(
+            kind, data, convention=number_convention(get_language())
+        )
+        if kind == "true_false":
+            review.correct_answer = [_truth_word(word) for word in review.correct_answer]
     if seen.citations:
         review.citations = list(version.citations.all())
     return review

@@ -12,6 +12,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from courseware.ingest import QuoteError
 from courseware.models import Source
@@ -21,6 +22,16 @@ from quizzes.models import Question
 
 CITATION_ROWS = 3
 ROWS = {"choice": 8, "item": 10, "pair": 8, "distractor": 4}
+# A row's fields' labels, by (row prefix, part); %(n)s is the row's number.
+ROW_LABELS = {
+    ("choice", "text"): _("Choice %(n)s"),
+    ("choice", "correct"): _("Choice %(n)s correct"),
+    ("choice", "feedback"): _("Choice %(n)s feedback"),
+    ("item", "text"): _("Item %(n)s"),
+    ("pair", "left"): _("Pair %(n)s left"),
+    ("pair", "right"): _("Pair %(n)s right"),
+    ("distractor", "text"): _("Distractor %(n)s"),
+}
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 80})
 LINE = forms.TextInput(attrs={"size": 60})
 
@@ -62,14 +73,14 @@ class QuestionForm(forms.ModelForm[Question]):
         widget=TEXTAREA,
         required=False,
         max_length=4000,
-        help_text="Shown after answering: why the answer is right, naming the source.",
+        help_text=_("Shown after answering: why the answer is right, naming the source."),
     )
 
     class Meta:
         model = Question
         fields = ["key", "difficulty", "objectives", "tags", "status"]
         help_texts = {
-            "key": "A stable id: letters, numbers, hyphens, e.g. weapons-flow-stores.",
+            "key": _("A stable id: letters, numbers, hyphens, e.g. weapons-flow-stores."),
             "objectives": _(
                 "What the question checks. A published question needs at least one: its "
                 "answers count toward each objective's mastery on the students' progress."
@@ -82,14 +93,18 @@ class QuestionForm(forms.ModelForm[Question]):
             self.instance.kind = self.kind
         for row in range(1, CITATION_ROWS + 1):
             self.fields[f"citation_{row}_source"] = forms.ModelChoiceField(
-                Source.objects.all(), required=False, label=f"Citation {row}: source"
+                Source.objects.all(),
+                required=False,
+                label=gettext("Citation %(n)s: source") % {"n": row},
             )
             self.fields[f"citation_{row}_quote"] = forms.CharField(
                 required=False,
                 max_length=2000,
-                label=f"Citation {row}: the words",
+                label=gettext("Citation %(n)s: the words") % {"n": row},
                 widget=CitationWidget(row),
-                help_text="Paste or type the exact words of the source that answer the question.",
+                help_text=gettext(
+                    "Paste or type the exact words of the source that answer the question."
+                ),
             )
         status = self.fields.get("status")
         if (
@@ -127,7 +142,9 @@ class QuestionForm(forms.ModelForm[Question]):
             cleaned["data"] = self.answer_data()
             validate_spec(self.kind, cleaned["data"])
         except SpecError as error:
-            raise forms.ValidationError(f"The answer: {error}") from error
+            raise forms.ValidationError(
+                gettext("The answer: %(error)s") % {"error": error}
+            ) from error
         cleaned["citations"] = self._citations()
         if cleaned.get("status") == Question.Status.PUBLISHED:
             if not cleaned.get("objectives"):
@@ -140,7 +157,10 @@ class QuestionForm(forms.ModelForm[Question]):
                 )
             if not cleaned["citations"]:
                 raise forms.ValidationError(
-                    "A published question needs at least one citation: the words that answer it."
+                    gettext(
+                        "A published question needs at least one citation: the words that "
+                        "answer it."
+                    )
                 )
         return cleaned
 
@@ -152,9 +172,13 @@ class QuestionForm(forms.ModelForm[Question]):
             if not quote and not source:
                 continue
             if not quote:
-                self.add_error(f"citation_{row}_quote", "Give the words this citation quotes.")
+                self.add_error(
+                    f"citation_{row}_quote", gettext("Give the words this citation quotes.")
+                )
             elif source is None:
-                self.add_error(f"citation_{row}_source", "Choose the source these words are in.")
+                self.add_error(
+                    f"citation_{row}_source", gettext("Choose the source these words are in.")
+                )
             else:
                 try:
                     citations.append(quote_fields(source, quote))
@@ -172,9 +196,12 @@ class QuestionForm(forms.ModelForm[Question]):
         ]
         return [
             (None, {"fields": ["key", "kind_label", "stem", "status", "difficulty"]}),
-            (f"Answer ({Question.Kind(cls.kind).label.lower()})", {"fields": cls.answer_fields}),
-            ("Feedback", {"fields": ["explanation"]}),
-            ("Citations", {"fields": [field for row in citations for field in row]}),
+            (
+                gettext("Answer (%(kind)s)") % {"kind": Question.Kind(cls.kind).label.lower()},
+                {"fields": cls.answer_fields},
+            ),
+            (gettext("Feedback"), {"fields": ["explanation"]}),
+            (gettext("Citations"), {"fields": [field for row in citations for field in row]}),
             # Open, not folded away: a published question without one never counts toward
             # mastery, and a teacher does not fill in what they cannot see.
             (gettext("Objectives and tags"), {"fields": ["objectives", "tags"]}),
@@ -219,7 +246,7 @@ class RowsForm(QuestionForm):
                 )
                 for part, make in parts.items():
                     field = make()
-                    field.label = f"{prefix.title()} {row}" + ("" if part == "text" else f" {part}")
+                    field.label = ROW_LABELS[prefix, part] % {"n": row}
                     self.fields[f"{prefix}_{row}_{part}"] = field
 
     @classmethod
@@ -294,16 +321,16 @@ class TrueFalseForm(QuestionForm):
     answer_fields = ["answer", "feedback_true", "feedback_false"]
 
     answer = forms.TypedChoiceField(
-        choices=[("true", "True"), ("false", "False")],
+        choices=[("true", _("True")), ("false", _("False"))],
         coerce=lambda value: value == "true",
         widget=forms.RadioSelect,
-        label="The statement is",
+        label=_("The statement is"),
     )
     feedback_true = forms.CharField(
-        required=False, max_length=1000, widget=LINE, label="Feedback for “True”"
+        required=False, max_length=1000, widget=LINE, label=_("Feedback for “True”")
     )
     feedback_false = forms.CharField(
-        required=False, max_length=1000, widget=LINE, label="Feedback for “False”"
+        required=False, max_length=1000, widget=LINE, label=_("Feedback for “False”")
     )
 
     def initial_answer(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -322,7 +349,7 @@ class TrueFalseForm(QuestionForm):
         return data
 
 
-def _decimal(label: str, help_text: str = "") -> forms.DecimalField:
+def _decimal(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.DecimalField:
     return forms.DecimalField(
         required=False, max_digits=20, decimal_places=6, label=label, help_text=help_text
     )
@@ -332,12 +359,17 @@ class NumericForm(QuestionForm):
     kind = Question.Kind.NUMERIC
     answer_fields = [("answer", "tolerance"), ("min", "max"), "unit"]
 
-    answer = _decimal("Answer", "Either an answer (with a tolerance if you like)…")
-    tolerance = _decimal("± tolerance")
-    min = _decimal("Lowest right answer", "…or a range: the lowest and highest right answers.")
-    max = _decimal("Highest right answer")
+    answer = _decimal(_("Answer"), _("Either an answer (with a tolerance if you like)…"))
+    tolerance = _decimal(_("± tolerance"))
+    min = _decimal(
+        _("Lowest right answer"), _("…or a range: the lowest and highest right answers.")
+    )
+    max = _decimal(_("Highest right answer"))
     unit = forms.CharField(
-        required=False, max_length=40, help_text="Shown beside the box, e.g. “people”."
+        required=False,
+        max_length=40,
+        label=_("Unit"),
+        help_text=_("Shown beside the box, e.g. “people”."),
     )
 
     def initial_answer(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -365,7 +397,7 @@ class ShortForm(QuestionForm):
     accepted = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         max_length=4000,
-        label="Accepted answers",
+        label=_("Accepted answers"),
         help_text=_(
             "One per line; the first is shown as the right answer. Case, accents, punctuation, "
             "spacing and leading articles (the, a, an, el, la, los, las, un, una) are ignored."

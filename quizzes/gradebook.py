@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from courseware.models import Course, Enrollment, Post
 from quizzes.lms import canvas, moodle, oneroster, plain
@@ -73,6 +74,7 @@ class Row:
     user_id: int
     student: Student
     cells: Mapping[str, Cell]  # by column key; a key may be missing (nothing to show)
+    is_active: bool = True  # False: left the course (their grades stay in the book)
 
     @property
     def grades(self) -> dict[str, Grade]:
@@ -171,7 +173,12 @@ def _rows(
             if key not in cells:
                 grade = Grade(score=score, feedback=comment) if score is not None else NO_GRADE
                 cells[key] = Cell(grade=grade, post_id=post_id)
-        yield Row(user_id=user.pk, student=_student(enrollment), cells=cells)
+        yield Row(
+            user_id=user.pk,
+            student=_student(enrollment),
+            cells=cells,
+            is_active=enrollment.is_active,
+        )
 
 
 def _quiz_cells(
@@ -472,33 +479,67 @@ class CanvasFill:
     def summary(self) -> str:
         r = self.report
         titles = ", ".join(c.title for c in self.matched_columns)
+        students = ngettext("%(count)s student", "%(count)s students", r.matched_students) % {
+            "count": r.matched_students
+        }
+        columns = ngettext("%(count)s column", "%(count)s columns", len(self.matched_columns)) % {
+            "count": len(self.matched_columns)
+        }
+        scores = ngettext("%(count)s score filled in", "%(count)s scores filled in", r.filled) % {
+            "count": r.filled
+        }
         parts = [
-            f"Matched {_count(r.matched_students, 'student')} and "
-            f"{_count(len(self.matched_columns), 'column')} ({titles}): "
-            f"{_count(r.filled, 'score')} filled in, {r.unchanged} already up to date"
+            _(
+                "Matched %(students)s and %(columns)s (%(titles)s): %(scores)s, "
+                "%(unchanged)s already up to date"
+            )
+            % {
+                "students": students,
+                "columns": columns,
+                "titles": titles,
+                "scores": scores,
+                "unchanged": r.unchanged,
+            }
         ]
         if r.kept:
-            parts.append(f"{_count(r.kept, 'excused or not-assigned cell')} left alone")
-        if r.unmatched_canvas_rows:
             parts.append(
-                f"{_count(len(r.unmatched_canvas_rows), 'Canvas row')} not in Fuente: "
-                + _some(list(r.unmatched_canvas_rows))
+                ngettext(
+                    "%(count)s excused or not-assigned cell left alone",
+                    "%(count)s excused or not-assigned cells left alone",
+                    r.kept,
+                )
+                % {"count": r.kept}
+            )
+        if r.unmatched_canvas_rows:
+            count = len(r.unmatched_canvas_rows)
+            parts.append(
+                ngettext(
+                    "%(count)s Canvas row not in Fuente: %(names)s",
+                    "%(count)s Canvas rows not in Fuente: %(names)s",
+                    count,
+                )
+                % {"count": count, "names": _some(list(r.unmatched_canvas_rows))}
             )
         if r.unmatched_students:
+            count = len(r.unmatched_students)
             parts.append(
-                f"{_count(len(r.unmatched_students), 'Fuente student')} not in the file: "
-                + _some([s.name for s in r.unmatched_students])
+                ngettext(
+                    "%(count)s Fuente student not in the file: %(names)s",
+                    "%(count)s Fuente students not in the file: %(names)s",
+                    count,
+                )
+                % {"count": count, "names": _some([s.name for s in r.unmatched_students])}
             )
         return "; ".join(parts) + "."
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' if n != 1 else ''}"
-
-
 def _some(names: list[str], shown: int = 5) -> str:
-    more = f" and {len(names) - shown} more" if len(names) > shown else ""
-    return ", ".join(names[:shown]) + more
+    if len(names) <= shown:
+        return ", ".join(names)
+    return _("%(names)s and %(more)s more") % {
+        "names": ", ".join(names[:shown]),
+        "more": len(names) - shown,
+    }
 
 
 def fill_canvas_export(course: Course, data: bytes) -> CanvasFill:
@@ -507,34 +548,43 @@ def fill_canvas_export(course: Course, data: bytes) -> CanvasFill:
     message a teacher can act on: too big, not UTF-8 text, not a Canvas export, or nothing in
     it that matches this course."""
     if len(data) > MAX_CANVAS_FILE:
-        raise ValueError("This file is larger than 5 MB; a Canvas gradebook export is smaller.")
-    export = "upload the file Canvas gives you under Grades › Export › Export entire gradebook"
+        raise ValueError(_("This file is larger than 5 MB; a Canvas gradebook export is smaller."))
+    export = _("upload the file Canvas gives you under Grades › Export › Export entire gradebook")
     try:
         text = data.decode("utf-8")  # a byte-order mark stays in the text, and goes back out
     except UnicodeDecodeError:
         raise ValueError(
-            f"This file is not UTF-8 text, as Canvas's export is: {export}, as it is (not "
-            "saved again from a spreadsheet)."
+            _(
+                "This file is not UTF-8 text, as Canvas's export is: %(export)s, as it is (not "
+                "saved again from a spreadsheet)."
+            )
+            % {"export": export}
         ) from None
     if "\x00" in text:
-        raise ValueError(f"This is not a CSV file: {export}.")
+        raise ValueError(_("This is not a CSV file: %(export)s.") % {"export": export})
     book = gradebook_of(course)
     out = io.StringIO(newline="")
     try:
         report = canvas.fill_export(io.StringIO(text, newline=""), book, out)
     except ValueError as error:
-        raise ValueError(f"{error} Please {export}.") from None
+        raise ValueError(
+            _("%(error)s Please %(export)s.") % {"error": error, "export": export}
+        ) from None
     filled = CanvasFill(data=out.getvalue().encode("utf-8"), report=report, columns=book.columns)
     if not filled.matched_columns:
         raise ValueError(
-            "No assignment column in this file is one of this course's quizzes. In the admin, "
-            "give each quiz its Canvas assignment id (the number in “Quiz title (12345)” in the "
-            "file's first row), then upload the file again."
+            _(
+                "No assignment column in this file is one of this course's quizzes. In the "
+                "admin, give each quiz its Canvas assignment id (the number in “Quiz title "
+                "(12345)” in the file's first row), then upload the file again."
+            )
         )
     if not report.matched_students:
         raise ValueError(
-            "No student in this file is a student of this course: students are matched by "
-            "Canvas ID, SIS user ID or SIS login ID. Check that the file is this course's "
-            "export and that the students' ids are set in their enrolments."
+            _(
+                "No student in this file is a student of this course: students are matched by "
+                "Canvas ID, SIS user ID or SIS login ID. Check that the file is this course's "
+                "export and that the students' ids are set in their enrolments."
+            )
         )
     return filled

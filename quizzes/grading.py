@@ -2,8 +2,10 @@
 
 A question version stores its kind (one of KINDS) and a JSON-able ``data`` dict, checked by
 validate_spec. parse_answer turns a POSTed form into the answer that is stored; grade,
-feedback_for and correct_answer_text read stored answers back. No Django here: the quizzes
-views and models call in with plain values.
+feedback_for and correct_answer_text read stored answers back. No Django here but gettext
+(messages come out in the active language): the quizzes views and models call in with plain
+values. Numbers are read by a convention (NUMBER_CONVENTIONS; parse_number), the one of the
+student's language when they answered, which a numeric answer stores.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from quizzes.short_answers import (
     MAX_PATTERNS,
     Pattern,
@@ -29,6 +34,7 @@ __all__ = [
     "DEFAULT_SCORING",
     "KINDS",
     "MAX_TEXT",
+    "NUMBER_CONVENTIONS",
     "SCORINGS",
     "AnswerError",
     "Result",
@@ -36,9 +42,15 @@ __all__ = [
     "correct_answer_text",
     "correct_answers",
     "feedback_for",
+    "format_number",
     "grade",
     "labelled_feedback",
+    "number_convention",
+    "number_format_hint",
+    "numeric_text",
+    "numeric_value",
     "parse_answer",
+    "parse_number",
     "shuffled",
     "validate_spec",
 ]
@@ -115,8 +127,30 @@ class _NumericSpec:
     # Inclusive bounds as exact fractions, so that answer ± tolerance is never rounded.
     low: Fraction
     high: Fraction
-    # For people: "137,000", "60 ± 5" or "200,000 to 500,000", then the unit if any.
-    statement: str
+    # As the teacher gave them: the answer and tolerance, or (answer None) min and max.
+    answer: Decimal | None
+    tolerance: Decimal
+    minimum: Decimal
+    maximum: Decimal
+    unit: str
+
+    def statement(self, convention: str) -> str:
+        """For people, written the reader's way: "137,000", "60 ± 5" or "200,000 to 500,000"
+        ("137.000", "200.000 a 500.000" in Spanish), then the unit if any."""
+        suffix = f" {self.unit}" if self.unit else ""
+        if self.answer is not None:
+            text = format_number(self.answer, convention)
+            if self.tolerance:
+                text += f" ± {format_number(self.tolerance, convention)}"
+            return text + suffix
+        return (
+            _("%(min)s to %(max)s")
+            % {
+                "min": format_number(self.minimum, convention),
+                "max": format_number(self.maximum, convention),
+            }
+            + suffix
+        )
 
 
 @dataclass(frozen=True)
@@ -205,7 +239,7 @@ def _load_choices(kind: str, data: Mapping[str, Any]) -> _ChoiceSpec:
     texts: dict[str, str] = {}
     choices = []
     for number, value in enumerate(raw, start=1):
-        where = f"Choice {number}"
+        where = _("Choice %(n)s") % {"n": number}
         obj = _mapping(value, where)
         _check_keys(obj, where, required=("id", "text", "correct"), optional=("feedback",))
         correct = obj["correct"]
@@ -223,14 +257,17 @@ def _load_choices(kind: str, data: Mapping[str, Any]) -> _ChoiceSpec:
     n_correct = len(spec.correct_ids)
     if kind == "single" and n_correct != 1:
         raise SpecError(
-            f"A single-answer question needs exactly one correct choice; this one has {n_correct}."
+            _("A single-answer question needs exactly one correct choice; this one has %(count)s.")
+            % {"count": n_correct}
         )
     if kind == "multiple" and n_correct == 0:
-        raise SpecError("A multiple-response question needs at least one correct choice.")
+        raise SpecError(_("A multiple-response question needs at least one correct choice."))
     if kind == "multiple" and n_correct == len(choices):
         raise SpecError(
-            "A multiple-response question needs at least one incorrect choice; "
-            "otherwise choosing everything is always right."
+            _(
+                "A multiple-response question needs at least one incorrect choice; "
+                "otherwise choosing everything is always right."
+            )
         )
     return spec
 
@@ -253,43 +290,57 @@ def _load_numeric(data: Mapping[str, Any]) -> _NumericSpec:
     has_range = "min" in data or "max" in data
     if not has_answer and not has_range:
         raise SpecError(
-            "A numeric question needs either 'answer' (with an optional 'tolerance') "
-            "or both 'min' and 'max'."
+            _(
+                "A numeric question needs either 'answer' (with an optional 'tolerance') "
+                "or both 'min' and 'max'."
+            )
         )
     if has_answer and has_range:
         raise SpecError(
-            "A numeric question takes either 'answer' (with an optional 'tolerance') "
-            "or 'min' and 'max', not both."
+            _(
+                "A numeric question takes either 'answer' (with an optional 'tolerance') "
+                "or 'min' and 'max', not both."
+            )
         )
     unit = _optional_string(data, "unit", _DATA).strip()
-    suffix = f" {unit}" if unit else ""
     if has_answer:
         answer = _number(data, "answer")
         tolerance = _number(data, "tolerance") if "tolerance" in data else Decimal(0)
         if tolerance < 0:
-            raise SpecError(f"'tolerance' cannot be negative (it is {tolerance}).")
-        statement = _display_number(answer)
-        if tolerance:
-            statement += f" ± {_display_number(tolerance)}"
+            raise SpecError(
+                _("'tolerance' cannot be negative (it is %(tolerance)s).")
+                % {"tolerance": tolerance}
+            )
         return _NumericSpec(
             low=Fraction(answer) - Fraction(tolerance),
             high=Fraction(answer) + Fraction(tolerance),
-            statement=statement + suffix,
+            answer=answer,
+            tolerance=tolerance,
+            minimum=answer - tolerance,
+            maximum=answer + tolerance,
+            unit=unit,
         )
     if "tolerance" in data:
-        raise SpecError("'tolerance' goes with 'answer'; with 'min' and 'max', leave it out.")
+        raise SpecError(_("'tolerance' goes with 'answer'; with 'min' and 'max', leave it out."))
     for key in ("min", "max"):
         if key not in data:
             raise SpecError(
-                f"A numeric question with a range needs both 'min' and 'max'; {key!r} is missing."
+                _("A numeric question with a range needs both 'min' and 'max'; %(key)s is missing.")
+                % {"key": repr(key)}
             )
     low, high = _number(data, "min"), _number(data, "max")
     if low > high:
-        raise SpecError(f"'min' ({low}) is greater than 'max' ({high}).")
+        raise SpecError(
+            _("'min' (%(min)s) is greater than 'max' (%(max)s).") % {"min": low, "max": high}
+        )
     return _NumericSpec(
         low=Fraction(low),
         high=Fraction(high),
-        statement=f"{_display_number(low)} to {_display_number(high)}{suffix}",
+        answer=None,
+        tolerance=Decimal(0),
+        minimum=low,
+        maximum=high,
+        unit=unit,
     )
 
 
@@ -297,15 +348,18 @@ def _load_short(data: Mapping[str, Any]) -> _ShortSpec:
     _check_keys(data, _DATA, required=("accepted",), optional=("patterns",))
     raw = _list(data, "accepted", _DATA)
     if not raw:
-        raise SpecError("A short-answer question needs at least one accepted answer.")
+        raise SpecError(_("A short-answer question needs at least one accepted answer."))
     accepted = []
     for number, value in enumerate(raw, start=1):
         if not isinstance(value, str):
             raise SpecError(f"Accepted answer {number} must be a string, not {_json_type(value)}.")
         if not normalised(value):
             raise SpecError(
-                f"Accepted answer {number} ({value!r}) is empty once case, accents and "
-                "punctuation are ignored, so no student's answer could ever match it."
+                _(
+                    "Accepted answer %(number)s (%(value)s) is empty once case, accents and "
+                    "punctuation are ignored, so no student's answer could ever match it."
+                )
+                % {"number": number, "value": repr(value)}
             )
         accepted.append(value)
     return _ShortSpec(
@@ -319,8 +373,8 @@ def _load_patterns(data: Mapping[str, Any]) -> tuple[Pattern, ...]:
     raw = _list(data, "patterns", _DATA) if "patterns" in data else []
     if len(raw) > MAX_PATTERNS:
         raise SpecError(
-            f"A short-answer question takes at most {MAX_PATTERNS} patterns; "
-            f"this one has {len(raw)}."
+            _("A short-answer question takes at most %(limit)s patterns; this one has %(count)s.")
+            % {"limit": MAX_PATTERNS, "count": len(raw)}
         )
     patterns = []
     for number, value in enumerate(raw, start=1):
@@ -330,7 +384,10 @@ def _load_patterns(data: Mapping[str, Any]) -> tuple[Pattern, ...]:
             patterns.append(Pattern.read(value))
         except PatternError as error:
             shown = value if len(value) <= 40 else value[:40] + "…"
-            raise SpecError(f"Pattern {number} ({shown!r}): {error}.") from error
+            raise SpecError(
+                _("Pattern %(number)s (%(shown)s): %(error)s.")
+                % {"number": number, "shown": repr(shown), "error": error}
+            ) from error
     return tuple(patterns)
 
 
@@ -342,7 +399,7 @@ def _load_ordering(data: Mapping[str, Any]) -> _OrderingSpec:
     texts: dict[str, str] = {}
     items = []
     for number, value in enumerate(raw, start=1):
-        where = f"Item {number}"
+        where = _("Item %(n)s") % {"n": number}
         obj = _mapping(value, where)
         _check_keys(obj, where, required=("id", "text"))
         item_id = _new_id(obj, where, ids)
@@ -365,7 +422,7 @@ def _load_matching(data: Mapping[str, Any]) -> _MatchingSpec:
     rights: dict[str, str] = {}
     pairs = []
     for number, value in enumerate(raw_pairs, start=1):
-        where = f"Pair {number}"
+        where = _("Pair %(n)s") % {"n": number}
         obj = _mapping(value, where)
         _check_keys(obj, where, required=("id", "left", "right"))
         pairs.append(
@@ -378,7 +435,7 @@ def _load_matching(data: Mapping[str, Any]) -> _MatchingSpec:
     raw_distractors = _list(data, "distractors", _DATA) if "distractors" in data else []
     distractors = []
     for number, value in enumerate(raw_distractors, start=1):
-        where = f"Distractor {number}"
+        where = _("Distractor %(n)s") % {"n": number}
         obj = _mapping(value, where)
         _check_keys(obj, where, required=("id", "text"))
         distractors.append(
@@ -435,7 +492,18 @@ def _list(obj: Mapping[str, Any], key: str, where: str) -> list[Any]:
 
 def _at_least_two(values: list[Any], kind: str, what: str) -> None:
     if len(values) < 2:
-        raise SpecError(f"{_LABELS[kind]} needs at least 2 {what}; this one has {len(values)}.")
+        messages = {
+            "single": _("A single-answer question needs at least 2 choices; this one has %(n)s."),
+            "multiple": _(
+                "A multiple-response question needs at least 2 choices; this one has %(n)s."
+            ),
+            "ordering": _("An ordering question needs at least 2 items; this one has %(n)s."),
+            "matching": _("A matching question needs at least 2 pairs; this one has %(n)s."),
+        }
+        message = messages.get(
+            kind, f"{_LABELS[kind]} needs at least 2 {what}; this one has %(n)s."
+        )
+        raise SpecError(message % {"n": len(values)})
 
 
 def _new_id(obj: Mapping[str, Any], where: str, seen: dict[str, str]) -> str:
@@ -456,13 +524,27 @@ def _new_text(obj: Mapping[str, Any], key: str, where: str, seen: dict[str, str]
         raise SpecError(f"{where}: {key!r} must be a non-empty string, not {_json_type(value)}.")
     # Texts that differ only in case or spacing look the same on the page.
     folded = " ".join(value.split()).casefold()
+    part = _part(key)
     if folded in seen:
         raise SpecError(
-            f"{where}'s {key} is the same as {seen[folded]} ({value!r}); "
-            "students could not tell them apart."
+            _(
+                "%(where)s's %(part)s is the same as %(other)s (%(value)s); "
+                "students could not tell them apart."
+            )
+            % {"where": where, "part": part, "other": seen[folded], "value": repr(value)}
         )
-    seen[folded] = f"{where.lower()}'s {key}"
+    seen[folded] = _("%(where)s's %(part)s") % {"where": where.lower(), "part": part}
     return value
+
+
+def _part(key: str) -> str:
+    """A text's name in a question's data ("text", "left", "right"), for people."""
+    names = {
+        "text": pgettext("part of a question", "text"),
+        "left": pgettext("part of a question", "left"),
+        "right": pgettext("part of a question", "right"),
+    }
+    return names.get(key, key)
 
 
 def _optional_string(obj: Mapping[str, Any], key: str, where: str) -> str:
@@ -490,65 +572,109 @@ def _number(obj: Mapping[str, Any], key: str) -> Decimal:
     return number
 
 
-def _display_number(number: Decimal) -> str:
-    text = format(number, ",f")
+_SWAP_MARKS = str.maketrans(",.", ".,")
+
+
+def format_number(number: Decimal | int, convention: str) -> str:
+    """A number as people using `convention` write it, thousands grouped: 137,000 and 2.5
+    ("en"); 137.000 and 2,5 ("es"). No trailing zeros, and no "-0"."""
+    text = format(Decimal(number), ",f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    if text == "-0":
+        text = "0"
+    if convention == "es":
+        text = text.translate(_SWAP_MARKS)
+    return text
 
 
 # Reading answers
 
 
-_CHOOSE_SHOWN = "Choose one of the options shown."
-_NOT_IN_QUESTION = (
-    "Your answer mentions an item that is not in this question; reload the page and answer again."
-)
-_UNREADABLE = "Your answer could not be read; reload the page and answer again."
-_TOO_LONG = f"Your answer is longer than {MAX_TEXT} characters."
-# Example numbers for the "enter a number" hint, far apart so that no range holds them all.
+# Messages are functions, not constants: gettext must run in the student's language.
+def _choose_shown() -> str:
+    return _("Choose one of the options shown.")
+
+
+def _not_in_question() -> str:
+    return _(
+        "Your answer mentions an item that is not in this question; "
+        "reload the page and answer again."
+    )
+
+
+def _unreadable() -> str:
+    return _("Your answer could not be read; reload the page and answer again.")
+
+
+def _too_long() -> str:
+    return _("Your answer is longer than %(limit)s characters.") % {"limit": MAX_TEXT}
+
+
+# Example numbers for the "enter a number" hints, far apart so that no range holds them all.
 _EXAMPLE_NUMBERS = (1234, 98765, 4321000)
+_EXAMPLE_DECIMALS = (Decimal("2.5"), Decimal("0.75"), Decimal("31.6"))
 
 
-def parse_answer(kind: str, data: Mapping[str, Any], form: Mapping[str, list[str]]) -> Any:
+def parse_answer(
+    kind: str,
+    data: Mapping[str, Any],
+    form: Mapping[str, list[str]],
+    *,
+    convention: str = "en",
+    stored: Any = None,
+) -> Any:
     """Turn a submitted form into the answer to store, or None when the student left it blank.
 
     form maps field names to lists of strings, like dict(request.POST.lists()); fields this
     question does not own (the CSRF token and so on) are ignored. The answer, by kind:
-    single "a"; multiple ["a", "c"] (sorted, unique); true_false True or False; numeric and
+    single "a"; multiple ["a", "c"] (sorted, unique); true_false True or False; numeric
+    {"text": the stripped text as typed, "convention": how it was read} (convention is one
+    of NUMBER_CONVENTIONS: the student's language when they answered, see parse_number);
     short the stripped text as typed; ordering {"a": 1, "b": 3} from "position-<id>" fields
     (blank positions left out; repeated positions allowed, so that a student part-way
     through reordering loses nothing); matching {"a": "x1"} from "match-<pair id>" fields.
 
+    `stored` is the answer saved before, if any: a numeric answer whose text has not changed
+    keeps the reading it was given with, so a page posted again after the student switched
+    language neither refuses nor silently re-reads an answer they did not touch.
+
     Raises AnswerError, whose message the student can act on, for an id that is not in this
     question, more values than the question allows, a value over MAX_TEXT characters, a
     number that does not read as one, a position outside 1..n, or an unknown kind; raises
-    SpecError if the question data itself is malformed.
+    SpecError if the question data itself is malformed, and ValueError for an unknown
+    convention.
     """
+    if convention not in NUMBER_CONVENTIONS:
+        raise ValueError(f"convention must be one of {NUMBER_CONVENTIONS}, not {convention!r}.")
     if kind not in KINDS:
         raise AnswerError(
-            "This question cannot be answered because its type is not recognised; "
-            "please tell your teacher."
+            _(
+                "This question cannot be answered because its type is not recognised; "
+                "please tell your teacher."
+            )
         )
     spec = _load(kind, data)
     if isinstance(spec, _ChoiceSpec):
         return _parse_choices(spec, form)
     if isinstance(spec, _TrueFalseSpec):
-        value = _one_value(form, "answer", "Choose either True or False, not both.")
+        value = _one_value(form, "answer", _("Choose either True or False, not both."))
         if value is None:
             return None
         if value.strip().lower() not in ("true", "false"):
-            raise AnswerError("Choose True or False.")
+            raise AnswerError(_("Choose True or False."))
         return value.strip().lower() == "true"
     if isinstance(spec, _NumericSpec):
-        value = _one_value(form, "answer", "Enter one number only.")
+        value = _one_value(form, "answer", _("Enter one number only."))
         if value is None:
             return None
-        if _parse_number(value) is None:
-            raise AnswerError(_number_hint(spec))
-        return value.strip()
+        if numeric_text(stored) == value.strip() and _stored_number(stored) is not None:
+            return stored
+        if parse_number(value, convention) is None:
+            raise AnswerError(_number_error(spec, value, convention))
+        return {"text": value.strip(), "convention": convention}
     if isinstance(spec, _ShortSpec):
-        value = _one_value(form, "answer", "Enter one answer only.")
+        value = _one_value(form, "answer", _("Enter one answer only."))
         # PostgreSQL cannot store NUL in text or JSON; it is invisible, and grading ignores it.
         text = value.replace("\x00", "").strip() if value is not None else ""
         return text or None
@@ -557,28 +683,78 @@ def parse_answer(kind: str, data: Mapping[str, Any], form: Mapping[str, list[str
     return _parse_matching(spec, form)
 
 
-def _number_hint(spec: _NumericSpec) -> str:
+def _outside(spec: _NumericSpec, examples: Iterable[Decimal | int]) -> Decimal | int | None:
     # An example that happened to be a right answer would give it away.
-    for example in _EXAMPLE_NUMBERS:
-        if not spec.low <= example <= spec.high:
-            return f"Enter a number, such as {example} or {example:,}."
-    return "Enter a number in digits, with commas or spaces between thousands if you like."
+    return next((e for e in examples if not spec.low <= Fraction(e) <= spec.high), None)
+
+
+def _number_error(spec: _NumericSpec, text: str, convention: str) -> str:
+    """Why `text` is not a number in `convention`, with examples the student can copy."""
+    other = "es" if convention == "en" else "en"
+    decimal = _outside(spec, _EXAMPLE_DECIMALS)
+    if parse_number(text, other) is not None and decimal is not None:
+        # "2,5" typed in English or "2.5" in Spanish: the decimal mark of the other language.
+        if convention == "es":
+            message = _("Write decimals with a comma, such as %(example)s.")
+        else:
+            message = _("Write decimals with a point, such as %(example)s.")
+        return message % {"example": format_number(decimal, convention)}
+    example = _outside(spec, _EXAMPLE_NUMBERS)
+    if example is not None:
+        return _("Enter a number, such as %(plain)s or %(grouped)s.") % {
+            "plain": example,
+            "grouped": format_number(example, convention),
+        }
+    if convention == "es":
+        return _("Enter a number in digits, with points or spaces between thousands if you like.")
+    return _("Enter a number in digits, with commas or spaces between thousands if you like.")
+
+
+def number_format_hint(kind: str, data: Mapping[str, Any], convention: str) -> str:
+    """How to type the answer to a numeric question in `convention`, for the attempt page:
+    the decimal mark and the thousands separators, with examples that are not the answer.
+    Empty for other kinds and for data that does not load."""
+    try:
+        spec = _load(kind, data)
+    except SpecError:
+        return ""
+    if not isinstance(spec, _NumericSpec):
+        return ""
+    decimal = _outside(spec, _EXAMPLE_DECIMALS)
+    grouped = _outside(spec, _EXAMPLE_NUMBERS)
+    if decimal is None or grouped is None:
+        if convention == "es":
+            return _("Use a comma for decimals; points or spaces between thousands are optional.")
+        return _("Use a point for decimals; commas or spaces between thousands are optional.")
+    values = {
+        "decimal": format_number(decimal, convention),
+        "grouped": format_number(grouped, convention),
+    }
+    if convention == "es":
+        return (
+            _("Write decimals with a comma (%(decimal)s); thousands may be grouped (%(grouped)s).")
+            % values
+        )
+    return (
+        _("Write decimals with a point (%(decimal)s); thousands may be grouped (%(grouped)s).")
+        % values
+    )
 
 
 def _parse_choices(spec: _ChoiceSpec, form: Mapping[str, list[str]]) -> Any:
     if not spec.multiple:
-        value = _one_value(form, "answer", "Choose only one option.")
+        value = _one_value(form, "answer", _("Choose only one option."))
         if value is None:
             return None
         if value not in spec.ids:
-            raise AnswerError(_CHOOSE_SHOWN)
+            raise AnswerError(_choose_shown())
         return value
     values = _values(form, "answer")
     if len(values) > len(spec.choices):
-        raise AnswerError("Choose each option at most once.")
+        raise AnswerError(_("Choose each option at most once."))
     picked = {value for value in values if value.strip()}
     if not picked <= spec.ids:
-        raise AnswerError(_CHOOSE_SHOWN)
+        raise AnswerError(_choose_shown())
     return sorted(picked) or None
 
 
@@ -587,13 +763,15 @@ def _parse_ordering(spec: _OrderingSpec, form: Mapping[str, list[str]]) -> Any:
     count = len(spec.items)
     positions: dict[str, int] = {}
     for item in spec.items:
-        value = _one_value(form, f"position-{item.id}", "Choose one position for each item.")
+        value = _one_value(form, f"position-{item.id}", _("Choose one position for each item."))
         if value is None:
             continue
         text = value.strip()
         # Only ASCII digits: int() would also take "+1", "1_0" and other scripts' digits.
         if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= count:
-            raise AnswerError(f"Choose a position from 1 to {count} for each item.")
+            raise AnswerError(
+                _("Choose a position from 1 to %(count)s for each item.") % {"count": count}
+            )
         positions[item.id] = int(text)
     return positions or None
 
@@ -603,11 +781,11 @@ def _parse_matching(spec: _MatchingSpec, form: Mapping[str, list[str]]) -> Any:
     options = spec.option_ids
     matches: dict[str, str] = {}
     for pair in spec.pairs:
-        value = _one_value(form, f"match-{pair.id}", "Choose one match for each item.")
+        value = _one_value(form, f"match-{pair.id}", _("Choose one match for each item."))
         if value is None:
             continue
         if value not in options:
-            raise AnswerError(_CHOOSE_SHOWN)
+            raise AnswerError(_choose_shown())
         matches[pair.id] = value
     return matches or None
 
@@ -617,7 +795,7 @@ def _refuse_unknown_fields(form: Mapping[str, list[str]], prefix: str, ids: set[
     # question's form; saving the rest silently would drop part of what the student did.
     for name in form:
         if isinstance(name, str) and name.startswith(prefix) and name[len(prefix) :] not in ids:
-            raise AnswerError(_NOT_IN_QUESTION)
+            raise AnswerError(_not_in_question())
 
 
 def _values(form: Mapping[str, list[str]], name: str) -> list[str]:
@@ -627,9 +805,9 @@ def _values(form: Mapping[str, list[str]], name: str) -> list[str]:
     # Tolerate dict(request.POST) (one string per name) as well as .lists().
     values = [raw] if isinstance(raw, str) else raw
     if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
-        raise AnswerError(_UNREADABLE)
+        raise AnswerError(_unreadable())
     if any(len(value) > MAX_TEXT for value in values):
-        raise AnswerError(_TOO_LONG)
+        raise AnswerError(_too_long())
     return list(values)
 
 
@@ -642,35 +820,94 @@ def _one_value(form: Mapping[str, list[str]], name: str, too_many: str) -> str |
     return values[0]
 
 
-_NUMBER = re.compile(
-    r"""
-    [+-]?
-    (?:
+# How numbers are written, by convention: "en" reads 2,006 as 2006 and 2.5 as two and a half;
+# "es" reads 2.006 as 2006 and 2,5 as two and a half. A number's text is read by the
+# convention of the student's language when they answered, which is stored with it.
+NUMBER_CONVENTIONS: tuple[str, ...] = ("en", "es")
+_MARKS = {"en": (",", "."), "es": (".", ",")}  # (thousands separator, decimal mark)
+
+
+def _number_pattern(group: str, decimal: str) -> re.Pattern[str]:
+    g, d = re.escape(group), re.escape(decimal)
+    return re.compile(
+        rf"""
+        [+-]?
         (?:
-            [0-9]{1,3} (?: ,[0-9]{3} )+       # 137,000
-          | [0-9]{1,3} (?: \ [0-9]{3} )+      # 137 000
-          | [0-9]+                            # 137000
+            (?:
+                [0-9]{{1,3}} (?: {g}[0-9]{{3}} )+     # 137,000 (en), 137.000 (es)
+              | [0-9]{{1,3}} (?: \ [0-9]{{3}} )+     # 137 000
+              | [0-9]+                              # 137000
+            )
+            (?: {d}[0-9]* )?
+          | {d}[0-9]+                               # .5 (en), ,5 (es)
         )
-        (?: \.[0-9]* )?
-      | \.[0-9]+                              # .5
+        """,
+        re.VERBOSE,
     )
-    """,
-    re.VERBOSE,
-)
+
+
+_NUMBER = {convention: _number_pattern(*marks) for convention, marks in _MARKS.items()}
 # No-break and thin spaces are what some keyboards and copy-pastes put between thousands;
 # U+2212 is the typographic minus sign.
 _NUMBER_CHARS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": "-"})
 
 
-def _parse_number(text: str) -> Decimal | None:
-    # Exponents, NaN and infinity never match, and grouping must be standard thousands
-    # (one separator, groups of three) so that "12,34,5" is refused rather than guessed at.
+def number_convention(language: str | None) -> str:
+    """The convention numbers are written in for a language code: "es" for Spanish ("es",
+    "es-mx", "es_MX"), "en" for everything else."""
+    code = (language or "").lower().replace("_", "-")
+    return "es" if code == "es" or code.startswith("es-") else "en"
+
+
+def parse_number(text: str, convention: str) -> Decimal | None:
+    """The number `text` reads as in `convention` (one of NUMBER_CONVENTIONS), or None.
+
+    Digits 0-9 only, an optional sign (+, - or the minus sign U+2212), the convention's
+    decimal mark, and thousands grouped by its separator or by spaces (no-break and thin
+    spaces too), in groups of three. So "1,234" is 1234 in "en" and 1.234 in "es", while
+    "2.5" is refused in "es" and "2,5" in "en" (a decimal group of other than three digits
+    cannot be thousands). Exponents, NaN and infinity never match, and grouping must be
+    standard thousands (one separator, groups of three) so that "12,34,5" is refused rather
+    than guessed at. Raises ValueError for an unknown convention.
+    """
+    if convention not in _MARKS:
+        raise ValueError(f"convention must be one of {NUMBER_CONVENTIONS}, not {convention!r}.")
     if len(text) > MAX_TEXT:
         return None
     cleaned = text.strip().translate(_NUMBER_CHARS)
-    if not _NUMBER.fullmatch(cleaned):
+    if not _NUMBER[convention].fullmatch(cleaned):
         return None
-    return Decimal(cleaned.replace(",", "").replace(" ", ""))
+    group, decimal = _MARKS[convention]
+    return Decimal(cleaned.replace(group, "").replace(" ", "").replace(decimal, "."))
+
+
+def _stored_number(answer: Any) -> Decimal | None:
+    # Numeric answers stored before conventions were recorded are bare strings, and were
+    # read the English way.
+    if isinstance(answer, str):
+        return parse_number(answer, "en")
+    if (
+        isinstance(answer, Mapping)
+        and set(answer) == {"text", "convention"}
+        and isinstance(answer["text"], str)
+        and answer["convention"] in NUMBER_CONVENTIONS
+    ):
+        return parse_number(answer["text"], answer["convention"])
+    return None
+
+
+def numeric_text(answer: Any) -> str:
+    """A stored numeric answer's text as the student typed it ("" for none or junk)."""
+    if isinstance(answer, str):
+        return answer
+    if isinstance(answer, Mapping) and isinstance(answer.get("text"), str):
+        return str(answer["text"])
+    return ""
+
+
+def numeric_value(answer: Any) -> Decimal | None:
+    """The number a stored numeric answer was read as when it was given, or None."""
+    return _stored_number(answer)
 
 
 # Grading
@@ -789,7 +1026,7 @@ def _score(spec: _Spec, answer: Any, scoring: str) -> tuple[Fraction, dict[str, 
     if isinstance(spec, _TrueFalseSpec):
         return _all_or_none(isinstance(answer, bool) and answer == spec.answer)
     if isinstance(spec, _NumericSpec):
-        number = _parse_number(answer) if isinstance(answer, str) else None
+        number = _stored_number(answer)
         return _all_or_none(number is not None and spec.low <= Fraction(number) <= spec.high)
     if isinstance(spec, _ShortSpec):
         return _all_or_none(isinstance(answer, str) and spec.accepts(answer))
@@ -878,7 +1115,7 @@ def labelled_feedback(kind: str, data: Mapping[str, Any], answer: Any) -> list[t
     return []
 
 
-def correct_answer_text(kind: str, data: Mapping[str, Any]) -> str:
+def correct_answer_text(kind: str, data: Mapping[str, Any], *, convention: str = "en") -> str:
     """The right answer, stated for people.
 
     single/multiple: the correct choices' texts joined with "; "; true_false "True" or
@@ -886,10 +1123,12 @@ def correct_answer_text(kind: str, data: Mapping[str, Any]) -> str:
     unit if any; short: the first accepted answer; ordering: the item texts joined with
     " → "; matching: "left → right" for each pair, joined with "; ".
     """
-    return (" → " if kind == "ordering" else "; ").join(correct_answers(kind, data))
+    return (" → " if kind == "ordering" else "; ").join(
+        correct_answers(kind, data, convention=convention)
+    )
 
 
-def correct_answers(kind: str, data: Mapping[str, Any]) -> list[str]:
+def correct_answers(kind: str, data: Mapping[str, Any], *, convention: str = "en") -> list[str]:
     """correct_answer_text's parts, one per line for a list: every correct choice, the ordering
     items in order, each matching pair as "left → right"; one line for the other kinds."""
     spec = _load(kind, data)
@@ -898,7 +1137,7 @@ def correct_answers(kind: str, data: Mapping[str, Any]) -> list[str]:
     if isinstance(spec, _TrueFalseSpec):
         return ["True" if spec.answer else "False"]
     if isinstance(spec, _NumericSpec):
-        return [spec.statement]
+        return [spec.statement(convention)]
     if isinstance(spec, _ShortSpec):
         return [spec.accepted[0]]
     if isinstance(spec, _OrderingSpec):

@@ -19,26 +19,28 @@ class Question(models.Model):
     """A question's identity; what it asks lives in its versions."""
 
     class Kind(models.TextChoices):
-        SINGLE = "single", "Single choice"
-        MULTIPLE = "multiple", "Multiple response"
-        TRUE_FALSE = "true_false", "True or false"
-        NUMERIC = "numeric", "Numeric"
-        SHORT = "short", "Short answer"
-        ORDERING = "ordering", "Ordering"
-        MATCHING = "matching", "Matching"
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple response")
+        TRUE_FALSE = "true_false", _("True or false")
+        NUMERIC = "numeric", _("Numeric")
+        SHORT = "short", _("Short answer")
+        ORDERING = "ordering", _("Ordering")
+        MATCHING = "matching", _("Matching")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
-        REJECTED = "rejected", "Rejected"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+        REJECTED = "rejected", _("Rejected")
 
     class Origin(models.TextChoices):
-        PACK = "pack", "Course pack"
-        TEACHER = "teacher", "Teacher"
-        GENERATED = "generated", "Generated"
+        PACK = "pack", _("Course pack")
+        TEACHER = "teacher", _("Teacher")
+        GENERATED = "generated", _("Generated")
 
-    key = models.SlugField(max_length=120, unique=True, help_text="Stable id from the course pack.")
+    key = models.SlugField(
+        max_length=120, unique=True, help_text=_("Stable id from the course pack.")
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.TEACHER)
@@ -47,12 +49,12 @@ class Question(models.Model):
     )
     objectives = models.ManyToManyField(Objective, blank=True, related_name="questions")
     generator_rule = models.CharField(
-        max_length=60, blank=True, help_text="For generated drafts: the rule that proposed it."
+        max_length=60, blank=True, help_text=_("For generated drafts: the rule that proposed it.")
     )
     tags = models.JSONField(
         default=list,
         blank=True,
-        help_text='Labels for finding questions, e.g. "disagreement", "as-of-date", "timeline".',
+        help_text=_('Labels for finding questions, e.g. "disagreement", "as-of-date", "timeline".'),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -60,7 +62,7 @@ class Question(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The teacher who wrote it (none for pack and generated questions).",
+        help_text=_("The teacher who wrote it (none for pack and generated questions)."),
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -68,11 +70,11 @@ class Question(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="For generated drafts: the teacher who accepted or rejected it.",
+        help_text=_("For generated drafts: the teacher who accepted or rejected it."),
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(
-        blank=True, help_text="Why a generated draft was rejected, to improve its rule."
+        blank=True, help_text=_("Why a generated draft was rejected, to improve its rule.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -98,7 +100,7 @@ class QuestionVersion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(default=1)
     stem = models.TextField()
-    data = models.JSONField(help_text="Type-specific answer data; see quizzes/grading.py.")
+    data = models.JSONField(help_text=_("Type-specific answer data; see quizzes/grading.py."))
     explanation = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -141,10 +143,10 @@ class QuestionCitation(Quote):
 
 class Quiz(models.Model):
     class GradingMethod(models.TextChoices):
-        HIGHEST = "highest", "Highest attempt"
-        LAST = "last", "Last attempt"
-        FIRST = "first", "First attempt"
-        AVERAGE = "average", "Average of attempts"
+        HIGHEST = "highest", _("Highest attempt")
+        LAST = "last", _("Last attempt")
+        FIRST = "first", _("First attempt")
+        AVERAGE = "average", _("Average of attempts")
 
     class MultipleScoring(models.TextChoices):
         RIGHT_MINUS_WRONG = (
@@ -155,14 +157,14 @@ class Quiz(models.Model):
         ALL_OR_NOTHING = "all_or_nothing", _("All or nothing")
 
     class Layout(models.TextChoices):
-        ONE_PER_PAGE = "one_per_page", "One question per page"
-        ALL_ON_ONE = "all_on_one", "All questions on one page"
+        ONE_PER_PAGE = "one_per_page", _("One question per page")
+        ALL_ON_ONE = "all_on_one", _("All questions on one page")
 
     class Review(models.TextChoices):
-        IMMEDIATELY = "immediately", "Immediately after each answer"
-        AFTER_SUBMIT = "after_submit", "After submitting"
-        AFTER_CLOSE = "after_close", "After the quiz closes"
-        NEVER = "never", "Never"
+        IMMEDIATELY = "immediately", _("Immediately after each answer")
+        AFTER_SUBMIT = "after_submit", _("After submitting")
+        AFTER_CLOSE = "after_close", _("After the quiz closes")
+        NEVER = "never", _("Never")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quizzes")
     reading = models.ForeignKey(
@@ -179,16 +181,18 @@ class Quiz(models.Model):
         null=True,
         blank=True,
         related_name="practice_quizzes",
-        help_text="An ungraded practice quiz made for this student from questions they missed.",
+        help_text=_("An ungraded practice quiz made for this student from questions they missed."),
     )
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     canvas_assignment_id = models.CharField(
         max_length=40,
         blank=True,
-        help_text="The Canvas assignment this quiz's grades go to, if known.",
+        help_text=_("The Canvas assignment this quiz's grades go to, if known."),
     )
-    attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0 means unlimited.")
+    attempts_allowed = models.PositiveSmallIntegerField(
+        default=0, help_text=_("0 means unlimited.")
+    )
     time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     grading_method = models.CharField(
         max_length=20, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
@@ -223,7 +227,7 @@ class Quiz(models.Model):
 
     class Meta:
         ordering = ["course_id", "position", "slug"]
-        verbose_name_plural = "quizzes"
+        verbose_name_plural = _("quizzes")
         constraints = [
             models.UniqueConstraint(fields=["course", "slug"], name="quiz_slug_per_course"),
             models.CheckConstraint(
@@ -428,13 +432,13 @@ class Accommodation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label or f"Accommodation {self.pk}"
+        return self.label or str(_("Accommodation %(id)s") % {"id": self.pk})
 
 
 class Attempt(models.Model):
     class State(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Submitted"
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
     student = models.ForeignKey(
@@ -483,22 +487,22 @@ class Response(models.Model):
     """A student's answer to one question of an attempt, graded against the version shown."""
 
     class Outcome(models.TextChoices):
-        CORRECT = "correct", "Correct"
-        PARTIAL = "partial", "Partly correct"
-        INCORRECT = "incorrect", "Incorrect"
+        CORRECT = "correct", _("Correct")
+        PARTIAL = "partial", _("Partly correct")
+        INCORRECT = "incorrect", _("Incorrect")
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
     slot = models.ForeignKey(QuizQuestion, on_delete=models.PROTECT, related_name="responses")
     version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="responses")
-    position = models.PositiveIntegerField(help_text="Display order within the attempt.")
+    position = models.PositiveIntegerField(help_text=_("Display order within the attempt."))
     max_points = models.DecimalField(max_digits=6, decimal_places=2)
     answer = models.JSONField(null=True, blank=True)
     sequence = models.PositiveIntegerField(
-        default=0, help_text="Bumped on every save; stale saves are refused."
+        default=0, help_text=_("Bumped on every save; stale saves are refused.")
     )
     is_flagged = models.BooleanField(default=False)
     is_checked = models.BooleanField(
-        default=False, help_text="Checked for immediate feedback; locked."
+        default=False, help_text=_("Checked for immediate feedback; locked.")
     )
     saved_at = models.DateTimeField(null=True, blank=True)
     points = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
@@ -539,7 +543,10 @@ class QuestionReport(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Report on {self.question.key} by {self.student}"
+        return str(
+            _("Report on %(key)s by %(student)s")
+            % {"key": self.question.key, "student": self.student}
+        )
 
 
 class GradeOverride(models.Model):

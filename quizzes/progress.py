@@ -24,6 +24,8 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
+from django.utils.translation import gettext
+
 __all__ = [
     "Answered",
     "Bar",
@@ -266,7 +268,8 @@ def bar_chart_svg(
         spoken = "; ".join(f"{bar.label}: {bar.detail or _spoken(bar)}" for bar in bars)
         description = f"{title}. {spoken}." if title else f"{spoken}."
     else:
-        description = f"{title}. No data yet." if title else "No data yet."
+        no_data = gettext("No data yet.")
+        description = f"{title}. {no_data}" if title else no_data
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
@@ -278,7 +281,7 @@ def bar_chart_svg(
     if not bars:
         parts.append(
             f'<text x="{_PAD}" y="{_PAD + _ROW // 2}" dominant-baseline="middle" '
-            f'fill="currentColor" {_FONT}>no data yet</text>'
+            f'fill="currentColor" {_FONT}>{_text(_no_data_yet())}</text>'
         )
     for row, bar in enumerate(bars):
         top = _PAD + row * (label_row + _ROW) + label_row
@@ -296,7 +299,7 @@ def bar_chart_svg(
             f'fill="{_TRACK_FILL}"><title>{tooltip}</title></rect>'
         )
         if bar.value is None:
-            shown = "no data yet"
+            shown = _text(_no_data_yet())
         else:
             filled = (bar.value * bar_width).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             parts.append(
@@ -315,4 +318,8 @@ def bar_chart_svg(
 
 def _spoken(bar: Bar) -> str:
     """A bar's value in words, for when the caller gave no detail."""
-    return "no data yet" if bar.value is None else _percent(bar.value)
+    return _no_data_yet() if bar.value is None else _percent(bar.value)
+
+
+def _no_data_yet() -> str:
+    return gettext("no data yet")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -114,6 +115,46 @@ def responses_of(attempt: Attempt, *, with_citations: bool = False) -> list[Resp
             )
         )
     return list(responses)
+
+
+# Question versions that students have answered, by id, in this process. Such a version never
+# changes (quizzes.services.authoring edits a version in place only while nobody has answered
+# it, and makes a new version otherwise), so a copy read once serves every later attempt page
+# and save without a query, and needs no invalidation. It holds what the server needs to show
+# and read a question (stem, answer data); nothing from it reaches a page but through
+# quizzes.display, as from a version read from the database.
+_ANSWERED_VERSIONS: dict[int, QuestionVersion] = {}
+_ANSWERED_VERSIONS_MAX = 20_000
+
+
+def answered_versions(version_ids: Iterable[int]) -> dict[int, QuestionVersion]:
+    """The versions (with their questions), by id, of questions students have been given:
+    from this process's copy, reading only those not in it yet (one query)."""
+    wanted = set(version_ids)
+    found = {pk: v for pk in wanted if (v := _ANSWERED_VERSIONS.get(pk)) is not None}
+    missing = wanted - found.keys()
+    if missing:
+        read = QuestionVersion.objects.select_related("question").filter(pk__in=missing)
+        if len(_ANSWERED_VERSIONS) > _ANSWERED_VERSIONS_MAX:
+            _ANSWERED_VERSIONS.clear()
+        for version in read:
+            found[version.pk] = _ANSWERED_VERSIONS[version.pk] = version
+    return found
+
+
+def forget_answered_versions() -> None:
+    """Drop this process's copies (tests: a rolled-back test's ids are used again)."""
+    _ANSWERED_VERSIONS.clear()
+
+
+def with_versions(responses: list[Response]) -> list[Response]:
+    """`responses` read without their versions, each given its version (and question) from
+    `answered_versions`: the attempt page and the answer save read a response's version's
+    stem and data on every request, the same for every student."""
+    versions = answered_versions(r.version_id for r in responses)
+    for response in responses:
+        response.version = versions[response.version_id]
+    return responses
 
 
 def attempts_by_quiz(course: Course, student: User) -> dict[int, list[Attempt]]:

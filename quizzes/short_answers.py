@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice, product
 
+from django.utils.translation import gettext as _
 from rapidfuzz.distance import OSA
 
 __all__ = [
@@ -118,10 +119,6 @@ class _Group:
 _Token = _Word | _Any | _Group
 _ANY = _Any()
 _SIGNS = "*()|"
-_STAR_IN_WORD = (
-    "a * stands for whole words (lake city *) or ends a word (fertili*); "
-    "it cannot start a word or sit inside one"
-)
 
 
 @dataclass(frozen=True)
@@ -138,13 +135,13 @@ class Pattern:
         """Raises PatternError, saying what to change, for a pattern that cannot be read or
         that would accept any answer at all."""
         if not text.strip():
-            raise PatternError("it is empty")
+            raise PatternError(_("it is empty"))
         if len(text) > MAX_PATTERN:
-            raise PatternError(f"it is longer than {MAX_PATTERN} characters")
+            raise PatternError(_("it is longer than %(limit)s characters") % {"limit": MAX_PATTERN})
         tokens = _Reader(text).tokens()
         if not any(_required(token) for token in tokens):
             raise PatternError(
-                "it would accept any answer; give it at least one word every answer must have"
+                _("it would accept any answer; give it at least one word every answer must have")
             )
         start = 0
         while start < len(tokens) - 1 and _is_article(tokens[start]):
@@ -219,48 +216,58 @@ class _Reader:
                 self._star(index)
             elif char == "(":
                 if self.group is not None:
-                    raise PatternError("brackets cannot go inside brackets")
+                    raise PatternError(_("brackets cannot go inside brackets"))
                 self._flush()
                 self.group = [[]]
             elif char == "|":
                 if self.group is None:
                     raise PatternError(
-                        "a | separates phrases inside brackets: write (river|lake), not river|lake"
+                        _(
+                            "a | separates phrases inside brackets: write (river|lake), "
+                            "not river|lake"
+                        )
                     )
                 self._flush()
                 self.group.append([])
             else:
                 self._close()
         if self.group is not None:
-            raise PatternError("a ( is never closed with )")
+            raise PatternError(_("a ( is never closed with )"))
         self._flush()
         return tuple(self.out)
 
     def _star(self, index: int) -> None:
         after = self.text[index + 1 : index + 2]
         if after.isalnum():
-            raise PatternError(_STAR_IN_WORD)
+            raise PatternError(
+                _(
+                    "a * stands for whole words (lake city *) or ends a word (fertili*); "
+                    "it cannot start a word or sit inside one"
+                )
+            )
         ends_word = bool(self.chunk) and not self.chunk[-1].isspace()
         found = words(self.chunk)
         if ends_word and found:
             self._flush(prefix=True)
             return
         if self.group is not None:
-            raise PatternError("a * for any words cannot go inside brackets")
+            raise PatternError(_("a * for any words cannot go inside brackets"))
         self._flush()
         if not self.out or self.out[-1] is not _ANY:
             self.out.append(_ANY)
 
     def _close(self) -> None:
         if self.group is None:
-            raise PatternError("a ) has no ( before it")
+            raise PatternError(_("a ) has no ( before it"))
         self._flush()
         phrases = tuple(tuple(phrase) for phrase in self.group)
         self.group = None
         if len(phrases) > MAX_ALTERNATIVES:
-            raise PatternError(f"brackets hold at most {MAX_ALTERNATIVES} phrases")
+            raise PatternError(
+                _("brackets hold at most %(limit)s phrases") % {"limit": MAX_ALTERNATIVES}
+            )
         if not any(phrases):
-            raise PatternError("brackets need at least one phrase with a word in it")
+            raise PatternError(_("brackets need at least one phrase with a word in it"))
         self.out.append(_Group(phrases))
 
     def _flush(self, *, prefix: bool = False) -> None:

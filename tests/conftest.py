@@ -4,9 +4,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from courseware.models import Course, Enrollment
 from courseware.roles import make_teacher
+from quizzes.selectors import forget_answered_versions
 from quizzes.services import build_pack
 from tests.factories import EnrollmentFactory, UserFactory
 
@@ -24,6 +26,21 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_answered_versions():
+    # quizzes.selectors keeps answered question versions by id in memory; ids come back after
+    # a test's transaction is rolled back, so each test starts with none.
+    forget_answered_versions()
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    # A test that switches the language (translation.activate, a Spanish request through the
+    # client's thread) must not leave the next test in Spanish.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")

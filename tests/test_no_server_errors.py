@@ -138,6 +138,8 @@ def world(course, student, teacher):
         "course_id": course.pk,
         "source_id": source.pk,
         "accommodation_id": accommodation.pk,
+        "ticket": "no-such-ticket",  # lti_continue: a ticket never issued (lti/tickets.py)
+        "key": "no-such-key",  # lti_deep_link: a picker never opened (lti/deep_linking.py)
     }
 
 

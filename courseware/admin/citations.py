@@ -12,11 +12,12 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from courseware.ingest import QuoteError
 from courseware.models import EventCitation, NoteCitation, PerspectiveCitation, Quote
 from courseware.roles import ScopedInline
-from courseware.services import quote_fields
+from courseware.services import quote_fields, quote_problem
 
 _ModelT = TypeVar("_ModelT", bound=models.Model)
 
@@ -28,12 +29,13 @@ class CitationForm(forms.ModelForm[Quote]):
 
     class Meta:
         fields = ["position", "source", "exact", "prefix", "suffix"]
-        labels = {"exact": "Quote"}
+        labels = {"exact": _("Quote")}
         help_texts = {
-            "exact": "The exact words of the source. Straight or curly quotes and spacing "
-            "do not matter.",
-            "prefix": "Only if the quote occurs more than once: the words just before it.",
-            "suffix": "…or just after it.",
+            "exact": _(
+                "The exact words of the source. Straight or curly quotes and spacing do not matter."
+            ),
+            "prefix": _("Only if the quote occurs more than once: the words just before it."),
+            "suffix": _("…or just after it."),
         }
         widgets = {
             "exact": forms.Textarea(attrs={"rows": 3, "cols": 40}),
@@ -50,7 +52,8 @@ class CitationForm(forms.ModelForm[Quote]):
         try:
             fields = quote_fields(source, exact, data.get("prefix", ""), data.get("suffix", ""))
         except QuoteError as error:
-            self.add_error("exact", str(error))
+            context = data.get("prefix", "") + data.get("suffix", "")
+            self.add_error("exact", quote_problem(error, context=context))
             return data
         data.update(exact=fields["exact"], prefix=fields["prefix"], suffix=fields["suffix"])
         self.instance.start, self.instance.end = fields["start"], fields["end"]
@@ -74,7 +77,7 @@ class CitationCount(admin.ModelAdmin[_ModelT]):
         )
         return rows
 
-    @admin.display(description="Citations", ordering="n_citations")
+    @admin.display(description=_("Citations"), ordering="n_citations")
     def citation_count(self, obj: Any) -> int:
         return obj.n_citations  # type: ignore[no-any-return]
 

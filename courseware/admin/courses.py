@@ -17,6 +17,9 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courseware import roster
 from courseware.admin.previews import EXPIRED, PREVIEW_MAX_AGE
@@ -53,28 +56,33 @@ class EnrollmentInline(ScopedInline[Enrollment, Course], admin.TabularInline[Enr
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser and super().has_add_permission(request, obj)
 
-    @admin.display(description="Name")
+    @admin.display(description=gettext_lazy("Name"))
     def name(self, obj: Enrollment) -> str:
         return obj.user.get_full_name() if obj.user_id else ""
 
-    @admin.display(description="Email")
+    @admin.display(description=gettext_lazy("Email"))
     def email(self, obj: Enrollment) -> str:
         return obj.user.email if obj.user_id else ""
 
 
 class RosterForm(forms.Form):
     file = forms.FileField(
-        label="Roster (CSV)",
-        help_text="A CSV file in UTF-8, at most 1 MB: a Canvas or Moodle export, or any "
-        "spreadsheet saved as CSV with a header row.",
+        label=gettext_lazy("Roster (CSV)"),
+        help_text=gettext_lazy(
+            "A CSV file in UTF-8, at most 1 MB: a Canvas or Moodle export, or any spreadsheet "
+            "saved as CSV with a header row."
+        ),
     )
 
     def clean_file(self) -> roster.Roster:
         upload = self.cleaned_data["file"]
         if upload.size > roster.MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; a roster must be at most "
-                "1 MB. Split it into several files."
+                _(
+                    "The file is %(size)s MB; a roster must be at most 1 MB. Split it into several "
+                    "files."
+                )
+                % {"size": number_format(upload.size / 1024 / 1024, 1)}
             )
         try:
             text = roster.decode_roster(upload.read())
@@ -103,7 +111,7 @@ class CourseAdmin(CourseScoped[Course]):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
         return super().get_queryset(request).annotate(n=Count("enrollments"))
 
-    @admin.display(description="Members", ordering="n")
+    @admin.display(description=gettext_lazy("Members"), ordering="n")
     def n_members(self, obj: Course) -> int:
         return obj.n  # type: ignore[attr-defined, no-any-return]
 
@@ -145,7 +153,7 @@ class CourseAdmin(CourseScoped[Course]):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": course,
-            "title": f"Enrol from a roster: {course}",
+            "title": _("Enrol from a roster: %(course)s") % {"course": course},
             "form": form,
             "error": step.error,
             "note": step.note,
@@ -169,22 +177,26 @@ class CourseAdmin(CourseScoped[Course]):
             text = str(payload["text"])
             parsed = roster.parse_roster(text)
         except (signing.BadSignature, KeyError, TypeError, roster.RosterFileError):
-            return _RosterStep(error=EXPIRED, status=400)
+            return _RosterStep(error=str(EXPIRED), status=400)
         planned = plan_course_roster(course=course, rows=parsed.rows, by=staff_user(request))
         if request.POST.get("expected") != _roster_key(planned):
             return _RosterStep(
                 text=text,
-                note="What the roster would do has changed since the preview (someone "
-                "enrolled or added users meanwhile). Check the preview again.",
+                note=_(
+                    "What the roster would do has changed since the preview (someone enrolled or "
+                    "added users meanwhile). Check the preview again."
+                ),
             )
         try:
             summary = enrol_roster(course=course, rows=parsed.rows, by=staff_user(request))
         except IntegrityError:
             return _RosterStep(
-                text=text, note="Someone changed these users meanwhile; check the preview again."
+                text=text, note=_("Someone changed these users meanwhile; check the preview again.")
             )
         self.log_change(request, course, f"Enrolled from a roster: {summary}")
-        self.message_user(request, f"Roster enrolled: {summary}", messages.SUCCESS)
+        self.message_user(
+            request, _("Roster enrolled: %(summary)s") % {"summary": summary}, messages.SUCCESS
+        )
         return HttpResponseRedirect(reverse("admin:courseware_course_change", args=[course.pk]))
 
 
@@ -228,7 +240,7 @@ def _roster_key(planned: list[roster.PlannedRow]) -> str:
 class EnrollmentAdmin(CourseScoped[Enrollment]):
     list_display = [
         *("user", "name", "email", "course", "role", "section"),
-        *("sis_user_id", "canvas_user_id", "created_at"),
+        *("sis_user_id", "canvas_user_id", "active", "created_at"),
     ]
     list_filter = [("course", admin.RelatedOnlyFieldListFilter), "role", "section"]
     list_select_related = ["user", "course"]
@@ -248,6 +260,11 @@ class EnrollmentAdmin(CourseScoped[Enrollment]):
             return self.readonly_fields
         return [*self.readonly_fields, "user", "course", "role"]
 
+    @admin.display(description=gettext_lazy("In the course"), boolean=True, ordering="is_active")
+    def active(self, obj: Enrollment) -> bool:
+        """False once the LMS's roster no longer lists them (lti.roster): their work stays."""
+        return obj.is_active
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Teachers see no user accounts: they enrol students from a roster on the course.
         return request.user.is_superuser and super().has_add_permission(request)
@@ -257,10 +274,10 @@ class EnrollmentAdmin(CourseScoped[Enrollment]):
         if obj.role == Enrollment.Role.TEACHER:
             make_teacher(obj.user)
 
-    @admin.display(description="Name", ordering="user__last_name")
+    @admin.display(description=gettext_lazy("Name"), ordering="user__last_name")
     def name(self, obj: Enrollment) -> str:
         return obj.user.get_full_name() if obj.user_id else ""
 
-    @admin.display(description="Email", ordering="user__email")
+    @admin.display(description=gettext_lazy("Email"), ordering="user__email")
     def email(self, obj: Enrollment) -> str:
         return obj.user.email if obj.user_id else ""

@@ -9,7 +9,9 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courseware.admin.citations import CitationCount, PerspectiveCitationInline, quotes_html
 from courseware.http import staff_user
@@ -34,7 +36,7 @@ class PerspectiveInline(
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # added on its own page, where its citations (at least one) go
 
-    @admin.display(description="Citations (edit them on the perspective's own page)")
+    @admin.display(description=gettext_lazy("Citations (edit them on the perspective’s own page)"))
     def quotes(self, obj: Perspective) -> str:
         return quotes_html(obj.citations.all()) if obj.pk else "—"
 
@@ -85,7 +87,8 @@ class PostReviewForm(forms.ModelForm[Post]):
         points = self.instance.prompt.points
         if not 0 <= score <= points:
             raise forms.ValidationError(
-                _("Give a score from 0 to %(points)s.") % {"points": f"{points.normalize():f}"}
+                _("Give a score from 0 to %(points)s.")
+                % {"points": number_format(points.normalize())}
             )
         return score
 

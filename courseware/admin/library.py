@@ -29,7 +29,8 @@ from courseware.admin.source_forms import (
 )
 from courseware.http import staff_user
 from courseware.models import Objective, Passage, Quote, Source
-from courseware.reimport import BROKEN, EDITED, MOVED, STATUS_LABELS
+from courseware.reimport import BROKEN, EDITED, MOVED, UNCHANGED
+from courseware.removal_reasons import removal_reason
 from courseware.roles import Library, Scoped, ScopedInline
 from courseware.services import (
     CitationChange,
@@ -42,6 +43,13 @@ from courseware.services import (
 # A source's texts and cleaning report: what a list of sources never needs to load.
 BIG_FIELDS = ("raw_text", "text", "removed_lines", "clean_rules")
 REIMPORT_SALT = "courseware.admin.reimport"
+# What happens to a citation in a re-import (courseware.reimport, which is plain Python).
+STATUS_NAMES = {
+    UNCHANGED: _("Unchanged"),
+    MOVED: _("Moved"),
+    EDITED: _("Passage edited"),
+    BROKEN: _("Broken"),
+}
 
 
 def _owner(quote: Quote) -> Any:
@@ -109,7 +117,7 @@ class SourceAdmin(Library[Source]):
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return SourceChangeList
 
-    @admin.display(description="Passages", ordering="n_passages")
+    @admin.display(description=_("Passages"), ordering="n_passages")
     def passage_count(self, obj: Source) -> int:
         return obj.n_passages  # type: ignore[attr-defined, no-any-return]
 
@@ -122,16 +130,23 @@ class SourceAdmin(Library[Source]):
             format_html_join("", "<li>{}: <code>{}</code></li>", sorted(obj.clean_rules.items())),
         )
 
-    @admin.display(description="Removed lines")
+    @admin.display(description=_("Removed lines"))
     def removed_lines_report(self, obj: Source) -> str:
         if not obj.removed_lines:
-            return "None"
+            return gettext("None")
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
                 "",
-                "<li>line {}: <q>{}</q> — {}</li>",
-                ((r["line_no"], r["text"], r["reason"]) for r in obj.removed_lines),
+                "<li>{}: <q>{}</q> — {}</li>",
+                (
+                    (
+                        gettext("line %(number)d") % {"number": r["line_no"]},
+                        r["text"],
+                        removal_reason(r["reason"]),
+                    )
+                    for r in obj.removed_lines
+                ),
             ),
         )
 
@@ -162,7 +177,7 @@ class SourceAdmin(Library[Source]):
         return [
             (None, {"fields": [*METADATA_FIELDS, "url", "copied_from_url"]}),
             (
-                "Cleaned text",
+                _("Cleaned text"),
                 {
                     "fields": ["raw_sha256", "clean_rules_report", "removed_lines_report", "text"],
                     "classes": ["collapse"],
@@ -219,10 +234,12 @@ class SourceAdmin(Library[Source]):
                     raise signing.BadSignature
                 raw = str(payload["raw"]).encode("utf-8")
             except (signing.BadSignature, KeyError, TypeError):
-                error, status = EXPIRED, 400
+                error, status = str(EXPIRED), 400
             else:
                 if payload["sha"] != source.raw_sha256:
-                    note = "The source changed since that preview; check this preview again."
+                    note = gettext(
+                        "The source changed since that preview; check this preview again."
+                    )
                     plan = plan_source_reimport(source=source, data=raw)
                 else:
                     try:
@@ -265,7 +282,7 @@ class SourceAdmin(Library[Source]):
             **site.each_context(request),
             "opts": self.opts,
             "original": source,
-            "title": f"Re-import the text of “{source}”",
+            "title": gettext("Re-import the text of “%(source)s”") % {"source": source},
             "form": form,
             "plan": plan,
             "error": error,
@@ -280,7 +297,7 @@ class SourceAdmin(Library[Source]):
                     salt=REIMPORT_SALT,
                     compress=True,
                 ),
-                "counts": {label: len(plan.with_status(s)) for s, label in STATUS_LABELS.items()},
+                "counts": {label: len(plan.with_status(s)) for s, label in STATUS_NAMES.items()},
                 "blocking": _citation_rows(site, plan.blocking),
                 "moved": _citation_rows(site, plan.with_status(MOVED)),
                 "edited": _citation_rows(site, plan.with_status(EDITED)),

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from courseware.admin.citations import CitationCount, NoteCitationInline, quotes_html
 from courseware.models import Reading, ReadingNote, ReadingPassage
@@ -40,7 +41,7 @@ class ReadingNoteInline(
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # added on its own page, where its citations (at least one) go
 
-    @admin.display(description="Citations (edit them on the note's own page)")
+    @admin.display(description=gettext_lazy("Citations (edit them on the note’s own page)"))
     def quotes(self, obj: ReadingNote) -> str:
         return quotes_html(obj.citations.all()) if obj.pk else "—"
 

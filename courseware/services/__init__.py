@@ -7,7 +7,7 @@ their own module.
 from __future__ import annotations
 
 from courseware.services.accounts import reset_student_password, temporary_password
-from courseware.services.citations import quote_fields, without_nul
+from courseware.services.citations import quote_fields, quote_problem, without_nul
 from courseware.services.discussion import (
     EDIT_WINDOW,
     MAX_EVIDENCE,
@@ -70,6 +70,7 @@ __all__ = [
     "post_response",
     "quote_fields",
     "quote_models",
+    "quote_problem",
     "record_reading",
     "reimport_source",
     "reset_student_password",

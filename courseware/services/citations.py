@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from courseware.ingest import QuoteError, anchor, selector
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from courseware.ingest import QuoteAmbiguous, QuoteError, QuoteNotFound, anchor, selector
 from courseware.models import Source
 from courseware.pack import CitationSpec, PackError
 
@@ -13,6 +16,56 @@ from courseware.pack import CitationSpec, PackError
 def without_nul(text: str) -> str:
     """PostgreSQL cannot store NUL characters, and no person types one: drop them."""
     return text.replace("\x00", "")
+
+
+SHOWN_QUOTE_CHARS = 120
+
+
+def _shown(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SHOWN_QUOTE_CHARS else flat[: SHOWN_QUOTE_CHARS - 1] + "…"
+
+
+def quote_problem(error: QuoteError, *, context: str | None = None) -> str:
+    """Why a quote a person typed does not anchor and what to do, in their language.
+
+    The ingest core is plain Python and explains itself in English (a build's output, for the
+    operator); people see this message instead, made from the error's details. `context` is
+    for a form with prefix and suffix boxes: the prefix and suffix typed ("" when none)."""
+    quote = _shown(error.quote)
+    if not quote:
+        return _("The quote is empty: paste the exact words from the source.")
+    if isinstance(error, QuoteAmbiguous) and context is not None:
+        advice = (
+            _("make the prefix or suffix longer to choose one")
+            if context
+            else _("add a prefix or suffix (the words just before or after) to choose one")
+        )
+        return _("The quote “%(quote)s” matches %(count)d places; %(advice)s.") % {
+            "quote": quote,
+            "count": error.matches,
+            "advice": advice,
+        }
+    if isinstance(error, QuoteAmbiguous):
+        return ngettext(
+            "The quote “%(quote)s” matches %(count)d place; quote more words to choose one.",
+            "The quote “%(quote)s” matches %(count)d places; quote more words to choose one.",
+            error.matches,
+        ) % {"quote": quote, "count": error.matches}
+    if isinstance(error, QuoteNotFound) and error.matches:
+        return _(
+            "The quote “%(quote)s” is in the source, but not with those words just before or "
+            "after it: correct the prefix or suffix."
+        ) % {"quote": quote}
+    if error.nearest:
+        return _("Quote not found: “%(quote)s”. Nearest text in the source: “%(nearest)s”.") % {
+            "quote": quote,
+            "nearest": _shown(error.nearest),
+        }
+    return _(
+        "Quote not found: “%(quote)s”. Nothing in the source resembles it; check that the "
+        "quote comes from this source."
+    ) % {"quote": quote}
 
 
 def quote_fields(source: Source, quote: str, prefix: str = "", suffix: str = "") -> dict[str, Any]:

@@ -11,10 +11,13 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from courseware.ingest import QuoteError
 from courseware.models import Course, Post, PostEvidence, Prompt, Source
-from courseware.services.citations import quote_fields, without_nul
+from courseware.services.citations import quote_fields, quote_problem, without_nul
 
 EDIT_WINDOW = timedelta(minutes=30)
 MAX_POST_LENGTH = 5000
@@ -45,14 +48,25 @@ def _evidence_fields(
             continue
         source = sources.get(item.source)
         if source is None:
-            errors.append(f"Evidence {number}: choose one of the course's sources for the quote.")
+            errors.append(
+                _("Evidence %(number)d: choose one of the course’s sources for the quote.")
+                % {"number": number}
+            )
             continue
         try:
             fields.append(quote_fields(source, item.quote))
         except QuoteError as error:
-            errors.append(f"Evidence {number}: {error}")
+            errors.append(
+                _("Evidence %(number)d: %(problem)s")
+                % {"number": number, "problem": quote_problem(error)}
+            )
     if len(fields) > MAX_EVIDENCE:
-        errors.append(f"Attach at most {MAX_EVIDENCE} quotes.")
+        errors.append(
+            ngettext(
+                "Attach at most %(max)d quote.", "Attach at most %(max)d quotes.", MAX_EVIDENCE
+            )
+            % {"max": MAX_EVIDENCE}
+        )
     return fields, errors
 
 
@@ -62,16 +76,20 @@ def _check_post(
     errors: dict[str, list[str]] = {}
     body = without_nul(body).strip()
     if not body:
-        errors["body"] = ["Write your response before posting."]
+        errors["body"] = [_("Write your response before posting.")]
     elif len(body) > MAX_POST_LENGTH:
         errors["body"] = [
-            f"Keep it under {MAX_POST_LENGTH:,} characters (yours has {len(body):,})."
+            _("Keep it under %(max)s characters (yours has %(length)s).")
+            % {
+                "max": number_format(MAX_POST_LENGTH, force_grouping=True),
+                "length": number_format(len(body), force_grouping=True),
+            }
         ]
     fields, evidence_errors = _evidence_fields(course, evidence)
     if evidence_errors:
         errors["evidence"] = evidence_errors
     elif needs_evidence and not fields:
-        errors["evidence"] = ["Attach at least one quote from the course's sources as evidence."]
+        errors["evidence"] = [_("Attach at least one quote from the course’s sources as evidence.")]
     if errors:
         raise ValidationError(errors)
     return body, fields
@@ -125,11 +143,20 @@ def edit_post(
     """Let the author change a post within EDIT_WINDOW of posting it."""
     now = now or timezone.now()
     if post.author_id != author.pk:
-        raise PermissionDenied("Only the author can edit a post.")
+        raise PermissionDenied(_("Only the author can edit a post."))
     if now - post.created_at > EDIT_WINDOW:
         minutes = int(EDIT_WINDOW.total_seconds() // 60)
         raise ValidationError(
-            {"body": [f"Posts can be edited for {minutes} minutes after posting."]}
+            {
+                "body": [
+                    ngettext(
+                        "Posts can be edited for %(minutes)d minute after posting.",
+                        "Posts can be edited for %(minutes)d minutes after posting.",
+                        minutes,
+                    )
+                    % {"minutes": minutes}
+                ]
+            }
         )
     body, fields = _check_post(body, evidence, post.course, needs_evidence=post.parent_id is None)
     post.body, post.edited_at = body, now
@@ -156,7 +183,12 @@ def review_post(
     comment; the score enters the gradebook. A bad score changes nothing (ValidationError)."""
     if score is not None and not (0 <= score <= post.prompt.points):
         raise ValidationError(
-            {"score": [f"Give a score from 0 to {post.prompt.points.normalize():f}."]}
+            {
+                "score": [
+                    _("Give a score from 0 to %(points)s.")
+                    % {"points": number_format(post.prompt.points.normalize())}
+                ]
+            }
         )
     post.is_featured, post.is_hidden = is_featured, is_hidden
     comment = without_nul(comment).strip()

@@ -140,7 +140,11 @@ def _write_notes(reading: Reading, notes: tuple[NoteSpec, ...], sources: dict[st
     reading.notes.all().delete()
     for position, spec in enumerate(notes):
         note = ReadingNote.objects.create(
-            reading=reading, position=position, title=spec.title, text=spec.text
+            reading=reading,
+            position=position,
+            title=spec.title,
+            text=spec.text,
+            translations=spec.translations,
         )
         where = f"reading {reading.slug!r}, note {position + 1}"
         _write_citations(
@@ -161,13 +165,18 @@ def _write_prompts(
                 "context": spec.context,
                 "guiding_questions": list(spec.guiding_questions),
                 "position": position,
+                "translations": spec.translations,
             },
         )
         prompt.objectives.set([objectives[code] for code in spec.objectives])
         prompt.perspectives.all().delete()
         for number, view in enumerate(spec.perspectives):
             perspective = Perspective.objects.create(
-                prompt=prompt, position=number, label=view.label, summary=view.summary
+                prompt=prompt,
+                position=number,
+                label=view.label,
+                summary=view.summary,
+                translations=view.translations,
             )
             where = f"prompt {spec.slug!r}, perspective {number + 1}"
             _write_citations(
@@ -185,12 +194,19 @@ def _write_prompts(
 def _write_timeline(pack: Pack, sources: dict[str, Source]) -> None:
     TimelinePeriod.objects.all().delete()
     TimelinePeriod.objects.bulk_create(
-        TimelinePeriod(title=p.title, until=p.until, position=i) for i, p in enumerate(pack.periods)
+        TimelinePeriod(title=p.title, until=p.until, position=i, translations=p.translations)
+        for i, p in enumerate(pack.periods)
     )
     for spec in pack.events:
         event, _ = TimelineEvent.objects.update_or_create(
             slug=spec.slug,
-            defaults={"when": spec.when, "sort": spec.sort, "title": spec.title, "note": spec.note},
+            defaults={
+                "when": spec.when,
+                "sort": spec.sort,
+                "title": spec.title,
+                "note": spec.note,
+                "translations": spec.translations,
+            },
         )
         event.citations.all().delete()
         where = f"event {spec.slug!r}"
@@ -255,7 +271,12 @@ def _write_readings(
             passages.extend(by_position[i] for i in blocks)
         reading, _ = Reading.objects.update_or_create(
             slug=spec.slug,
-            defaults={"title": spec.title, "summary": spec.summary, "position": position},
+            defaults={
+                "title": spec.title,
+                "summary": spec.summary,
+                "position": position,
+                "translations": spec.translations,
+            },
         )
         reading.objectives.set([objectives[code] for code in spec.objectives])
         current = list(reading.reading_passages.values_list("passage_id", flat=True))
@@ -285,7 +306,12 @@ def build_course(
     documents = _write_sources(pack, log)
     for position, objective in enumerate(pack.objectives):
         Objective.objects.update_or_create(
-            code=objective.code, defaults={"title": objective.title, "position": position}
+            code=objective.code,
+            defaults={
+                "title": objective.title,
+                "position": position,
+                "translations": objective.translations,
+            },
         )
     objectives = {o.code: o for o in Objective.objects.all()}
     sources = {slug: source for slug, (source, _) in documents.items()}
@@ -294,7 +320,11 @@ def build_course(
 
     course, _ = Course.objects.update_or_create(
         slug=pack.course.slug,
-        defaults={"title": pack.course.title, "description": pack.course.description},
+        defaults={
+            "title": pack.course.title,
+            "description": pack.course.description,
+            "translations": pack.course.translations,
+        },
     )
     course.readings.add(*readings)
     course.prompts.add(*_write_prompts(pack, sources, objectives))

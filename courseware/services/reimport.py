@@ -10,6 +10,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from courseware.ingest import CleanRules, Document, SourceFileError, ingest
 from courseware.models import Passage, Quote, Reading, ReadingPassage, Source
@@ -76,15 +78,12 @@ class ReadingChange:
 
     def __str__(self) -> str:
         parts = [
-            f"{n} passage{'s' if n != 1 else ''} {what}"
-            for n, what in (
-                (self.removed, "removed"),
-                (self.added, "added"),
-                (self.edited, "edited"),
-            )
-            if n
+            ngettext("%(n)d passage removed", "%(n)d passages removed", self.removed),
+            ngettext("%(n)d passage added", "%(n)d passages added", self.added),
+            ngettext("%(n)d passage edited", "%(n)d passages edited", self.edited),
         ]
-        return ", ".join(parts)
+        counts = (self.removed, self.added, self.edited)
+        return ", ".join(part % {"n": n} for part, n in zip(parts, counts, strict=True) if n)
 
 
 @dataclass(frozen=True)
@@ -137,7 +136,9 @@ def plan_source_reimport(*, source: Source, data: bytes) -> ReimportPlan:
     except SourceFileError as error:
         raise ValidationError(str(error)) from error
     except ValueError as error:  # the stored cleaning rules no longer parse
-        raise ValidationError(f"The source's cleaning rules are invalid: {error}") from error
+        raise ValidationError(
+            _("The source’s cleaning rules are invalid: %(error)s") % {"error": error}
+        ) from error
     old = list(source.passages.order_by("position"))
     mapping = match_passages([p.text for p in old], [b.text for b in document.blocks])
     citations = _plan_citations(source, old, document, mapping)
@@ -241,8 +242,14 @@ def reimport_source(*, source: Source, data: bytes) -> ReimportResult:
     plan = plan_source_reimport(source=source, data=data)
     if plan.blocking:
         raise ValidationError(
-            f"{len(plan.blocking)} citation(s) would no longer anchor in the new text and "
-            "cannot be deleted; fix them first, or keep the words they quote."
+            ngettext(
+                "%(n)d citation would no longer anchor in the new text and cannot be deleted; "
+                "fix it first, or keep the words it quotes.",
+                "%(n)d citations would no longer anchor in the new text and cannot be deleted; "
+                "fix them first, or keep the words they quote.",
+                len(plan.blocking),
+            )
+            % {"n": len(plan.blocking)}
         )
     if plan.is_same_file:
         return ReimportResult(plan, [])

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import ngettext
 
 from courseware import roster
 from courseware.models import Course, Enrollment
@@ -28,16 +29,23 @@ class RosterSummary:
     skipped: int
 
     def __str__(self) -> str:
-        def count(n: int, one: str, many: str) -> str:
-            return f"{n} {one if n == 1 else many}"
-
-        return (
-            f"{count(self.created, 'new user', 'new users')} created and enrolled, "
-            f"{count(self.enrolled, 'existing user', 'existing users')} enrolled, "
-            f"{count(self.updated, 'enrolment', 'enrolments')} updated, "
-            f"{self.unchanged} already up to date, "
-            f"{count(self.skipped, 'row', 'rows')} with errors skipped."
-        )
+        parts = [
+            ngettext(
+                "%(n)d new user created and enrolled",
+                "%(n)d new users created and enrolled",
+                self.created,
+            ),
+            ngettext(
+                "%(n)d existing user enrolled", "%(n)d existing users enrolled", self.enrolled
+            ),
+            ngettext("%(n)d enrolment updated", "%(n)d enrolments updated", self.updated),
+            ngettext("%(n)d already up to date", "%(n)d already up to date", self.unchanged),
+            ngettext(
+                "%(n)d row with errors skipped", "%(n)d rows with errors skipped", self.skipped
+            ),
+        ]
+        counts = (self.created, self.enrolled, self.updated, self.unchanged, self.skipped)
+        return ", ".join(part % {"n": n} for part, n in zip(parts, counts, strict=True)) + "."
 
 
 def _is_administrator(by: User | None) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 
 from quizzes.exchange.export import FORMATS as QUESTION_FORMATS
 from quizzes.exchange.export import PACKAGES as QUESTION_PACKAGES
@@ -30,7 +31,9 @@ def download_questions(
     could not go into the format is told in a message."""
     if course is None:
         model_admin.message_user(
-            request, "Citations link to a course's readings: you teach no course yet.", "error"
+            request,
+            gettext("Citations link to a course's readings: you teach no course yet."),
+            "error",
         )
         return None
     content_type, extension = QUESTION_FORMATS[fmt]
@@ -53,7 +56,8 @@ def download_questions(
     for skipped in result.skipped:
         model_admin.message_user(
             request,
-            f"Not in the {QUESTION_FORMAT_NAMES[fmt]} file: {skipped.key}: {skipped.reason}",
+            gettext("Not in the %(format)s file: %(key)s: %(reason)s")
+            % {"format": QUESTION_FORMAT_NAMES[fmt], "key": skipped.key, "reason": skipped.reason},
             "warning",
         )
     for note in result.notes:

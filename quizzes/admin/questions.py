@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import Truncator
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 
 from courseware.http import staff_user
 from courseware.ingest import QuoteError
@@ -28,7 +28,7 @@ from quizzes.admin.exports import download_questions
 from quizzes.admin.review import ReviewQueue
 from quizzes.display import answer_fields, question_view
 from quizzes.forms import CITATION_ROWS, FORMS, citation_problem
-from quizzes.grading import AnswerError, grade, parse_answer
+from quizzes.grading import AnswerError, grade, number_convention, parse_answer
 from quizzes.models import (
     Question,
     QuestionCitation,
@@ -59,7 +59,7 @@ class QuestionVersionInline(
     fields = readonly_fields = ("number", "stem", "data", "explanation", "created_at")
     extra = 0
     can_delete = False
-    verbose_name_plural = "Versions (answered versions are kept as they were)"
+    verbose_name_plural = gettext_lazy("Versions (answered versions are kept as they were)")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -73,14 +73,14 @@ class QuestionReportInline(
     readonly_fields = ["created_at", "student", "version", "text"]
     extra = 0
     can_delete = False
-    verbose_name_plural = "Problems students reported"
+    verbose_name_plural = gettext_lazy("Problems students reported")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 class SourceFilter(admin.SimpleListFilter):
-    title = "cited source"
+    title = gettext_lazy("cited source")
     parameter_name = "source"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
@@ -157,7 +157,7 @@ class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
             )
         )
 
-    @admin.display(description="Open reports", ordering="n_reports")
+    @admin.display(description=gettext_lazy("Open reports"), ordering="n_reports")
     def open_reports(self, obj: Question) -> int:
         return obj.n_reports  # type: ignore[attr-defined, no-any-return]
 
@@ -195,9 +195,9 @@ class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
     def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
         return self.inlines if obj is not None else []
 
-    @admin.display(description="Type")
+    @admin.display(description=gettext_lazy("Type"))
     def kind_label(self, obj: Question | None) -> str:
-        return Question.Kind(obj.kind).label if obj and obj.kind else ""
+        return str(Question.Kind(obj.kind).label) if obj and obj.kind else ""
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> Any:
         if request.GET.get("kind") not in FORMS:
@@ -209,7 +209,7 @@ class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
                 {
                     **self.admin_site.each_context(request),
                     "opts": self.opts,
-                    "title": "Add a question: choose its type",
+                    "title": gettext("Add a question: choose its type"),
                     "kinds": Question.Kind.choices,
                 },
             )
@@ -252,37 +252,61 @@ class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
         moved = len(questions) - len(problems)
         label = Question.Status(status).label.lower()
         if moved:
-            self.message_user(request, f"{moved} question(s) now {label}.", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s question now %(status)s.",
+                    "%(count)s questions now %(status)s.",
+                    moved,
+                )
+                % {"count": moved, "status": label},
+                messages.SUCCESS,
+            )
         for problem in problems:
             self.message_user(request, problem, messages.ERROR)
 
-    @admin.action(description="Publish selected questions", permissions=["change"])
+    @admin.action(description=gettext_lazy("Publish selected questions"), permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
         self._move(request, queryset, Question.Status.PUBLISHED)
 
-    @admin.action(description="Retire selected questions", permissions=["change"])
+    @admin.action(description=gettext_lazy("Retire selected questions"), permissions=["change"])
     def retire(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
         self._move(request, queryset, Question.Status.RETIRED)
 
-    @admin.action(description="Send selected questions back to draft", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Send selected questions back to draft"), permissions=["change"]
+    )
     def back_to_draft(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
         self._move(request, queryset, Question.Status.DRAFT)
 
-    @admin.action(description="Duplicate selected questions (as drafts)", permissions=["add"])
+    @admin.action(
+        description=gettext_lazy("Duplicate selected questions (as drafts)"), permissions=["add"]
+    )
     def duplicate(self, request: HttpRequest, queryset: QuerySet[Question]) -> Any:
         copies = [duplicate_question(question=q, by=staff_user(request)) for q in queryset]
         if len(copies) == 1:
-            self.message_user(request, f"Copied as {copies[0].key}: edit it here.")
+            self.message_user(
+                request, gettext("Copied as %(key)s: edit it here.") % {"key": copies[0].key}
+            )
             return redirect("admin:quizzes_question_change", copies[0].pk)
-        self.message_user(request, f"{len(copies)} draft copies made.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)s draft copy made.", "%(count)s draft copies made.", len(copies))
+            % {"count": len(copies)},
+            messages.SUCCESS,
+        )
         return None
 
-    @admin.action(description="Export selected questions as Moodle XML", permissions=["view"])
+    @admin.action(
+        description=gettext_lazy("Export selected questions as Moodle XML"), permissions=["view"]
+    )
     def export_moodle(self, request: HttpRequest, queryset: QuerySet[Question]) -> Any:
         course = courses_taught(request.user).first()
         return download_questions(self, request, queryset, "moodle", course=course)
 
-    @admin.action(description="Export selected questions as GIFT", permissions=["view"])
+    @admin.action(
+        description=gettext_lazy("Export selected questions as GIFT"), permissions=["view"]
+    )
     def export_gift(self, request: HttpRequest, queryset: QuerySet[Question]) -> Any:
         course = courses_taught(request.user).first()
         return download_questions(self, request, queryset, "gift", course=course)
@@ -344,7 +368,12 @@ class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
                 form = answer_fields(response).reveal(
                     question.kind, version.data, dict(request.POST.lists())
                 )
-                response.answer = parse_answer(question.kind, version.data, form)
+                response.answer = parse_answer(
+                    question.kind,
+                    version.data,
+                    form,
+                    convention=number_convention(get_language()),
+                )
                 result = grade(question.kind, version.data, response.answer, max_points=Decimal(1))
                 response.points, response.outcome = result.points, result.outcome
             except AnswerError as exc:
@@ -373,7 +402,10 @@ class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
         if request.method != "POST" or not self.has_add_permission(request):
             raise PermissionDenied
         copy = duplicate_question(question=self._question(request, pk), by=staff_user(request))
-        self.message_user(request, f"Copied as {copy.key}, a draft: change what you need.")
+        self.message_user(
+            request,
+            gettext("Copied as %(key)s, a draft: change what you need.") % {"key": copy.key},
+        )
         return redirect("admin:quizzes_question_change", copy.pk)
 
     def check_citation_view(self, request: HttpRequest) -> HttpResponse:

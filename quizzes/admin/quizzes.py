@@ -95,17 +95,21 @@ class QuizAdmin(CourseScoped[Quiz]):
     def _export(self, request: HttpRequest, queryset: QuerySet[Quiz], fmt: str) -> Any:
         quizzes = list(queryset.select_related("course", "reading")[:2])
         if len(quizzes) != 1:
-            self.message_user(request, "Choose one quiz to export at a time.", "error")
+            self.message_user(request, _("Choose one quiz to export at a time."), "error")
             return None
         quiz = quizzes[0]
         questions = quiz_questions(quiz)  # its pools' questions too
         return download_questions(self, request, questions, fmt, course=quiz.course, quiz=quiz)
 
-    @admin.action(description="Export the quiz's questions as Moodle XML", permissions=["view"])
+    @admin.action(
+        description=gettext_lazy("Export the quiz's questions as Moodle XML"), permissions=["view"]
+    )
     def export_moodle(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> Any:
         return self._export(request, queryset, "moodle")
 
-    @admin.action(description="Export the quiz's questions as GIFT", permissions=["view"])
+    @admin.action(
+        description=gettext_lazy("Export the quiz's questions as GIFT"), permissions=["view"]
+    )
     def export_gift(self, request: HttpRequest, queryset: QuerySet[Quiz]) -> Any:
         return self._export(request, queryset, "gift")
 
@@ -175,11 +179,11 @@ class QuizAdmin(CourseScoped[Quiz]):
             },
         ),
         (
-            "When and how often",
+            gettext_lazy("When and how often"),
             {"fields": ["opens_at", "closes_at", "attempts_allowed", "time_limit_minutes"]},
         ),
         (
-            "Grading and layout",
+            gettext_lazy("Grading and layout"),
             {
                 "fields": [
                     "grading_method",
@@ -191,7 +195,7 @@ class QuizAdmin(CourseScoped[Quiz]):
             },
         ),
         (
-            "What students see, and when",
+            gettext_lazy("What students see, and when"),
             {
                 "fields": [
                     "review_correctness",

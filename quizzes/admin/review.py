@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 
 from courseware.http import staff_user
 from courseware.params import id_param
@@ -37,16 +38,19 @@ class ReviewQueue(admin.ModelAdmin[Question]):
             try:
                 if request.POST.get("decision") == "accept":
                     accept_draft(question=question, by=staff_user(request))
-                    self.message_user(request, f"Accepted and published {question.key}.")
+                    self.message_user(
+                        request,
+                        gettext("Accepted and published %(key)s.") % {"key": question.key},
+                    )
                 elif request.POST.get("decision") == "reject":
                     reject_draft(
                         question=question,
                         reason=request.POST.get("reason", ""),
                         by=staff_user(request),
                     )
-                    self.message_user(request, f"Rejected {question.key}.")
+                    self.message_user(request, gettext("Rejected %(key)s.") % {"key": question.key})
                 else:
-                    raise ValidationError("Choose accept or reject.")
+                    raise ValidationError(gettext("Choose accept or reject."))
             except ValidationError as error:
                 errors[question.pk] = " ".join(error.messages)
                 status = 400
@@ -63,7 +67,7 @@ class ReviewQueue(admin.ModelAdmin[Question]):
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": "Review generated drafts",
+                "title": gettext("Review generated drafts"),
                 "page": page,
                 "drafts": [
                     (q, v, error, correct_answer_text(q.kind, v.data) if v else "")

@@ -57,6 +57,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import BinaryIO, TextIO
 
+from django.utils.translation import gettext
+
 from . import cells
 from .cells import Cell, format_number
 from .model import Column, Grade, Gradebook, Student, grade_for
@@ -342,13 +344,15 @@ def _read_header(records: Iterator[tuple[str, str]]) -> tuple[str, str, str, lis
     try:
         header_body, header_ending = next(records)
     except StopIteration:
-        raise ValueError("The Canvas file is empty.") from None
+        raise ValueError(gettext("The Canvas file is empty.")) from None
     delimiter = _detect_delimiter(header_body)
     header_record = _Record(header_body, header_ending, delimiter)
     header = [value.strip() for value in header_record.values()]
     header[0] = header[0].lstrip("\ufeff")
     if "ID" not in header or "Section" not in header:
-        raise ValueError("Not a Canvas gradebook export: no ID and Section columns in the header.")
+        raise ValueError(
+            gettext("Not a Canvas gradebook export: no ID and Section columns in the header.")
+        )
     return header_body, header_ending, delimiter, header
 
 

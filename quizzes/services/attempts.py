@@ -10,18 +10,20 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import formats, timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from courseware.models import Enrollment
 from courseware.services.citations import without_nul
 from quizzes.accommodations import Terms
 from quizzes.display import answer_fields
-from quizzes.grading import AnswerError, grade, parse_answer, shuffled
+from quizzes.grade_events import grades_changed
+from quizzes.grading import AnswerError, grade, number_convention, parse_answer, shuffled
 from quizzes.models import Attempt, QuestionReport, Quiz, Response
-from quizzes.selectors import terms_of
+from quizzes.selectors import terms_of, with_versions
 from quizzes.services.pools import attempt_slots
+from quizzes.tasks import close_at_deadline
 
 # Saves that arrive this long after the deadline still count: the request was on its way.
 GRACE = timedelta(seconds=30)
@@ -90,10 +92,19 @@ def start_attempt(*, quiz: Quiz, student: User, now: datetime | None = None) -> 
     with transaction.atomic():
         # One lock per student and course: simultaneous starts queue here, so each sees the
         # attempt the previous one made (and resumes it) instead of making another.
-        Enrollment.objects.select_for_update().get(course_id=quiz.course_id, user=student)
+        enrollment = Enrollment.objects.select_for_update().get(
+            course_id=quiz.course_id, user=student
+        )
         current = open_attempts.all().first()  # a fresh query, read after taking the lock
         if current is not None:
             return current
+        if not enrollment.is_active:  # left the course (the LMS's roster): no new attempts
+            raise QuizUnavailable(
+                gettext(
+                    "You are no longer enrolled in this course, so you cannot start a new "
+                    "attempt. Your earlier attempts and grades are kept."
+                )
+            )
         terms = terms_of(quiz, student)  # the quiz's terms, as accommodations change them
         _check_open(quiz, terms, now)
         used = Attempt.objects.filter(quiz=quiz, student=student).count()
@@ -127,6 +138,7 @@ def start_attempt(*, quiz: Quiz, student: User, now: datetime | None = None) -> 
             )
             for position, (slot, points) in enumerate(slots)
         )
+        close_at_deadline(attempt, GRACE)  # submitted in the background if left open
     return attempt
 
 
@@ -175,7 +187,15 @@ def _locked_open_attempt(attempt_id: int, now: datetime) -> Attempt:
 
 def _parsed(response: Response, form: Mapping[str, list[str]]) -> Any:
     kind, data = response.version.question.kind, response.version.data
-    return parse_answer(kind, data, answer_fields(response).reveal(kind, data, form))
+    # A number is read the way the student's language writes it ("2,5" is 2.5 in Spanish),
+    # and the answer records which way, so that grading and regrading read it the same.
+    return parse_answer(
+        kind,
+        data,
+        answer_fields(response).reveal(kind, data, form),
+        convention=number_convention(get_language()),
+        stored=response.answer,
+    )
 
 
 def _apply(response: Response, given: PageAnswer, now: datetime) -> bool:
@@ -206,6 +226,68 @@ def _apply(response: Response, given: PageAnswer, now: datetime) -> bool:
 SAVED_FIELDS = ["answer", "is_flagged", "sequence", "saved_at"]
 
 
+def _save_if_current(
+    student: User, attempt_id: int, position: int, given: PageAnswer, now: datetime
+) -> Response | None:
+    """The usual save (a new answer to an open attempt, from a page that shows the latest
+    sequence number) in two statements and no transaction: the response read through its
+    attempt's student (the ownership check), then one UPDATE that writes only if, when it
+    runs, the sequence number is still the one the page showed and the attempt is still open
+    and in time. On PostgreSQL that UPDATE takes a share lock on the attempt row first (a
+    submit, which locks the attempt row for update, cannot grade around it: it waits for the
+    save, or the save waits for it and then finds the attempt closed), in the lock order of
+    every other write. SQLite runs one writer at a time. Returns the saved response, or None
+    for `record_answer`'s locked path to decide. Raises AnswerError (nothing is written)."""
+    try:
+        response = Response.objects.select_related("attempt").get(
+            attempt_id=attempt_id,
+            position=position,
+            attempt__student=student,
+            attempt__quiz__course__enrollments__user=student,
+        )
+    except Response.DoesNotExist:
+        return None
+    attempt = response.attempt
+    if (
+        not attempt.is_open
+        or _is_overdue(attempt, now)
+        or response.is_checked
+        or given.sequence != response.sequence
+    ):
+        return None
+    with_versions([response])
+    answer = _parsed(response, given.form)
+    if answer == response.answer and given.is_flagged == response.is_flagged:
+        return None
+    answer_field = Response._meta.get_field("answer")
+    saved_at_field = Response._meta.get_field("saved_at")
+    deadline_field = Attempt._meta.get_field("deadline_at")
+    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Response._meta.db_table} SET answer = %s, is_flagged = %s, "
+            "sequence = %s, saved_at = %s WHERE id = %s AND sequence = %s AND NOT is_checked "
+            f"AND attempt_id IN (SELECT id FROM {Attempt._meta.db_table} WHERE id = %s "
+            f"AND state = %s AND (deadline_at IS NULL OR deadline_at >= %s){lock})",
+            [
+                answer_field.get_db_prep_save(answer, connection),
+                given.is_flagged,
+                given.sequence + 1,
+                saved_at_field.get_db_prep_save(now, connection),
+                response.pk,
+                given.sequence,
+                attempt.pk,
+                Attempt.State.IN_PROGRESS,
+                deadline_field.get_db_prep_save(now - GRACE, connection),
+            ],
+        )
+        if cursor.rowcount != 1:
+            return None
+    response.answer, response.is_flagged = answer, given.is_flagged
+    response.sequence, response.saved_at = given.sequence + 1, now
+    return response
+
+
 def record_answer(
     *,
     student: User,
@@ -226,13 +308,19 @@ def record_answer(
     attempt) and Response.DoesNotExist (no such question in the attempt).
     """
     now = now or timezone.now()
+    given = PageAnswer(form, sequence, is_flagged)
+    saved = _save_if_current(student, attempt_id, position, given, now)
+    if saved is not None:
+        return saved
+    # Anything unusual (closed, overdue, checked, stale, nothing new, no such attempt or
+    # question, or a change since the read above) is decided here, with the attempt locked.
     with transaction.atomic():
         attempt = _locked_own_open_attempt(student, attempt_id)
         response = Response.objects.select_related("version__question").get(
             attempt=attempt, position=position
         )
         overdue = _is_overdue(attempt, now)
-        if not overdue and _apply(response, PageAnswer(form, sequence, is_flagged), now):
+        if not overdue and _apply(response, given, now):
             response.save(update_fields=SAVED_FIELDS)
     if overdue:
         submit_attempt(attempt=attempt, now=now, auto=True)
@@ -346,6 +434,7 @@ def submit_attempt(*, attempt: Attempt, now: datetime | None = None, auto: bool 
         locked.submitted_at = now
         locked.is_auto_submitted = auto
         locked.save(update_fields=["points", "state", "submitted_at", "is_auto_submitted"])
+        grades_changed(quiz_id=locked.quiz_id, student_ids=[locked.student_id])
     return locked
 
 
@@ -360,9 +449,9 @@ def submit_if_overdue(attempt: Attempt, now: datetime | None = None) -> Attempt:
 def report_problem(*, response: Response, student: User, text: str) -> QuestionReport:
     text = without_nul(text).strip()
     if not text:
-        raise ValidationError("Describe the problem in a few words.")
+        raise ValidationError(gettext("Describe the problem in a few words."))
     if len(text) > 2000:
-        raise ValidationError("Keep the report under 2,000 characters.")
+        raise ValidationError(gettext("Keep the report under 2,000 characters."))
     return QuestionReport.objects.create(
         question=response.version.question,
         version=response.version,

@@ -78,7 +78,9 @@ def _require_citations(question: Question) -> None:
     version = question.current_version()
     citations = list(version.citations.select_related("source")) if version else []
     if not citations:
-        raise ValidationError(f"{question.key} cannot be published: it has no citation.")
+        raise ValidationError(
+            gettext("%(key)s cannot be published: it has no citation.") % {"key": question.key}
+        )
     for citation in citations:
         citation.full_clean()
 
@@ -120,7 +122,9 @@ def set_questions_status(*, questions: list[Question], status: str, by: User) ->
     """Move questions to a status (the admin's bulk actions). Returns the problems, one per
     question that could not move (e.g. publishing one without a citation); the others move."""
     if status == Question.Status.REJECTED:
-        raise ValidationError("Reject a generated draft from the review queue, with a reason.")
+        raise ValidationError(
+            gettext("Reject a generated draft from the review queue, with a reason.")
+        )
     problems = []
     now = timezone.now()
     for question in questions:

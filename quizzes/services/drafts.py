@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from courseware.ingest import Block
 from courseware.models import Course, Objective, Source
@@ -168,7 +169,9 @@ def _source_text(source: Source) -> SourceText:
 
 def _pending_draft(question: Question) -> None:
     if question.origin != Question.Origin.GENERATED or question.status != Question.Status.DRAFT:
-        raise ValidationError(f"{question.key} is not a generated draft waiting for review.")
+        raise ValidationError(
+            gettext("%(key)s is not a generated draft waiting for review.") % {"key": question.key}
+        )
 
 
 @transaction.atomic
@@ -186,9 +189,11 @@ def reject_draft(*, question: Question, reason: str, by: User) -> None:
     _pending_draft(question)
     reason = without_nul(reason).strip()
     if not reason:
-        raise ValidationError("Say why the draft is rejected: it tells us how to fix its rule.")
+        raise ValidationError(
+            gettext("Say why the draft is rejected: it tells us how to fix its rule.")
+        )
     if len(reason) > 2000:
-        raise ValidationError("Keep the reason under 2,000 characters.")
+        raise ValidationError(gettext("Keep the reason under 2,000 characters."))
     question.status, question.rejection_reason = Question.Status.REJECTED, reason
     question.reviewed_by, question.reviewed_at = by, timezone.now()
     question.save(

@@ -9,9 +9,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from courseware.models import Enrollment
 from courseware.services.citations import without_nul
+from quizzes.grade_events import grades_changed
 from quizzes.models import GradeOverride, Quiz
 from quizzes.selectors import possible_points
 
@@ -19,9 +21,11 @@ from quizzes.selectors import possible_points
 def _grade_reason(reason: str) -> str:
     reason = without_nul(reason).strip()
     if not reason:
-        raise ValidationError({"reason": ["Give a reason: it is kept in the grade's history."]})
+        raise ValidationError(
+            {"reason": [gettext("Give a reason: it is kept in the grade's history.")]}
+        )
     if len(reason) > 2000:
-        raise ValidationError({"reason": ["Keep the reason under 2,000 characters."]})
+        raise ValidationError({"reason": [gettext("Keep the reason under 2,000 characters.")]})
     return reason
 
 
@@ -46,25 +50,30 @@ def override_grade(
     if not Enrollment.objects.filter(
         course_id=quiz.course_id, user_id=student.pk, role=Enrollment.Role.STUDENT
     ).exists():
-        raise ValidationError({"student": ["This person is not a student of this course."]})
+        raise ValidationError(
+            {"student": [gettext("This person is not a student of this course.")]}
+        )
     errors: dict[str, list[str]] = {}
     if points is None:
         current = GradeOverride.objects.filter(quiz=quiz, student_id=student.pk).first()
         if current is None or current.points is None:
-            errors["points"] = ["There is no override to remove."]
+            errors["points"] = [gettext("There is no override to remove.")]
     else:
         possible = possible_points(quiz)
         if not points.is_finite() or not 0 <= points <= possible:
-            errors["points"] = [f"Give points from 0 to {possible.normalize():f}."]
+            errors["points"] = [
+                gettext("Give points from 0 to %(possible)s.")
+                % {"possible": f"{possible.normalize():f}"}
+            ]
         elif points != points.quantize(Decimal("0.01")):
-            errors["points"] = ["Give points with at most two decimal places."]
+            errors["points"] = [gettext("Give points with at most two decimal places.")]
     try:
         reason = _grade_reason(reason)
     except ValidationError as error:
         errors |= error.message_dict
     if errors:
         raise ValidationError(errors)
-    return GradeOverride.objects.create(
+    override = GradeOverride.objects.create(
         quiz=quiz,
         student=student,
         points=points,
@@ -72,3 +81,5 @@ def override_grade(
         created_by=by,
         created_at=now or timezone.now(),
     )
+    grades_changed(quiz_id=quiz.pk, student_ids=[student.pk])
+    return override

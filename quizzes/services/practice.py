@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext
 
 from courseware.models import Course
 from quizzes.models import Attempt, Question, Quiz, QuizQuestion
@@ -29,13 +30,15 @@ def start_practice(
     }
     questions = [by_key[key] for key in keys if key in by_key]
     if not questions:
-        raise QuizUnavailable("Nothing to practise: you have no missed questions right now.")
+        raise QuizUnavailable(
+            gettext("Nothing to practise: you have no missed questions right now.")
+        )
     quiz = Quiz.objects.create(
         course=course,
         practice_for=student,
         slug=f"practice-{student.pk}-{uuid.uuid4().hex[:10]}",
-        title="Practice: the questions you missed",
-        description="Not graded: practise as often as you like.",
+        title=gettext("Practice: the questions you missed"),
+        description=gettext("Not graded: practise as often as you like."),
         **{f"review_{aspect}": policy.get(aspect, Quiz.Review.NEVER) for aspect in ASPECTS},
     )
     QuizQuestion.objects.bulk_create(

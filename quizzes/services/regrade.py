@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
+from quizzes.grade_events import grades_changed
 from quizzes.grading import Result, grade, parse_answer
 from quizzes.models import Attempt, Question, QuestionVersion, Quiz, Regrade, Response
 from quizzes.services.grades import _grade_reason
@@ -78,6 +79,8 @@ def _answer_form(kind: str, answer: Any) -> dict[str, list[str]] | None:
         return {}
     if kind in ("single", "numeric", "short") and isinstance(answer, str):
         return {"answer": [answer]}
+    if kind == "numeric" and isinstance(answer, dict) and isinstance(answer.get("text"), str):
+        return {"answer": [answer["text"]]}
     if kind == "multiple" and isinstance(answer, list):
         return {"answer": [str(a) for a in answer]}
     if kind == "true_false" and isinstance(answer, bool):
@@ -95,7 +98,13 @@ def answer_fits(kind: str, data: Mapping[str, Any], answer: Any) -> bool:
     if form is None:
         return False
     try:
-        return bool(parse_answer(kind, data, form) == answer)
+        # A number is read again the way it was read when given (legacy bare strings: "en").
+        convention = "en"
+        if kind == "numeric" and isinstance(answer, str):
+            answer = {"text": answer, "convention": "en"}
+        elif kind == "numeric" and isinstance(answer, dict):
+            convention = str(answer.get("convention"))
+        return bool(parse_answer(kind, data, form, convention=convention) == answer)
     except ValueError:  # AnswerError, or SpecError for data that no longer loads
         return False
 
@@ -146,6 +155,8 @@ def apply_regrade(
     )
     graded = _regraded(quiz, current, stale)
     _write_regrades(graded, reason=reason, by=by, now=now)
+    changed = [g.response.attempt.student_id for g in graded if g.change.is_changed]
+    grades_changed(quiz_id=quiz.pk, student_ids=changed)
     return RegradeReport(changes=[g.change for g in graded], applied=True)
 
 

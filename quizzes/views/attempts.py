@@ -164,19 +164,23 @@ def _attempt_page(
     """The attempt's questions, in one form; `errors` are refused saves by position (shown at
     the question, or at the top when the attempt has no such question)."""
     quiz = attempt.quiz
-    responses = selectors.responses_of(attempt, with_citations=quiz.has_immediate_review)
-    views = [
+    if quiz.has_immediate_review:  # a checked question shows its citations
+        responses = selectors.responses_of(attempt, with_citations=True)
+    else:  # each version's stem and data as this process keeps them (no query once read)
+        responses = selectors.with_versions(list(attempt.responses.order_by("position")))
+    page = None
+    on_page = responses
+    if quiz.layout == Quiz.Layout.ONE_PER_PAGE and responses:
+        asked = request.POST.get("page") if request.method == "POST" else request.GET.get("page")
+        page = int_param(asked, default=1, low=1, high=len(responses))
+        on_page = [responses[page - 1]]
+    # Only the questions shown are built (the list of questions needs only the responses).
+    shown = [
         question_view(
             r, quiz, submitted=False, closed=False, draft_text=(drafts or {}).get(r.position)
         )
-        for r in responses
+        for r in on_page
     ]
-    page = None
-    shown = views
-    if quiz.layout == Quiz.Layout.ONE_PER_PAGE and views:
-        asked = request.POST.get("page") if request.method == "POST" else request.GET.get("page")
-        page = int_param(asked, default=1, low=1, high=len(views))
-        shown = [views[page - 1]]
     return render(
         request,
         "quizzes/attempt_detail.html",
@@ -184,11 +188,11 @@ def _attempt_page(
             "attempt": attempt,
             "quiz": quiz,
             "course": quiz.course,
-            "views": views,
+            "responses": responses,
             "shown": shown,
             "page": page,
             "errors": errors or {},
-            "stray_errors": [m for p, m in (errors or {}).items() if not 0 <= p < len(views)],
+            "stray_errors": [m for p, m in (errors or {}).items() if not 0 <= p < len(responses)],
             "timer": _timer(attempt),
             "drafts_key": _drafts_key(attempt),
         },
@@ -486,6 +490,8 @@ def question_report(
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Thank you: your teacher will see your report on this question.")
+        messages.success(
+            request, gettext("Thank you: your teacher will see your report on this question.")
+        )
     target = "attempt_detail" if attempt.is_open else "attempt_result"
     return redirect(reverse(target, args=[attempt.pk]) + f"#q{position + 1}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -39,6 +40,7 @@ from quizzes.gradebook import (
     set_canvas_assignment_id,
     split_key,
 )
+from quizzes.grading import format_number, number_convention, parse_number
 from quizzes.models import Attempt, Quiz, Regrade
 from quizzes.review import visibility
 from quizzes.services import apply_regrade, override_grade, plan_regrade
@@ -82,7 +84,8 @@ def item_analysis(
     which = request.GET.get("attempts", FIRST_ATTEMPTS)
     if which not in WHICH_ATTEMPTS:
         return HttpResponse(
-            f"Unknown choice of attempts {which[:40]!r}: use first, last or all.",
+            _("Unknown choice of attempts %(which)s: use first, last or all.")
+            % {"which": repr(which[:40])},
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -140,15 +143,25 @@ def _course_student(course: Course, user_id: int) -> Any:
 
 
 def _points(raw: str) -> Decimal:
-    """Points typed by a teacher; ValidationError when they do not read as a number."""
+    """Points typed by a teacher, read the way their language writes numbers ("8,5" in
+    Spanish); ValidationError when they do not read as a number."""
+    convention = number_convention(get_language())
+    example = {"whole": 8, "half": format_number(Decimal("8.5"), convention)}
     if not raw.strip():
-        raise ValidationError({"points": ["Give the points, e.g. 8 or 8.5."]})
-    try:
-        return Decimal(raw.strip())
-    except InvalidOperation:
         raise ValidationError(
-            {"points": [f"“{raw.strip()[:20]}” is not a number: give the points, e.g. 8 or 8.5."]}
-        ) from None
+            {"points": [_("Give the points, e.g. %(whole)s or %(half)s.") % example]}
+        )
+    number = parse_number(raw.strip(), convention)
+    if number is None:
+        raise ValidationError(
+            {
+                "points": [
+                    _("“%(typed)s” is not a number: give the points, e.g. %(whole)s or %(half)s.")
+                    % {"typed": raw.strip()[:20], **example}
+                ]
+            }
+        )
+    return number
 
 
 @require_http_methods(["GET", "POST"])
@@ -178,9 +191,9 @@ def gradebook_grade(
             name = student.get_full_name() or student.get_username()
             messages.success(
                 request,
-                f"Override removed: {name}'s attempts count again."
+                _("Override removed: %(name)s's attempts count again.") % {"name": name}
                 if remove
-                else f"{name}'s grade is overridden.",
+                else _("%(name)s's grade is overridden.") % {"name": name},
             )
             return redirect("gradebook_grade", course.slug, quiz.slug, student.pk)
     return render(
@@ -201,11 +214,11 @@ def gradebook_grade(
 
 
 SEEN = {
-    "correctness": "whether each answer is right",
-    "points": "points",
-    "feedback": "feedback",
-    "answer": "the right answers",
-    "citations": "the cited passages",
+    "correctness": gettext_lazy("whether each answer is right"),
+    "points": gettext_lazy("points"),
+    "feedback": gettext_lazy("feedback"),
+    "answer": gettext_lazy("the right answers"),
+    "citations": gettext_lazy("the cited passages"),
 }
 
 
@@ -282,12 +295,17 @@ def gradebook_regrade(
             error = " ".join(exc.messages)
         else:
             regraded = len(done.regradable)
-            text = (
-                f"Regraded {regraded} response{'s' if regraded != 1 else ''}: "
-                f"{len(done.changed)} changed score."
-            )
+            text = ngettext(
+                "Regraded %(count)s response: %(changed)s changed score.",
+                "Regraded %(count)s responses: %(changed)s changed score.",
+                regraded,
+            ) % {"count": regraded, "changed": len(done.changed)}
             if done.unfit:
-                text += f" {len(done.unfit)} could not be regraded (answer no longer fits)."
+                text += " " + ngettext(
+                    "%(count)s could not be regraded (answer no longer fits).",
+                    "%(count)s could not be regraded (answer no longer fits).",
+                    len(done.unfit),
+                ) % {"count": len(done.unfit)}
             messages.success(request, text)
             return redirect("gradebook_regrade", course.slug, quiz.slug)
     return render(
@@ -337,14 +355,16 @@ def gradebook_canvas_fill(request: AuthenticatedHttpRequest, course_slug: str) -
         return _gradebook_page(
             request,
             course,
-            canvas_error="Choose the CSV file you exported from Canvas's gradebook.",
+            canvas_error=_("Choose the CSV file you exported from Canvas's gradebook."),
             status=400,
         )
     try:
         filled = fill_canvas_export(course, upload.read(MAX_CANVAS_FILE + 1))
     except ValueError as error:
         return _gradebook_page(request, course, canvas_error=str(error), status=400)
-    messages.success(request, f"Canvas gradebook filled in. {filled.summary}")
+    messages.success(
+        request, _("Canvas gradebook filled in. %(summary)s") % {"summary": filled.summary}
+    )
     response = HttpResponse(filled.data, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{course.slug}-canvas-filled.csv"'
     return response

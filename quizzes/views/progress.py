@@ -18,6 +18,7 @@ from courseware import selectors as cw_selectors
 from courseware.http import AuthenticatedHttpRequest
 from courseware.models import Course, Objective, Post
 from courseware.selectors import course_for
+from courseware.translated import translated
 from quizzes import selectors
 from quizzes.display import plain_number, plural_count
 from quizzes.models import Attempt
@@ -59,9 +60,13 @@ def course_home(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResp
             ),
             "is_teacher": cw_selectors.is_teacher(request.user, course),
             "bars": [
-                ("Readings read", read, len(readings)),
-                ("Quizzes submitted", len(attempted), len(quizzes)),
-                ("Discussions joined", len(posted & {p.pk for p in prompts}), len(prompts)),
+                (gettext("Readings read"), read, len(readings)),
+                (gettext("Quizzes submitted"), len(attempted), len(quizzes)),
+                (
+                    gettext("Discussions joined"),
+                    len(posted & {p.pk for p in prompts}),
+                    len(prompts),
+                ),
             ],
         },
     )
@@ -122,7 +127,7 @@ def progress(
         ).distinct()
     )
     mastery_rows = mastery(graded, [o.code for o in objectives])
-    titles = {o.code: o.title for o in objectives}
+    titles = {o.code: translated(o, "title") for o in objectives}
     bars = [
         Bar(label=titles[m.objective], value=m.share, detail=_mastery_text(m)) for m in mastery_rows
     ]

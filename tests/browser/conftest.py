@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from courseware.services import setup_demo
@@ -78,7 +79,13 @@ def _watch_context(context):
 
     def on_response(response):
         request = response.request
-        if request.resource_type == "document" and request.frame.parent_frame is None:
+        if request.resource_type != "document":
+            return
+        try:
+            frame = request.frame
+        except PlaywrightError:  # a popup's first navigation, requested before its frame exists
+            frame = None
+        if frame is None or frame.parent_frame is None:
             _watch.pages.append(urlsplit(response.url).path)
             VISITED.append(urlsplit(response.url).path)
 

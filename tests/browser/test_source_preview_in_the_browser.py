@@ -29,7 +29,7 @@ def _add_source(page, base_url: str) -> None:
     expect(preview).to_contain_text("Preview: nothing is saved yet")
     expect(preview).to_contain_text("41 passages")
     expect(preview).to_contain_text("Hard-wrapped at 72 characters")
-    expect(preview).to_contain_text("boilerplate: cookie notice")
+    expect(preview).to_contain_text("page furniture: cookie notice")
 
     page.get_by_label("Keep line 2", exact=True).check()
     page.get_by_role("button", name="Preview the cleaning").click()

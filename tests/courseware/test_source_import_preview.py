@@ -61,7 +61,7 @@ def test_pasting_a_web_copy_shows_what_cleaning_removes_and_saves_nothing(admin_
     assert passages(response) == 41
     assert "Hard-wrapped at 72 characters" in html
     for reason in ("skip link", "navigation menu", "breadcrumbs", "share bar", "cookie notice"):
-        assert f"boilerplate: {reason}" in html
+        assert f"page furniture: {reason}" in html
     assert "24 lines removed by cleaning" in html
     assert "errornote" not in html
     assert not Source.objects.filter(slug="crs-web").exists()
@@ -117,7 +117,7 @@ def test_ticking_a_passage_removes_it_as_a_source_rule(admin_client):
 
     html = response.content.decode()
     assert passages(response) == 40
-    assert "source rule: drop_lines" in html
+    assert "this source’s rule: remove the lines" in html
 
 
 def test_start_and_end_lines_cut_the_text(admin_client):

@@ -191,7 +191,7 @@ def test_a_re_import_that_would_break_a_perspective_is_refused_and_changes_nothi
     assert isinstance(blocking.quote, PerspectiveCitation)
     with pytest.raises(ValidationError) as error:
         reimport_source(source=source, data=raw.encode())
-    assert "1 citation(s) would no longer anchor" in str(error.value)
+    assert "1 citation would no longer anchor" in str(error.value)
     source.refresh_from_db()
     assert source.text == text
     assert PerspectiveCitation.objects.filter(pk=blocking.quote.pk).exists()

@@ -158,7 +158,7 @@ def test_both_true_and_false_are_refused() -> None:
 def test_it_keeps_a_numeric_answer_as_typed_once_it_reads_as_a_number(
     typed: str, stored: str
 ) -> None:
-    assert _parse("numeric", NUMERIC, answer=[typed]) == stored
+    assert _parse("numeric", NUMERIC, answer=[typed]) == {"text": stored, "convention": "en"}
 
 
 @pytest.mark.parametrize(
@@ -167,9 +167,6 @@ def test_it_keeps_a_numeric_answer_as_typed_once_it_reads_as_a_number(
         "abc",
         "12,34,5",  # not standard thousands grouping
         "1,00,000",  # nor Indian grouping
-        "1,5",  # a decimal comma reads as nothing rather than as 15 or 1.5
-        "1,0000",
-        "1 000,5",
         "1,000 000",  # mixed separators
         "137  000",
         "1e3",  # no scientific notation

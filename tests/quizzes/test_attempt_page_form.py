@@ -78,7 +78,12 @@ def test_any_button_saves_every_answer_on_the_page_first(client, attempt, action
     response = post_page(client, attempt, SEVERAL, action=action, **{"report-2": "Typo."})
     assert response.status_code == 302
     assert response.url.startswith(reverse(goes_to, args=[attempt.pk]))
-    assert answers_of(attempt) == {0: "b", 1: "a", 2: None, 3: "137,000"}
+    assert answers_of(attempt) == {
+        0: "b",
+        1: "a",
+        2: None,
+        3: {"text": "137,000", "convention": "en"},
+    }
     saved = attempt.responses.filter(answer__isnull=False)
     assert {r.sequence for r in saved} == {1}
     assert all(r.saved_at for r in saved)
@@ -202,7 +207,8 @@ def test_every_button_and_field_of_the_page_is_in_one_form(client, attempt):
     for text in ("Save answer", "Finish attempt…", "Flag for review", "Send to the teacher"):
         assert text in form
     assert form.count('name="action" value="finish"') == 2  # the list's and the page's end
-    assert page.count("<form") == 2  # the page's and the log-out button's
+    # The page's, the log-out button's and the language switcher's.
+    assert page.count("<form") == 3 and 'class="language-switcher"' in page
 
 
 def test_posting_another_students_attempt_is_a_404(client, attempt, other_student):

@@ -131,8 +131,8 @@ def test_removing_an_override_needs_a_reason_and_brings_back_the_attempts(
     [
         ({"points": "-1", "reason": "x"}, "Give points from 0 to 12."),
         ({"points": "12.01", "reason": "x"}, "Give points from 0 to 12."),
-        ({"points": "NaN", "reason": "x"}, "Give points from 0 to 12."),
-        ({"points": "1e400", "reason": "x"}, "Give points from 0 to 12."),
+        ({"points": "NaN", "reason": "x"}, "“NaN” is not a number: give the points"),
+        ({"points": "1e400", "reason": "x"}, "“1e400” is not a number: give the points"),
         ({"points": "3.125", "reason": "x"}, "at most two decimal places"),
         ({"points": "ten", "reason": "x"}, "is not a number"),
         ({"points": "", "reason": "x"}, "Give the points"),

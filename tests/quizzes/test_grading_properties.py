@@ -487,7 +487,26 @@ def test_an_integer_matches_itself_however_its_thousands_are_written(number: int
     question = {"answer": number}
     for text in (str(number), f"{number:,}", f"{number:_}".replace("_", " ")):
         assert grade("numeric", question, text).outcome == "correct"
-        assert parse_answer("numeric", question, {"answer": [text]}) == text
+        assert parse_answer("numeric", question, {"answer": [text]}) == {
+            "text": text,
+            "convention": "en",
+        }
+    spanish = f"{number:,}".replace(",", ".")
+    for text in (str(number), spanish, f"{number:_}".replace("_", " ")):
+        answer = parse_answer("numeric", question, {"answer": [text]}, convention="es")
+        assert answer == {"text": text, "convention": "es"}
+        assert grade("numeric", question, answer).outcome == "correct"
+
+
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=3, allow_nan=False))
+def test_a_decimal_written_either_way_reads_as_itself_in_its_own_convention(
+    number: D,
+) -> None:
+    question = {"answer": number}
+    english = f"{number:,f}"
+    spanish = english.translate(str.maketrans(",.", ".,"))
+    assert grade("numeric", question, {"text": english, "convention": "en"}).outcome == "correct"
+    assert grade("numeric", question, {"text": spanish, "convention": "es"}).outcome == "correct"
 
 
 @given(st.lists(st.text(max_size=5), max_size=12, unique=True), st.text(max_size=20))

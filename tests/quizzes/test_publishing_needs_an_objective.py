@@ -97,7 +97,7 @@ def test_the_bulk_publish_action_reports_each_question_without_an_objective(teac
     proposed.refresh_from_db()
     assert bare.status == "draft" and proposed.status == "published"
     messages = [str(m) for m in response.context["messages"]]
-    assert "1 question(s) now published." in messages
+    assert "1 question now published." in messages
     assert (
         f"{bare.key} cannot be published: choose at least one objective, so it counts "
         "toward mastery." in messages

@@ -50,7 +50,7 @@ def test_the_add_page_first_asks_for_the_question_type(teacher_client):
     assert page.status_code == 200
     html = page.content.decode()
     for kind, label in Question.Kind.choices:
-        assert f"?kind={kind}" in html and label in html
+        assert f"?kind={kind}" in html and str(label) in html
 
 
 def test_an_unknown_type_is_a_404_not_a_500(teacher_client):

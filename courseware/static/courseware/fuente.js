@@ -1,4 +1,7 @@
 // Progressive enhancement only: every page works without this file.
+// This file holds no words a person reads: they come from the page (data-msg-* attributes the
+// template translated), and times are formatted in the page's language (<html lang>).
+const PAGE_LANGUAGE = document.documentElement.lang || undefined;
 // Forms marked data-inline-errors show a refused save's message next to the question. In DEBUG,
 // django-htmx replaces the whole page with any 400 response (to show Django's error pages);
 // stopping the event at <body> keeps that for real errors and not for these messages.
@@ -38,6 +41,11 @@ document.addEventListener("DOMContentLoaded", () => {
     quote.value = button.dataset.useText;
     quote.focus();
   });
+
+  // A form marked data-auto-submit (the deep-linking answer to the LMS) goes at once; without
+  // JavaScript the person presses its button.
+  const autoSubmit = document.querySelector("form[data-auto-submit]");
+  if (autoSubmit) autoSubmit.submit();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -105,7 +113,7 @@ const FuenteAttempt = (() => {
     }
   }
 
-  const clock = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+  const clock = new Intl.DateTimeFormat(PAGE_LANGUAGE, { hour: "numeric", minute: "2-digit" });
   const localTime = (date) => clock.format(date);
 
   function localizeTimes(root) {
@@ -475,7 +483,7 @@ const FuenteAttempt = (() => {
     if (Number.isNaN(deadline)) return;
 
     const sameDay = new Date(deadline).toDateString() === new Date().toDateString();
-    const format = new Intl.DateTimeFormat(undefined, {
+    const format = new Intl.DateTimeFormat(PAGE_LANGUAGE, {
       ...(sameDay ? {} : { weekday: "short", month: "short", day: "numeric" }),
       hour: "numeric",
       minute: "2-digit",
