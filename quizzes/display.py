@@ -227,13 +227,16 @@ def _ordering_options(data: dict[str, Any], answer: Any, fields: AnswerFields) -
     """An ordering question's items, always shuffled: their listed order is the answer."""
     items = {i["id"]: i["text"] for i in data.get("items", [])}
     chosen = answer if isinstance(answer, dict) else {}
+    order = fields.order(ITEM, list(items))
+    if order == list(items):  # the shuffle gave the answer itself (1 in n!): never show it
+        order = order[1:] + order[:1]
     return [
         Option(
             id=fields.token(ITEM, iid),
             text=items[iid],
             selected_value=str(chosen.get(iid, "")),
         )
-        for iid in fields.order(ITEM, list(items))
+        for iid in order
     ]
 
 

@@ -5,6 +5,7 @@ in alphabetical order were the right order)."""
 
 from __future__ import annotations
 
+import math
 import re
 from html import unescape
 
@@ -257,3 +258,19 @@ def test_a_saved_matching_answer_shows_selected_again(client, student, course):
     }
     again = client.get(reverse("attempt_detail", args=[attempt.pk])).content.decode()
     assert f'<option value="{first_option}" selected>' in again
+
+
+def test_an_ordering_question_is_never_shown_in_its_answer_order():
+    # With two items, one attempt in two would shuffle them into the right order; with n
+    # items, one in n!: the page must never list the answer itself.
+    from quizzes.display import _ordering_options
+
+    for n in (2, 3, 4):
+        data = {"items": [{"id": f"i{k}", "text": f"item {k}"} for k in range(n)]}
+        key = [f"item {k}" for k in range(n)]
+        shown = [
+            [o.text for o in _ordering_options(data, None, AnswerFields(secret="s", seed=str(a)))]
+            for a in range(200)
+        ]
+        assert key not in shown
+        assert len({tuple(order) for order in shown}) == math.factorial(n) - 1  # still varied
