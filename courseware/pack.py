@@ -11,11 +11,12 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 
 from courseware.ingest import CleanRules, Document, QuoteError, anchor
+from courseware.pack_translations import LANGUAGE_KEY, Translations, read_translations
 
 SOURCES_FILE = "sources.toml"
 COURSE_DIR = "course"
@@ -26,10 +27,6 @@ OBJECTIVES_FILE = f"{COURSE_DIR}/objectives.toml"
 COURSE_FILE = f"{COURSE_DIR}/course.toml"
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 KINDS = ("analysis", "commentary", "news", "blog", "ai-summary", "other")
-LANGUAGE_KEY = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)?$")
-
-# {"es": {"title": "…", "summary": "…"}}: per language, a version of an item's own text fields.
-Translations = dict[str, dict[str, Any]]
 
 
 def translation_languages() -> tuple[str, ...]:
@@ -222,69 +219,21 @@ class Table:
             raise PackError(self.file, self.item, f"{key!r} must be a list.")
         return value
 
+    def _fail(self, item: str, why: str) -> NoReturn:
+        raise PackError(self.file, item, why)
+
     def translated(self, fields: dict[str, int | None], item: str | None = None) -> Translations:
         """The item's versions in other languages, `es.title = "…"` (an `es` table whose keys
         are some of `fields`). A field maps to None for text, or to the length of its list (a
         list field's version is a list of as many strings)."""
         item = item or self.item
-        languages = translation_languages()
-        versions: Translations = {}
-        for code in sorted(k for k in self.data if LANGUAGE_KEY.match(k) and k not in self.own):
-            if code == settings.LANGUAGE_CODE:
-                raise PackError(
-                    self.file,
-                    item,
-                    f"{code!r} is the pack's own language: write that text in the fields "
-                    f"themselves ({', '.join(fields)}).",
-                )
-            if code not in languages:
-                raise PackError(
-                    self.file,
-                    item,
-                    f"{code!r} is not one of the site's languages; a version may be given in: "
-                    f"{', '.join(languages) or 'none'}.",
-                )
-            raw = self.data[code]
-            if not isinstance(raw, dict):
-                raise PackError(
-                    self.file, item, f'{code!r} must be a table, e.g. {code}.title = "…".'
-                )
-            unknown = sorted(set(raw) - set(fields))
-            if unknown:
-                raise PackError(
-                    self.file,
-                    item,
-                    f"{code}.{unknown[0]} is not a text of this item; {code} may give: "
-                    f"{', '.join(fields)}.",
-                )
-            version: dict[str, Any] = {}
-            for name, length in fields.items():
-                if name not in raw:
-                    continue
-                value = raw[name]
-                where = f"{code}.{name}"
-                if length is None:
-                    if not isinstance(value, str):
-                        raise PackError(self.file, item, f"{where} must be a string.")
-                    if not value.strip():
-                        raise PackError(self.file, item, f"{where} is empty.")
-                    version[name] = " ".join(value.split())
-                    continue
-                if (
-                    not isinstance(value, list)
-                    or not all(isinstance(v, str) and v.strip() for v in value)
-                    or len(value) != length
-                ):
-                    raise PackError(
-                        self.file,
-                        item,
-                        f"{where} must be a list of {length} non-empty strings, one for each "
-                        f"of {name}.",
-                    )
-                version[name] = [" ".join(v.split()) for v in value]
-            if version:
-                versions[code] = version
-        return versions
+        return read_translations(
+            {k: v for k, v in self.data.items() if k not in self.own},
+            fields,
+            own_language=settings.LANGUAGE_CODE,
+            languages=translation_languages(),
+            fail=lambda why: self._fail(item, why),
+        )
 
 
 def read_toml(path: Path, root: Path) -> dict[str, Any]:
