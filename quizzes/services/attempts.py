@@ -23,6 +23,7 @@ from quizzes.grading import AnswerError, grade, number_convention, parse_answer,
 from quizzes.models import Attempt, QuestionReport, Quiz, Response
 from quizzes.selectors import terms_of, with_versions
 from quizzes.services.pools import attempt_slots
+from quizzes.services.rows import update_rows
 from quizzes.tasks import close_at_deadline
 
 # Saves that arrive this long after the deadline still count: the request was on its way.
@@ -366,7 +367,7 @@ def record_answers(
                         refused[position] = str(stale)
                 except (AnswerError, AttemptClosed) as error:
                     refused[position] = str(error)
-            Response.objects.bulk_update(changed, SAVED_FIELDS)
+            update_rows(changed, SAVED_FIELDS)
     if overdue:
         submit_attempt(attempt=attempt, now=now, auto=True)
         raise AttemptClosed(str(TIME_IS_UP))
@@ -425,10 +426,10 @@ def submit_attempt(*, attempt: Attempt, now: datetime | None = None, auto: bool 
         )
         if not locked.is_open:
             return locked
-        responses = list(locked.responses.select_related("version__question"))
+        responses = with_versions(list(locked.responses.all()))
         for response in responses:
             _grade(response, locked.quiz)
-        Response.objects.bulk_update(responses, ["points", "outcome", "parts"])
+        update_rows(responses, ["points", "outcome", "parts"])
         locked.points = sum((r.points or Decimal(0) for r in responses), Decimal(0))
         locked.state = Attempt.State.SUBMITTED
         locked.submitted_at = now

@@ -17,6 +17,7 @@ from quizzes.grade_events import grades_changed
 from quizzes.grading import Result, grade, parse_answer
 from quizzes.models import Attempt, Question, QuestionVersion, Quiz, Regrade, Response
 from quizzes.services.grades import _grade_reason
+from quizzes.services.rows import update_rows
 
 
 @dataclass(frozen=True)
@@ -192,15 +193,13 @@ def _write_regrades(
         )
     if regrades:
         Regrade.objects.bulk_create(regrades)
-        Response.objects.bulk_update(
-            [r.response for r in regrades], ["version", "points", "outcome", "parts"]
-        )
+        update_rows([r.response for r in regrades], ["version", "points", "outcome", "parts"])
         totals = (
             Response.objects.filter(attempt_id__in={r.response.attempt_id for r in regrades})
             .values("attempt_id")
             .annotate(total=Sum("points"))
         )
-        Attempt.objects.bulk_update(
+        update_rows(
             [Attempt(pk=t["attempt_id"], points=t["total"] or Decimal(0)) for t in totals],
             ["points"],
         )

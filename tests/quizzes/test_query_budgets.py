@@ -115,3 +115,24 @@ def test_the_quiz_list_does_not_grow_with_attempts(
     quiz_with(course, student, 2, "a")
     with django_assert_max_num_queries(8):
         client.get(reverse("quiz_list", args=[course.slug]))
+
+
+def test_a_submit_writes_every_grade_in_one_statement_for_3_or_24_questions(
+    client, course, student
+):
+    client.force_login(student)
+    attempts = [quiz_with(course, student, n, f"submit-{n}") for n in (3, 24)]
+    for attempt in attempts:  # the first question answered right ("b"), the others blank
+        form = page_form(attempt, 0, {"seq": 0, "answer": "b"})
+        assert client.post(reverse("attempt_save", args=[attempt.pk, 0]), form).status_code == 302
+    costs = []
+    for attempt in attempts:
+        with CaptureQueriesContext(connection) as queries:
+            client.post(reverse("attempt_submit", args=[attempt.pk]))
+        costs.append(len(queries))
+        assert sum(sql["sql"].lstrip().upper().startswith("WITH") for sql in queries) == 1
+        attempt.refresh_from_db()
+        grades = list(attempt.responses.order_by("position").values_list("outcome", "points"))
+        assert grades[0] == ("correct", 1) and attempt.points == 1
+        assert all(points == 0 for _outcome, points in grades[1:])
+    assert costs[0] == costs[1]
