@@ -1,6 +1,7 @@
 """The real pack gives a Spanish version of its course, every objective and every reading (title
-and summary), every reading note, every prompt's title and question, every perspective's label
-and every timeline period; the words it quotes stay the source's in every version."""
+and summary), every reading note, every prompt (title, question, context, guiding questions),
+every perspective (label, summary), every timeline period and every event (title, note, and its
+date where it is more than a year); the words it quotes stay the source's in every version."""
 
 from __future__ import annotations
 
@@ -32,13 +33,21 @@ def test_every_reading_has_a_spanish_title_and_summary(reading):
     assert spanish["summary"] and spanish["summary"] != reading.summary
 
 
-def test_every_prompt_perspective_and_period_has_a_spanish_version():
+def test_every_prompt_perspective_period_and_event_has_a_spanish_version():
     for prompt in PACK.prompts:
-        assert {"title", "question"} <= set(prompt.translations["es"]), prompt.slug
+        spanish = prompt.translations["es"]
+        assert {"title", "question", "context", "guiding_questions"} <= set(spanish), prompt.slug
+        assert len(spanish["guiding_questions"]) == len(prompt.guiding_questions), prompt.slug
         for number, perspective in enumerate(prompt.perspectives, start=1):
-            assert perspective.translations["es"]["label"], f"{prompt.slug}, perspective {number}"
+            where = f"{prompt.slug}, perspective {number}"
+            assert set(perspective.translations["es"]) == {"label", "summary"}, where
     for period in PACK.periods:
         assert period.translations["es"]["title"], period.title
+    for event in PACK.events:
+        spanish = event.translations["es"]
+        assert spanish["title"] and spanish["title"] != event.title, event.slug
+        assert ("note" in spanish) == bool(event.note), event.slug
+        assert ("when" in spanish) == (not event.when.isdigit()), event.slug
 
 
 def texts_with_versions():
@@ -49,7 +58,22 @@ def texts_with_versions():
             assert set(note.translations["es"]) == {"title", "text"}, where
             yield where, note.text, note.translations["es"]["text"]
     for prompt in PACK.prompts:
-        yield f"prompt {prompt.slug}", prompt.question, prompt.translations["es"]["question"]
+        spanish = prompt.translations["es"]
+        yield f"prompt {prompt.slug}", prompt.question, spanish["question"]
+        yield f"prompt {prompt.slug}, context", prompt.context, spanish["context"]
+        for number, (english, version) in enumerate(
+            zip(prompt.guiding_questions, spanish["guiding_questions"], strict=True), start=1
+        ):
+            if (prompt.slug, number) != ("weapons-responsibility", 2):  # “Responsible” is its own
+                yield f"prompt {prompt.slug}, guiding question {number}", english, version
+        for number, perspective in enumerate(prompt.perspectives, start=1):
+            where = f"prompt {prompt.slug}, perspective {number}"
+            yield where, perspective.summary, perspective.translations["es"]["summary"]
+    for event in PACK.events:
+        spanish = event.translations["es"]
+        yield f"event {event.slug}", event.title, spanish["title"]
+        if event.note:
+            yield f"event {event.slug}, note", event.note, spanish["note"]
 
 
 @pytest.mark.parametrize(("where", "english", "spanish"), list(texts_with_versions()))
