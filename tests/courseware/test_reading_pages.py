@@ -99,7 +99,7 @@ def test_reading_page_shows_passages_with_stable_anchors_headings_and_source_car
         assert f'id="{passage.html_id}"' in html
     assert "<h3" in html and "Why does the river bring less silt than before?" in html
     assert "Coastal Daily" in html and "Rivers Institute" in html
-    assert "2024-05-02" in html
+    assert "May 2, 2024" in html
     assert "How far to trust it" in html
     assert "<mark" not in html  # nothing highlighted without a citation
 
