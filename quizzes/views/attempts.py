@@ -24,7 +24,13 @@ from courseware.params import int_param
 from courseware.selectors import course_for, passages_holding
 from quizzes import selectors
 from quizzes.accommodations import is_deadline_extended
-from quizzes.display import QuestionView, missed_citations, question_view, read_again
+from quizzes.display import (
+    QuestionView,
+    missed_citations,
+    question_list,
+    question_view,
+    read_again,
+)
 from quizzes.grading import AnswerError
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.services import (
@@ -189,6 +195,7 @@ def _attempt_page(
             "quiz": quiz,
             "course": quiz.course,
             "responses": responses,
+            "nav": question_list(responses, page=page),
             "shown": shown,
             "page": page,
             "errors": errors or {},
@@ -375,7 +382,11 @@ def attempt_save(request: AuthenticatedHttpRequest, attempt_id: int, position: i
         return render(
             request,
             "quizzes/attempt_detail.html#saved",
-            {"response": response, "position": position},
+            {
+                "response": response,
+                "nav": question_list([response], page=None, oob=True),
+                "position": position,
+            },
         )
     attempt = selectors.attempt_for(request.user, attempt_id)
     if response is None:

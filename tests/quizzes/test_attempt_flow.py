@@ -82,6 +82,25 @@ def test_the_htmx_save_returns_the_status_new_sequence_and_nav_item_only(client,
     assert 'id="nav-0"' in html and "answered" in html
 
 
+def test_the_list_of_questions_gives_each_ones_number_link_and_state(client, student, quiz):
+    client.force_login(student)
+    attempt = start(client, quiz)
+    save(client, attempt, 0, answer="a", flag="on")
+    reply = save(client, attempt, 1, answer="b").content.decode()
+    assert (  # the save's reply swaps in its own question's item
+        '<li id="nav-1" hx-swap-oob="true" class="answered"><a href="#q2">2<span class="nav-state">'
+        '<span class="visually-hidden">: answered</span></span></a></li>'
+    ) in reply
+    page = client.get(reverse("attempt_detail", args=[attempt.pk])).content.decode()
+    assert (
+        '<li id="nav-0" class="answered flagged"><a href="#q1">1<span class="nav-state"><span '
+        'class="visually-hidden">: answered, flagged</span> <span aria-hidden="true">⚑</span>'
+        "</span></a></li>"
+    ) in page
+    assert '<li id="nav-2" class="unanswered"><a href="#q3">3' in page
+    assert ": not answered</span>" in page and page.count('<li id="nav-') == 3
+
+
 def test_starting_again_resumes_the_open_attempt_even_from_another_device(client, student, quiz):
     client.force_login(student)
     first = start(client, quiz)
