@@ -34,26 +34,34 @@ class Source(models.Model):
         AI_SUMMARY = "ai-summary", _("AI-generated summary")
         OTHER = "other", _("Other")
 
-    slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=300)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
     is_title_editorial = models.BooleanField(
-        default=False, help_text=_("The title was written by the course, not taken from the text.")
+        _("title written by the course"),
+        default=False,
+        help_text=_("The title was written by the course, not taken from the text."),
     )
-    author = models.CharField(max_length=200, blank=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    published = models.CharField(max_length=10, blank=True, validators=[published_validator])
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    url = models.URLField(max_length=500, blank=True)
-    copied_from_url = models.URLField(max_length=500, blank=True)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    published = models.CharField(
+        _("publication date"), max_length=10, blank=True, validators=[published_validator]
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    copied_from_url = models.URLField(_("copied from URL"), max_length=500, blank=True)
     note = models.TextField(
-        blank=True, help_text=_("For teachers: what kind of source, how far to trust it.")
+        _("note"),
+        blank=True,
+        help_text=_("For teachers: what kind of source, how far to trust it."),
     )
-    position = models.PositiveIntegerField(default=0)
-    raw_sha256 = models.CharField(max_length=64)
-    raw_text = models.TextField(help_text=_("The document as received, decoded."))
-    clean_rules = models.JSONField(default=dict, blank=True)
-    text = models.TextField(help_text=_("The cleaned text that citations anchor in."))
-    removed_lines = models.JSONField(default=list, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    raw_sha256 = models.CharField(_("SHA-256 of the text as received"), max_length=64)
+    raw_text = models.TextField(
+        _("text as received"), help_text=_("The document as received, decoded.")
+    )
+    clean_rules = models.JSONField(_("cleaning rules"), default=dict, blank=True)
+    text = models.TextField(_("text"), help_text=_("The cleaned text that citations anchor in."))
+    removed_lines = models.JSONField(_("removed lines"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -61,13 +69,16 @@ class Source(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
         help_text=_("The teacher who added it (and may change it); blank for the pack's."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["position", "slug"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
 
     def __str__(self) -> str:
         return self.title
@@ -89,16 +100,20 @@ class Passage(models.Model):
         PARAGRAPH = "paragraph", _("Paragraph")
         LIST_ITEM = "list_item", _("List item")
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="passages")
-    position = models.PositiveIntegerField()
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    section = models.CharField(max_length=300, blank=True)
-    text = models.TextField()
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="passages", verbose_name=_("source")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    section = models.CharField(_("section"), max_length=300, blank=True)
+    text = models.TextField(_("text"))
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
 
     class Meta:
         ordering = ["source_id", "position"]
+        verbose_name = _("passage")
+        verbose_name_plural = _("passages")
         constraints = [
             models.UniqueConstraint(fields=["source", "position"], name="passage_unique_position"),
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="passage_end_after_start"),
@@ -119,14 +134,18 @@ class Quote(models.Model):
     """A citation: a W3C TextQuoteSelector (exact, prefix, suffix) on a source's cleaned text,
     with its resolved position. Invariant: source.text[start:end] == exact."""
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
-    exact = models.TextField()
-    prefix = models.CharField(max_length=32, blank=True)
-    suffix = models.CharField(max_length=32, blank=True)
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="+", verbose_name=_("source")
+    )
+    exact = models.TextField(_("quote"))
+    prefix = models.CharField(_("prefix"), max_length=32, blank=True)
+    suffix = models.CharField(_("suffix"), max_length=32, blank=True)
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
     position = models.PositiveIntegerField(
-        default=0, help_text=_("Order among its owner's citations.")
+        _("position"),
+        default=0,
+        help_text=_("Order among its owner's citations."),
     )
 
     class Meta:
@@ -174,12 +193,12 @@ class Quote(models.Model):
 
 
 class Objective(models.Model):
-    code = models.SlugField(max_length=60, unique=True)
-    title = models.CharField(max_length=300)
-    position = models.PositiveIntegerField(default=0)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    position = models.PositiveIntegerField(_("position"), default=0)
     # Text written for the course in other languages, shown when the interface is in that
     # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
-    translations = models.JSONField(default=dict, blank=True)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -187,11 +206,14 @@ class Objective(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
         help_text=_("The teacher who added it (and may change it); blank for the pack's."),
     )
 
     class Meta:
         ordering = ["position", "code"]
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
 
     def __str__(self) -> str:
         return self.title
@@ -200,27 +222,34 @@ class Objective(models.Model):
 class Reading(models.Model):
     """An ordered selection of passages, from one or more sources, on one theme."""
 
-    slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True)
-    position = models.PositiveIntegerField(default=0)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
     # Text written for the course in other languages, shown when the interface is in that
     # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
-    translations = models.JSONField(default=dict, blank=True)
-    objectives = models.ManyToManyField(Objective, blank=True, related_name="readings")
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="readings", verbose_name=_("objectives")
+    )
     passages: models.ManyToManyField[Passage, ReadingPassage] = models.ManyToManyField(
-        Passage, through="ReadingPassage", related_name="readings"
+        Passage, through="ReadingPassage", related_name="readings", verbose_name=_("passages")
     )
     # Measured from the passages whenever they change (courseware.services.measure_readings:
     # the pack build, a source's re-import, the reading's admin page), not on every page view.
-    word_count = models.PositiveIntegerField(default=0, editable=False)
-    minutes = models.PositiveIntegerField(default=0, editable=False)
+    word_count = models.PositiveIntegerField(_("words"), default=0, editable=False)
+    minutes = models.PositiveIntegerField(_("minutes"), default=0, editable=False)
     grade_level = models.FloatField(
-        default=0.0, editable=False, help_text=_("Flesch–Kincaid grade level of the body text.")
+        _("grade level"),
+        default=0.0,
+        editable=False,
+        help_text=_("Flesch–Kincaid grade level of the body text."),
     )
 
     class Meta:
         ordering = ["position", "slug"]
+        verbose_name = _("reading")
+        verbose_name_plural = _("readings")
 
     def __str__(self) -> str:
         return self.title
@@ -244,12 +273,21 @@ class Reading(models.Model):
 
 
 class ReadingPassage(models.Model):
-    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="reading_passages")
-    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="+")
-    position = models.PositiveIntegerField()
+    reading = models.ForeignKey(
+        Reading,
+        on_delete=models.CASCADE,
+        related_name="reading_passages",
+        verbose_name=_("reading"),
+    )
+    passage = models.ForeignKey(
+        Passage, on_delete=models.CASCADE, related_name="+", verbose_name=_("passage")
+    )
+    position = models.PositiveIntegerField(_("position"))
 
     class Meta:
         ordering = ["reading_id", "position"]
+        verbose_name = _("reading passage")
+        verbose_name_plural = _("reading passages")
         constraints = [
             models.UniqueConstraint(
                 fields=["reading", "position"], name="reading_passage_position"
@@ -264,16 +302,20 @@ class ReadingPassage(models.Model):
 class ReadingNote(models.Model):
     """A callout in a reading, e.g. where two sources disagree, backed by citations."""
 
-    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="notes")
-    position = models.PositiveIntegerField(default=0)
-    title = models.CharField(max_length=200)
-    text = models.TextField()
+    reading = models.ForeignKey(
+        Reading, on_delete=models.CASCADE, related_name="notes", verbose_name=_("reading")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
     # Text written for the course in other languages, shown when the interface is in that
     # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
-    translations = models.JSONField(default=dict, blank=True)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
 
     class Meta:
         ordering = ["reading_id", "position"]
+        verbose_name = _("reading note")
+        verbose_name_plural = _("reading notes")
         constraints = [
             models.UniqueConstraint(fields=["reading", "position"], name="reading_note_position"),
         ]
@@ -283,30 +325,38 @@ class ReadingNote(models.Model):
 
 
 class NoteCitation(Quote):
-    note = models.ForeignKey(ReadingNote, on_delete=models.CASCADE, related_name="citations")
+    note = models.ForeignKey(
+        ReadingNote, on_delete=models.CASCADE, related_name="citations", verbose_name=_("note")
+    )
 
     class Meta(Quote.Meta):
         ordering = ["note_id", "position"]
+        verbose_name = _("citation of a note")
+        verbose_name_plural = _("citations of notes")
 
 
 class Prompt(models.Model):
     """A discussion prompt: a question, its context, and perspectives backed by citations."""
 
-    slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=200)
-    question = models.TextField()
-    context = models.TextField(blank=True)
-    guiding_questions = models.JSONField(default=list, blank=True)
-    position = models.PositiveIntegerField(default=0)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    question = models.TextField(_("question"))
+    context = models.TextField(_("context"), blank=True)
+    guiding_questions = models.JSONField(_("guiding questions"), default=list, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
     # Text written for the course in other languages, shown when the interface is in that
     # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
-    translations = models.JSONField(default=dict, blank=True)
-    objectives = models.ManyToManyField(Objective, blank=True, related_name="prompts")
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="prompts", verbose_name=_("objectives")
+    )
     is_hidden_until_posted = models.BooleanField(
+        _("responses hidden until one posts"),
         default=True,
         help_text=_("Students see others' responses only once they have posted their own."),
     )
     points = models.DecimalField(
+        _("points possible"),
         max_digits=6,
         decimal_places=2,
         default=Decimal(10),
@@ -315,46 +365,63 @@ class Prompt(models.Model):
 
     class Meta:
         ordering = ["position", "slug"]
+        verbose_name = _("discussion prompt")
+        verbose_name_plural = _("discussion prompts")
 
     def __str__(self) -> str:
         return self.title
 
 
 class Perspective(models.Model):
-    prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="perspectives")
-    position = models.PositiveIntegerField(default=0)
-    label = models.CharField(max_length=200)
-    summary = models.TextField()
+    prompt = models.ForeignKey(
+        Prompt,
+        on_delete=models.CASCADE,
+        related_name="perspectives",
+        verbose_name=_("discussion prompt"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    label = models.CharField(_("label"), max_length=200)
+    summary = models.TextField(_("summary"))
     # Text written for the course in other languages, shown when the interface is in that
     # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
-    translations = models.JSONField(default=dict, blank=True)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
 
     class Meta:
         ordering = ["prompt_id", "position"]
+        verbose_name = _("perspective")
+        verbose_name_plural = _("perspectives")
 
     def __str__(self) -> str:
         return self.label
 
 
 class PerspectiveCitation(Quote):
-    perspective = models.ForeignKey(Perspective, on_delete=models.CASCADE, related_name="citations")
+    perspective = models.ForeignKey(
+        Perspective,
+        on_delete=models.CASCADE,
+        related_name="citations",
+        verbose_name=_("perspective"),
+    )
 
     class Meta(Quote.Meta):
         ordering = ["perspective_id", "position"]
+        verbose_name = _("citation of a perspective")
+        verbose_name_plural = _("citations of perspectives")
 
 
 class TimelinePeriod(models.Model):
-    title = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=200)
     # Text written for the course in other languages, shown when the interface is in that
     # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
-    translations = models.JSONField(default=dict, blank=True)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     until = models.CharField(
+        _("until"),
         max_length=10,
         blank=True,
         validators=[published_validator],
         help_text=_("Last year (or date) in it."),
     )
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("position"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -362,11 +429,14 @@ class TimelinePeriod(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
         help_text=_("The teacher who added it (and may change it); blank for the pack's."),
     )
 
     class Meta:
         ordering = ["position"]
+        verbose_name = _("timeline period")
+        verbose_name_plural = _("timeline periods")
 
     def __str__(self) -> str:
         return self.title
@@ -375,20 +445,23 @@ class TimelinePeriod(models.Model):
 class TimelineEvent(models.Model):
     """A dated event from the sources, with the source's own precision ("late 1990s", "June 5")."""
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
     when = models.CharField(
-        max_length=60, help_text=_("As precise as the source: 'late 1990s', 'June 5'.")
+        _("when"),
+        max_length=60,
+        help_text=_("As precise as the source: 'late 1990s', 'June 5'."),
     )
     sort = models.CharField(
+        _("date for ordering"),
         max_length=10,
         validators=[published_validator],
         help_text=_("For ordering only: YYYY[-MM[-DD]]."),
     )
-    title = models.CharField(max_length=300)
-    note = models.TextField(blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    note = models.TextField(_("note"), blank=True)
     # Text written for the course in other languages, shown when the interface is in that
     # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
-    translations = models.JSONField(default=dict, blank=True)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -396,38 +469,57 @@ class TimelineEvent(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
         help_text=_("The teacher who added it (and may change it); blank for the pack's."),
     )
 
     class Meta:
         ordering = ["sort", "slug"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
 
     def __str__(self) -> str:
         return f"{self.when}: {self.title}"
 
 
 class EventCitation(Quote):
-    event = models.ForeignKey(TimelineEvent, on_delete=models.CASCADE, related_name="citations")
+    event = models.ForeignKey(
+        TimelineEvent,
+        on_delete=models.CASCADE,
+        related_name="citations",
+        verbose_name=_("timeline event"),
+    )
 
     class Meta(Quote.Meta):
         ordering = ["event_id", "position"]
+        verbose_name = _("citation of an event")
+        verbose_name_plural = _("citations of events")
 
 
 class Course(models.Model):
-    slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
     # Text written for the course in other languages, shown when the interface is in that
     # language: {"es": {"title": "…", …}} (docs/course-pack.md). Quoted words never are.
-    translations = models.JSONField(default=dict, blank=True)
-    readings = models.ManyToManyField(Reading, blank=True, related_name="courses")
-    prompts = models.ManyToManyField(Prompt, blank=True, related_name="courses")
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    readings = models.ManyToManyField(
+        Reading, blank=True, related_name="courses", verbose_name=_("readings")
+    )
+    prompts = models.ManyToManyField(
+        Prompt, blank=True, related_name="courses", verbose_name=_("discussion prompts")
+    )
     members: models.ManyToManyField[User, Enrollment] = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Enrollment", related_name="courses"
+        settings.AUTH_USER_MODEL,
+        through="Enrollment",
+        related_name="courses",
+        verbose_name=_("members"),
     )
     # Grade exports (docs/grade-export.md). Canvas: the assignment id of each discussion prompt,
     # by prompt slug (a prompt is shared by courses; a quiz keeps its own id on the quiz).
-    canvas_prompt_assignment_ids = models.JSONField(default=dict, blank=True)
+    canvas_prompt_assignment_ids = models.JSONField(
+        _("Canvas assignment ids of the discussion prompts"), default=dict, blank=True
+    )
     # OneRoster 1.1 (docs/grade-export.md): blank = Fuente's stable default.
     oneroster_class_id = models.CharField(
         _("OneRoster class sourcedId"),
@@ -468,6 +560,8 @@ class Course(models.Model):
 
     class Meta:
         ordering = ["title"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
 
     def __str__(self) -> str:
         return self.title
@@ -481,25 +575,34 @@ class Enrollment(models.Model):
         STUDENT = "student", _("Student")
         TEACHER = "teacher", _("Teacher")
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("course")
     )
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STUDENT)
-    section = models.CharField(max_length=100, blank=True)
-    sis_user_id = models.CharField("SIS user ID", max_length=100, blank=True)
-    sis_login_id = models.CharField("SIS login ID", max_length=100, blank=True)
-    canvas_user_id = models.CharField("Canvas user ID", max_length=40, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STUDENT)
+    section = models.CharField(_("section"), max_length=100, blank=True)
+    sis_user_id = models.CharField(_("SIS user ID"), max_length=100, blank=True)
+    sis_login_id = models.CharField(_("SIS login ID"), max_length=100, blank=True)
+    canvas_user_id = models.CharField(_("Canvas user ID"), max_length=40, blank=True)
     # Frozen at the first OneRoster export (the SIS user id then, else fuente-user-<user id>), so a
     # student's results keep one studentSourcedId for the life of the enrolment.
-    oneroster_sourced_id = models.CharField("OneRoster user sourcedId", max_length=100, blank=True)
+    oneroster_sourced_id = models.CharField(
+        _("OneRoster user sourcedId"), max_length=100, blank=True
+    )
     # False when the person left the course (e.g. gone from the LMS's roster): their work stays,
     # and they come back active if they return.
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField(_("in the course"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["course_id", "role", "user_id"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
         constraints = [
             models.UniqueConstraint(fields=["course", "user"], name="enrollment_once_per_course"),
         ]
@@ -511,28 +614,52 @@ class Enrollment(models.Model):
 class Post(models.Model):
     """A student's response to a prompt (or a reply to one), with its evidence."""
 
-    prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="posts")
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="posts")
+    prompt = models.ForeignKey(
+        Prompt,
+        on_delete=models.CASCADE,
+        related_name="posts",
+        verbose_name=_("discussion prompt"),
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="posts", verbose_name=_("course")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="posts",
+        verbose_name=_("author"),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("in reply to"),
     )
-    body = models.TextField(help_text=_("Markdown subset: paragraphs, emphasis, lists, links."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    edited_at = models.DateTimeField(null=True, blank=True)
-    is_hidden = models.BooleanField(default=False)
-    is_featured = models.BooleanField(default=False)
-    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    teacher_comment = models.TextField(blank=True)
+    body = models.TextField(
+        _("text"), help_text=_("Markdown subset: paragraphs, emphasis, lists, links.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    is_featured = models.BooleanField(_("featured"), default=False)
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    teacher_comment = models.TextField(_("teacher's comment"), blank=True)
     scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scored by"),
     )
-    scored_at = models.DateTimeField(null=True, blank=True)
+    scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
         constraints = [
             models.CheckConstraint(
                 condition=Q(score__isnull=True) | Q(score__gte=0), name="post_score_not_negative"
@@ -544,27 +671,39 @@ class Post(models.Model):
 
 
 class PostEvidence(Quote):
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="evidence")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("post")
+    )
 
     class Meta(Quote.Meta):
         ordering = ["post_id", "position"]
+        verbose_name = _("evidence of a post")
+        verbose_name_plural = _("evidence of posts")
 
 
 class ReadingProgress(models.Model):
     """Whether a student has read a reading, and roughly how long they spent on it."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="reading_progress")
-    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="progress")
-    student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_progress"
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="reading_progress", verbose_name=_("course")
     )
-    is_read = models.BooleanField(default=False)
-    read_at = models.DateTimeField(null=True, blank=True)
-    seconds_spent = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    reading = models.ForeignKey(
+        Reading, on_delete=models.CASCADE, related_name="progress", verbose_name=_("reading")
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reading_progress",
+        verbose_name=_("student"),
+    )
+    is_read = models.BooleanField(_("read"), default=False)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    seconds_spent = models.PositiveIntegerField(_("seconds spent"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["course_id", "student_id", "reading_id"]
+        verbose_name = _("reading progress")
         verbose_name_plural = _("reading progress")
         constraints = [
             models.UniqueConstraint(
@@ -580,9 +719,16 @@ class Profile(models.Model):
     """A person's own settings: for now the interface language they chose."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("user"),
     )
-    language = models.CharField(max_length=10, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
 
     def __str__(self) -> str:
         return f"{self.user}: {self.language or '-'}"

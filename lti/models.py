@@ -52,11 +52,12 @@ class Platform(models.Model):
             "in frames of these and of the issuer only."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("platform")
+        verbose_name_plural = _("platforms")
         constraints = [
             models.UniqueConstraint(fields=["issuer", "client_id"], name="lti_platform_once"),
         ]
@@ -80,12 +81,15 @@ class Platform(models.Model):
 class Deployment(models.Model):
     """A deployment id the platform may launch with; any other is refused."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="deployments")
+    platform = models.ForeignKey(
+        Platform, on_delete=models.CASCADE, related_name="deployments", verbose_name=_("platform")
+    )
     deployment_id = models.CharField(_("deployment id"), max_length=200)
 
     class Meta:
         ordering = ["platform_id", "deployment_id"]
         verbose_name = _("deployment")
+        verbose_name_plural = _("deployments")
         constraints = [
             models.UniqueConstraint(
                 fields=["platform", "deployment_id"], name="lti_deployment_once"
@@ -100,14 +104,15 @@ class ToolKey(models.Model):
     """An RSA key of the tool. The newest signs; the key set publishes it and the one before,
     so a platform that cached the old set keeps verifying until it fetches again."""
 
-    kid = models.CharField(max_length=64, unique=True)
-    private_key_pem = models.TextField()
-    public_jwk = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    kid = models.CharField(_("key id"), max_length=64, unique=True)
+    private_key_pem = models.TextField(_("private key (PEM)"))
+    public_jwk = models.JSONField(_("public key (JWK)"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("tool key")
+        verbose_name_plural = _("tool keys")
 
     def __str__(self) -> str:
         return self.kid
@@ -116,16 +121,22 @@ class ToolKey(models.Model):
 class PlatformUser(models.Model):
     """A person of a platform (its `sub`) as a Fuente user. Never matched by e-mail."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="users")
-    sub = models.CharField(max_length=255)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lti_identities"
+    platform = models.ForeignKey(
+        Platform, on_delete=models.CASCADE, related_name="users", verbose_name=_("platform")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    sub = models.CharField(_("subject (sub)"), max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lti_identities",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["platform_id", "sub"]
         verbose_name = _("platform user")
+        verbose_name_plural = _("platform users")
         constraints = [
             models.UniqueConstraint(fields=["platform", "sub"], name="lti_user_once"),
         ]
@@ -137,10 +148,14 @@ class PlatformUser(models.Model):
 class CourseLink(models.Model):
     """An LMS context (a course of the LMS) mapped to a Fuente course."""
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="course_links")
+    platform = models.ForeignKey(
+        Platform, on_delete=models.CASCADE, related_name="course_links", verbose_name=_("platform")
+    )
     context_id = models.CharField(_("context id"), max_length=255)
     context_title = models.CharField(_("context title"), max_length=255, blank=True)
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lti_links")
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="lti_links", verbose_name=_("course")
+    )
     # Service endpoints the platform announced in its latest launch from this context.
     lineitems_url = models.URLField(_("line items URL"), max_length=500, blank=True)
     ags_scopes = models.JSONField(_("grade service scopes"), default=list, blank=True)
@@ -150,6 +165,7 @@ class CourseLink(models.Model):
     class Meta:
         ordering = ["platform_id", "context_id"]
         verbose_name = _("course link")
+        verbose_name_plural = _("course links")
         constraints = [
             models.UniqueConstraint(fields=["platform", "context_id"], name="lti_context_once"),
         ]
@@ -162,18 +178,32 @@ class ResourceLink(models.Model):
     """An LMS link (resource link id) opening one quiz, reading or prompt of the mapped course."""
 
     course_link = models.ForeignKey(
-        CourseLink, on_delete=models.CASCADE, related_name="resource_links"
+        CourseLink,
+        on_delete=models.CASCADE,
+        related_name="resource_links",
+        verbose_name=_("course link"),
     )
     resource_link_id = models.CharField(_("resource link id"), max_length=255)
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, null=True, blank=True)
-    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, null=True, blank=True)
-    prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, null=True, blank=True)
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("quiz")
+    )
+    reading = models.ForeignKey(
+        Reading, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("reading")
+    )
+    prompt = models.ForeignKey(
+        Prompt,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("discussion prompt"),
+    )
     # The LMS's grade column for this link (the AGS claim's `lineitem`), when it has one.
     lineitem_url = models.URLField(_("line item URL"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["course_link_id", "resource_link_id"]
         verbose_name = _("resource link")
+        verbose_name_plural = _("resource links")
         constraints = [
             models.UniqueConstraint(
                 fields=["course_link", "resource_link_id"], name="lti_resource_link_once"
@@ -219,23 +249,35 @@ class GradeSend(models.Model):
         FAILED = "failed", _("failed")
 
     resource_link = models.ForeignKey(
-        ResourceLink, on_delete=models.CASCADE, related_name="grade_sends"
+        ResourceLink,
+        on_delete=models.CASCADE,
+        related_name="grade_sends",
+        verbose_name=_("resource link"),
     )
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lti_grade_sends"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lti_grade_sends",
+        verbose_name=_("student"),
     )
-    score_given = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    score_maximum = models.DecimalField(max_digits=8, decimal_places=2)
-    activity_progress = models.CharField(max_length=20)
-    grading_progress = models.CharField(max_length=20)
-    changed_at = models.DateTimeField(help_text=_("When the grade changed: the score's timestamp."))
-    version = models.PositiveIntegerField(default=1)
-    sent_version = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    tries = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    last_tried_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    score_given = models.DecimalField(
+        _("score given"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    score_maximum = models.DecimalField(_("maximum score"), max_digits=8, decimal_places=2)
+    activity_progress = models.CharField(_("activity progress"), max_length=20)
+    grading_progress = models.CharField(_("grading progress"), max_length=20)
+    changed_at = models.DateTimeField(
+        _("changed at"), help_text=_("When the grade changed: the score's timestamp.")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    sent_version = models.PositiveIntegerField(_("version sent"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    tries = models.PositiveSmallIntegerField(_("tries"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_tried_at = models.DateTimeField(_("last tried at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["resource_link_id", "student_id"]

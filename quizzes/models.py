@@ -39,19 +39,29 @@ class Question(models.Model):
         GENERATED = "generated", _("Generated")
 
     key = models.SlugField(
-        max_length=120, unique=True, help_text=_("Stable id from the course pack.")
+        _("key"), max_length=120, unique=True, help_text=_("Stable id from the course pack.")
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.TEACHER)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    origin = models.CharField(
+        _("origin"), max_length=20, choices=Origin.choices, default=Origin.TEACHER
+    )
     difficulty = models.PositiveSmallIntegerField(
-        default=2, validators=[MinValueValidator(1), MaxValueValidator(3)]
+        _("difficulty"), default=2, validators=[MinValueValidator(1), MaxValueValidator(3)]
     )
-    objectives = models.ManyToManyField(Objective, blank=True, related_name="questions")
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="questions", verbose_name=_("objectives")
+    )
     generator_rule = models.CharField(
-        max_length=60, blank=True, help_text=_("For generated drafts: the rule that proposed it.")
+        _("generator rule"),
+        max_length=60,
+        blank=True,
+        help_text=_("For generated drafts: the rule that proposed it."),
     )
     tags = models.JSONField(
+        _("tags"),
         default=list,
         blank=True,
         help_text=_('Labels for finding questions, e.g. "disagreement", "as-of-date", "timeline".'),
@@ -62,6 +72,7 @@ class Question(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("created by"),
         help_text=_("The teacher who wrote it (none for pack and generated questions)."),
     )
     reviewed_by = models.ForeignKey(
@@ -70,17 +81,22 @@ class Question(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("reviewed by"),
         help_text=_("For generated drafts: the teacher who accepted or rejected it."),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     rejection_reason = models.TextField(
-        blank=True, help_text=_("Why a generated draft was rejected, to improve its rule.")
+        _("reason for rejection"),
+        blank=True,
+        help_text=_("Why a generated draft was rejected, to improve its rule."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["key"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(difficulty__gte=1, difficulty__lte=3), name="question_difficulty_1_to_3"
@@ -97,15 +113,21 @@ class Question(models.Model):
 class QuestionVersion(models.Model):
     """What a question asks, frozen once answered: edits after that make a new version."""
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField(default=1)
-    stem = models.TextField()
-    data = models.JSONField(help_text=_("Type-specific answer data; see quizzes/grading.py."))
-    explanation = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="versions", verbose_name=_("question")
+    )
+    number = models.PositiveIntegerField(_("number"), default=1)
+    stem = models.TextField(_("stem"))
+    data = models.JSONField(
+        _("answer data"), help_text=_("Type-specific answer data; see quizzes/grading.py.")
+    )
+    explanation = models.TextField(_("explanation"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["question_id", "number"]
+        verbose_name = _("question version")
+        verbose_name_plural = _("question versions")
         constraints = [
             models.UniqueConstraint(fields=["question", "number"], name="question_version_number"),
         ]
@@ -115,10 +137,17 @@ class QuestionVersion(models.Model):
 
 
 class QuestionCitation(Quote):
-    version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="citations")
+    version = models.ForeignKey(
+        QuestionVersion,
+        on_delete=models.CASCADE,
+        related_name="citations",
+        verbose_name=_("question version"),
+    )
 
     class Meta(Quote.Meta):
         ordering = ["version_id", "position"]
+        verbose_name = _("citation of a question")
+        verbose_name_plural = _("citations of questions")
 
     @classmethod
     def protected_when_broken(
@@ -166,67 +195,88 @@ class Quiz(models.Model):
         AFTER_CLOSE = "after_close", _("After the quiz closes")
         NEVER = "never", _("Never")
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quizzes")
-    reading = models.ForeignKey(
-        Reading, on_delete=models.SET_NULL, null=True, blank=True, related_name="quizzes"
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="quizzes", verbose_name=_("course")
     )
-    slug = models.SlugField(max_length=80)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    position = models.PositiveIntegerField(default=0)
-    is_published = models.BooleanField(default=True)
+    reading = models.ForeignKey(
+        Reading,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quizzes",
+        verbose_name=_("reading"),
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_published = models.BooleanField(_("published"), default=True)
     practice_for = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="practice_quizzes",
+        verbose_name=_("practice for"),
         help_text=_("An ungraded practice quiz made for this student from questions they missed."),
     )
-    opens_at = models.DateTimeField(null=True, blank=True)
-    closes_at = models.DateTimeField(null=True, blank=True)
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     canvas_assignment_id = models.CharField(
+        _("Canvas assignment id"),
         max_length=40,
         blank=True,
         help_text=_("The Canvas assignment this quiz's grades go to, if known."),
     )
     attempts_allowed = models.PositiveSmallIntegerField(
-        default=0, help_text=_("0 means unlimited.")
+        _("attempts allowed"), default=0, help_text=_("0 means unlimited.")
     )
-    time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit in minutes"), null=True, blank=True
+    )
     grading_method = models.CharField(
-        max_length=20, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
+        _("grading method"),
+        max_length=20,
+        choices=GradingMethod.choices,
+        default=GradingMethod.HIGHEST,
     )
     multiple_scoring = models.CharField(
+        _("multiple-response scoring"),
         max_length=20,
         choices=MultipleScoring.choices,
         default=MultipleScoring.RIGHT_MINUS_WRONG,
         help_text=_("How a multiple-response question's points are counted."),
     )
-    shuffle_questions = models.BooleanField(default=False)
-    shuffle_choices = models.BooleanField(default=True)
-    layout = models.CharField(max_length=20, choices=Layout.choices, default=Layout.ALL_ON_ONE)
+    shuffle_questions = models.BooleanField(_("shuffle the questions"), default=False)
+    shuffle_choices = models.BooleanField(_("shuffle the choices"), default=True)
+    layout = models.CharField(
+        _("layout"), max_length=20, choices=Layout.choices, default=Layout.ALL_ON_ONE
+    )
     review_correctness = models.CharField(
-        max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
+        _("whether each answer is right"),
+        max_length=20,
+        choices=Review.choices,
+        default=Review.AFTER_SUBMIT,
     )
     review_points = models.CharField(
-        max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
+        _("points"), max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
     )
     review_feedback = models.CharField(
-        max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
+        _("feedback"), max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
     )
     review_answer = models.CharField(
-        max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
+        _("the right answers"), max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
     )
     review_citations = models.CharField(
-        max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
+        _("the cited passages"), max_length=20, choices=Review.choices, default=Review.AFTER_SUBMIT
     )
     questions: models.ManyToManyField[Question, QuizQuestion] = models.ManyToManyField(
-        Question, through="QuizQuestion", related_name="quizzes"
+        Question, through="QuizQuestion", related_name="quizzes", verbose_name=_("questions")
     )
 
     class Meta:
         ordering = ["course_id", "position", "slug"]
+        verbose_name = _("quiz")
         verbose_name_plural = _("quizzes")
         constraints = [
             models.UniqueConstraint(fields=["course", "slug"], name="quiz_slug_per_course"),
@@ -297,21 +347,30 @@ class Quiz(models.Model):
 
 
 class QuizQuestion(models.Model):
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="slots")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="slots")
-    position = models.PositiveIntegerField()
-    points = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal(1))
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="slots", verbose_name=_("quiz")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="slots", verbose_name=_("question")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    points = models.DecimalField(
+        _("points possible"), max_digits=6, decimal_places=2, default=Decimal(1)
+    )
     pool = models.ForeignKey(
         "QuizPool",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="members",
+        verbose_name=_("question pool"),
         help_text=_("Set when a pool drew this question: its position is the pool's."),
     )
 
     class Meta:
         ordering = ["quiz_id", "position"]
+        verbose_name = _("quiz question")
+        verbose_name_plural = _("quiz questions")
         constraints = [
             models.UniqueConstraint(fields=["quiz", "question"], name="quiz_question_once"),
             models.UniqueConstraint(
@@ -333,22 +392,36 @@ class QuizPool(models.Model):
     A drawn question gets a QuizQuestion of its own (with `pool` set), so scores, item
     analysis, regrades and exports stay per question."""
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="pools")
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="pools", verbose_name=_("quiz")
+    )
     position = models.PositiveIntegerField(
-        help_text=_("Where its questions go among the quiz's questions.")
+        _("position"), help_text=_("Where its questions go among the quiz's questions.")
     )
     count = models.PositiveSmallIntegerField(
-        default=1, help_text=_("How many questions each attempt draws from the pool.")
+        _("count"), default=1, help_text=_("How many questions each attempt draws from the pool.")
     )
     points = models.DecimalField(
-        max_digits=6, decimal_places=2, default=Decimal(1), help_text=_("Points for each question.")
+        _("points per question"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(1),
+        help_text=_("Points for each question."),
     )
     objective = models.ForeignKey(
-        Objective, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Objective,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("objective"),
     )
-    tag = models.CharField(max_length=60, blank=True)
+    tag = models.CharField(_("tag"), max_length=60, blank=True)
     difficulty = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(3)]
+        _("difficulty"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
     )
     source = models.ForeignKey(
         Source,
@@ -356,12 +429,15 @@ class QuizPool(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("source"),
         help_text=_("Questions citing this source."),
     )
-    kind = models.CharField(max_length=20, choices=Question.Kind.choices, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Question.Kind.choices, blank=True)
 
     class Meta:
         ordering = ["quiz_id", "position"]
+        verbose_name = _("question pool")
+        verbose_name_plural = _("question pools")
         constraints = [
             models.UniqueConstraint(fields=["quiz", "position"], name="quiz_pool_position"),
             models.CheckConstraint(condition=Q(count__gte=1), name="quiz_pool_count_positive"),
@@ -377,47 +453,71 @@ class Accommodation(models.Model):
     or (with no quiz) on every quiz of the course. Several rows may apply; the most generous
     value of each term wins, and a quiz's own row wins over the course-wide row for dates."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="accommodations")
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="accommodations", verbose_name=_("course")
+    )
     quiz = models.ForeignKey(
         Quiz,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="accommodations",
+        verbose_name=_("quiz"),
         help_text=_("Leave empty for every quiz of the course."),
     )
     label = models.CharField(
-        max_length=120, blank=True, help_text=_('A name for a group, e.g. "Extended time".')
+        _("label"),
+        max_length=120,
+        blank=True,
+        help_text=_('A name for a group, e.g. "Extended time".'),
     )
-    students = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="accommodations")
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="accommodations", verbose_name=_("students")
+    )
     extra_minutes = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Minutes added to a timed quiz's limit.")
+        _("extra minutes"), default=0, help_text=_("Minutes added to a timed quiz's limit.")
     )
     time_multiplier = models.DecimalField(
+        _("time multiplier"),
         max_digits=3,
         decimal_places=2,
         default=Decimal(1),
         validators=[MinValueValidator(Decimal(1)), MaxValueValidator(Decimal(5))],
         help_text=_("The time limit times this (1.5 = time and a half), before extra minutes."),
     )
-    extra_attempts = models.PositiveSmallIntegerField(default=0)
+    extra_attempts = models.PositiveSmallIntegerField(_("extra attempts"), default=0)
     opens_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("Opens for these students at this time instead.")
+        _("opens at"),
+        null=True,
+        blank=True,
+        help_text=_("Opens for these students at this time instead."),
     )
     closes_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("Closes for these students at this time instead.")
+        _("closes at"),
+        null=True,
+        blank=True,
+        help_text=_("Closes for these students at this time instead."),
     )
     note = models.TextField(
-        max_length=2000, blank=True, help_text=_("For teachers only; students never see it.")
+        _("note"),
+        max_length=2000,
+        blank=True,
+        help_text=_("For teachers only; students never see it."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["course_id", "quiz_id", "id"]
+        verbose_name = _("accommodation")
+        verbose_name_plural = _("accommodations")
         constraints = [
             models.CheckConstraint(
                 condition=Q(time_multiplier__gte=1, time_multiplier__lte=5),
@@ -440,21 +540,34 @@ class Attempt(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         SUBMITTED = "submitted", _("Submitted")
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
-    student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("quiz")
     )
-    number = models.PositiveIntegerField()
-    state = models.CharField(max_length=20, choices=State.choices, default=State.IN_PROGRESS)
-    started_at = models.DateTimeField(default=timezone.now)
-    deadline_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    is_auto_submitted = models.BooleanField(default=False)
-    points = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    max_points = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal(0))
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="attempts",
+        verbose_name=_("student"),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.IN_PROGRESS
+    )
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    deadline_at = models.DateTimeField(_("deadline"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    is_auto_submitted = models.BooleanField(_("submitted when the time ran out"), default=False)
+    points = models.DecimalField(
+        _("points scored"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    max_points = models.DecimalField(
+        _("points possible"), max_digits=8, decimal_places=2, default=Decimal(0)
+    )
 
     class Meta:
         ordering = ["quiz_id", "student_id", "number"]
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
         constraints = [
             models.UniqueConstraint(
                 fields=["quiz", "student", "number"], name="attempt_number_once"
@@ -511,6 +624,8 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["attempt_id", "position"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
         constraints = [
             models.UniqueConstraint(fields=["attempt", "slot"], name="response_once_per_slot"),
             models.UniqueConstraint(fields=["attempt", "position"], name="response_position"),
@@ -527,20 +642,34 @@ class Response(models.Model):
 class QuestionReport(models.Model):
     """A student's report of a problem with a question; teachers see it on the question."""
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
-    version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="reports")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="reports", verbose_name=_("question")
+    )
+    version = models.ForeignKey(
+        QuestionVersion, on_delete=models.CASCADE, related_name="reports", verbose_name=_("version")
+    )
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_reports"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="question_reports",
+        verbose_name=_("student"),
     )
     attempt = models.ForeignKey(
-        Attempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+        Attempt,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("attempt"),
     )
-    text = models.TextField(max_length=2000)
-    is_resolved = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(_("text"), max_length=2000)
+    is_resolved = models.BooleanField(_("resolved"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
 
     def __str__(self) -> str:
         return str(
@@ -568,6 +697,8 @@ class GradeOverride(models.Model):
 
     class Meta:
         ordering = ["quiz_id", "student_id", "-created_at", "-id"]
+        verbose_name = _("grade override")
+        verbose_name_plural = _("grade overrides")
         constraints = [
             models.CheckConstraint(
                 condition=Q(points__isnull=True) | Q(points__gte=0),
@@ -598,6 +729,8 @@ class Regrade(models.Model):
 
     class Meta:
         ordering = ["response_id", "created_at", "id"]
+        verbose_name = _("regrade")
+        verbose_name_plural = _("regrades")
 
     def __str__(self) -> str:
         return f"{self.response}: {self.old_points} → {self.new_points}"
