@@ -310,6 +310,44 @@ def test_a_regrade_sends_the_new_grades(
     assert gradebook_lms.received()[-1]["scoreGiven"] == 2.0
 
 
+def test_a_regrade_of_many_students_is_recorded_by_the_worker_not_in_the_request(
+    client,
+    lms,
+    gradebook_lms,
+    graded_link,
+    quiz,
+    course,
+    teacher,
+    django_capture_on_commit_callbacks,
+):
+    publish("ags-q1", key_is("c"))
+    identities = []
+    for _ in range(3):
+        client.logout()
+        identities.append(launch_student(client, lms, gradebook_lms))
+        with django_capture_on_commit_callbacks(execute=True):
+            submit_through_pages(client, quiz, {0: "b", 1: "b"})
+    run_worker()
+    versions = dict(GradeSend.objects.values_list("student_id", "version"))
+    assert len(versions) == 3 and len(gradebook_lms.received()) == 3
+    publish("ags-q1", key_is("b"))
+    client.force_login(teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("gradebook_regrade", args=[course.slug, quiz.slug]), {"reason": "Key fixed"}
+        )
+    assert response.status_code == 302
+    # The teacher's request only queued the recording: no row changed yet, nothing sent.
+    assert dict(GradeSend.objects.values_list("student_id", "version")) == versions
+    assert len(gradebook_lms.received()) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        run_worker()  # records the three grades and, once that commits, queues their sends
+    run_worker()  # sends them
+    assert {row.version for row in GradeSend.objects.all()} == {v + 1 for v in versions.values()}
+    assert [score["scoreGiven"] for score in gradebook_lms.received()[3:]] == [2.0, 2.0, 2.0]
+    assert all(gradebook_grade(course, i.user, quiz) == Decimal("2.00") for i in identities)
+
+
 def test_students_unknown_to_the_lms_and_unlinked_quizzes_send_nothing(
     client,
     lms,
