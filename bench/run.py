@@ -361,18 +361,58 @@ def load() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-def workers_of(master: int) -> list[int]:
-    """The gunicorn master's worker processes."""
-    found = []
+def _stats() -> dict[int, tuple[str, list[str]]]:
+    """Every process: its name and the fields of /proc/<pid>/stat after the name."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                found.append(int(entry.name))
+            name, _, rest = stat.partition(" (")[2].rpartition(")")
+            found[int(entry.name)] = (name, rest.split())
     return found
+
+
+def workers_of(master: int) -> list[int]:
+    """The gunicorn master's worker processes."""
+    return [pid for pid, (_name, fields) in _stats().items() if int(fields[1]) == master]
+
+
+def cpu_by_party(master: int) -> dict[str, float]:
+    """CPU seconds used so far (user and system) by the app's workers, this load generator,
+    the database server's processes and Redis's (other people's use of the same servers is
+    counted too: compare runs, not single figures)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parties = {"app workers": 0.0, "load generator": 0.0, "PostgreSQL": 0.0, "Redis": 0.0}
+    for pid, (name, fields) in _stats().items():
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(fields[1]) == master:
+            parties["app workers"] += seconds
+        elif pid == os.getpid():
+            parties["load generator"] += seconds
+        elif name == "postgres":
+            parties["PostgreSQL"] += seconds
+        elif name == "redis-server":
+            parties["Redis"] += seconds
+    return parties
+
+
+def saturated(label: str, run: Any, master: int) -> dict[str, Any]:
+    """`run()` (a saturation), reported with the CPU each party used per request."""
+    before = cpu_by_party(master)
+    row = report(label, run())
+    used = {party: cpu_by_party(master)[party] - seconds for party, seconds in before.items()}
+    row["cpu_ms_per_request"] = {
+        party: round(1000 * seconds / max(row["requests"], 1), 2) for party, seconds in used.items()
+    }
+    print(
+        "     CPU per request: "
+        + ", ".join(f"{party} {ms} ms" for party, ms in row["cpu_ms_per_request"].items()),
+        flush=True,
+    )
+    return row
 
 
 def lost_saves(students: list[Student], stored: dict[str, Any]) -> tuple[int, int, int]:
@@ -499,9 +539,10 @@ def bench(database: str, args: argparse.Namespace) -> dict[str, Any]:
 
             rows["loads"]["saturation"] = load()
             print(f"   saturation ×{args.concurrency} (load {load()})", flush=True)
-            rows["trivial"] = report(
+            rows["trivial"] = saturated(
                 f"/healthz/ ×{args.concurrency}",
-                asyncio.run(saturate(base, None, args.concurrency, args.saturation)),
+                lambda: asyncio.run(saturate(base, None, args.concurrency, args.saturation)),
+                server.pid,
             )
             spies = []
             if args.py_spy:  # sample the workers while they are saturated with saves
@@ -519,9 +560,10 @@ def bench(database: str, args: argparse.Namespace) -> dict[str, Any]:
                     )
                     for pid in workers_of(server.pid)
                 ]
-            rows["saves"] = report(
+            rows["saves"] = saturated(
                 f"answer saves ×{args.concurrency}",
-                asyncio.run(saturate(base, students, args.concurrency, args.saturation)),
+                lambda: asyncio.run(saturate(base, students, args.concurrency, args.saturation)),
+                server.pid,
             )
             for spy in spies:
                 spy.wait()

@@ -8,9 +8,10 @@ as text once; the values go through each field's own `get_db_prep_save`, as `sav
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import Field, Model
 
 BATCH = 500  # rows per statement: well inside SQLite's limit on parameters
 
@@ -25,23 +26,24 @@ def update_rows(objs: Sequence[Model], fields: Sequence[str]) -> int:
     opts = model._meta
     using = router.db_for_write(model)
     connection = connections[using]
-    columns = [opts.get_field(name) for name in fields]
+    columns = [_concrete(opts.get_field(name)) for name in fields]
+    pk = _concrete(opts.pk)
     quote = connection.ops.quote_name
-    names = ["id", *(field.column for field in columns)]
+    names = ["id", *(str(field.column) for field in columns)]
     if connection.vendor == "postgresql":
         # A literal in VALUES has no type of its own there: say each column's.
-        casts = [opts.pk.db_type(connection), *(field.db_type(connection) for field in columns)]
+        casts = [pk.db_type(connection), *(field.db_type(connection) for field in columns)]
         row = "(" + ", ".join(f"CAST(%s AS {cast})" for cast in casts) + ")"
     else:
         row = "(" + ", ".join(["%s"] * len(names)) + ")"
     assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in columns)
     table = quote(opts.db_table)
-    key = f"{table}.{quote(opts.pk.column)}"
+    key = f"{table}.{quote(str(pk.column))}"
     written = 0
     with connection.cursor() as cursor:
         for start in range(0, len(objs), BATCH):
             batch = objs[start : start + BATCH]
-            params: list[object] = []
+            params: list[Any] = []
             for obj in batch:
                 params.append(obj.pk)
                 params.extend(
@@ -56,3 +58,9 @@ def update_rows(objs: Sequence[Model], fields: Sequence[str]) -> int:
             )
             written += cursor.rowcount
     return written
+
+
+def _concrete(field: object) -> Field[Any, Any]:
+    if not isinstance(field, Field) or not field.concrete:
+        raise TypeError(f"{field!r} is not a column of its table.")
+    return field
