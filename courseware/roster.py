@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 MAX_BYTES = 1024 * 1024
 # The database's limits (auth.User and courseware.Enrollment), checked by a test.
@@ -42,7 +42,8 @@ LABELS = {
     "email": gettext_lazy("email"),
     "first_name": gettext_lazy("first name"),
     "last_name": gettext_lazy("last name"),
-    "name": gettext_lazy("name"),
+    # Django's own "name" (a group's, a permission's) is "nombre"; this is a person's full name.
+    "name": pgettext_lazy("a person's full name", "name"),
     "section": gettext_lazy("section"),
     "sis_user_id": gettext_lazy("SIS user ID"),
     "sis_login_id": gettext_lazy("SIS login ID"),

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class QuizzesConfig(AppConfig):
     name = "quizzes"
-    verbose_name = "Quizzes"
+    verbose_name = _("Quizzes")

@@ -68,8 +68,9 @@ class QuestionForm(forms.ModelForm[Question]):
     kind = ""
     answer_fields: list[Any] = []
 
-    stem = forms.CharField(widget=TEXTAREA, max_length=2000)
+    stem = forms.CharField(label=_("Stem"), widget=TEXTAREA, max_length=2000)
     explanation = forms.CharField(
+        label=_("Explanation"),
         widget=TEXTAREA,
         required=False,
         max_length=4000,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 __all__ = [
@@ -228,11 +230,23 @@ def _chart_id(title: str) -> str:
 
 
 def _percent(value: Decimal) -> str:
-    return f"{int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))}%"
+    """A share as a whole percentage written the language's way ("63%", "63 %")."""
+    whole = int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return gettext("%(percent)s%%") % {"percent": number_format(whole)}
 
 
 def _shorten(label: str, chars: int) -> str:
     return label if len(label) <= chars else label[: chars - 1].rstrip() + "…"
+
+
+def _label_lines(label: str, chars: int, *, stacked: bool) -> list[str]:
+    """The label as drawn: beside its bar one shortened line; above it (stacked), up to two
+    lines broken between words, the second shortened if the label is longer still."""
+    if stacked:
+        lines = textwrap.wrap(label, chars, max_lines=2, placeholder="…")
+        if lines:
+            return lines
+    return [_shorten(label, chars)]
 
 
 def bar_chart_svg(
@@ -243,10 +257,11 @@ def bar_chart_svg(
     The root is `role="img"`, labelled by its `<title>` and described by a `<desc>` that reads out
     every bar's label and detail. Each row shows the label (shortened if long; the full text is in
     the row's tooltip and the description), a track `<rect>` with a `<title>` tooltip, the filled
-    bar, and the percentage or "no data yet"; `stacked` puts each label on a line of its own
-    above its bar, so that a narrow chart (drawn near its own size on a phone, its text at a
-    readable size) keeps most of each label. Ids come from the title (slug + short hash), so
-    charts with different titles can share a page. No scripts, styles or external references.
+    bar, and the percentage or "no data yet"; `stacked` puts each label on lines of its own
+    (two at most, broken between words) above its bar, so that a narrow chart (drawn near its
+    own size on a phone, its text at a readable size) keeps most of each label. Ids come from
+    the title (slug + short hash), so charts with different titles can share a page. No scripts,
+    styles or external references.
 
     Long on purpose: it writes the SVG element by element, top to bottom, so the function reads
     as the markup it produces; split into pieces, the geometry would be passed around instead.
@@ -260,9 +275,15 @@ def bar_chart_svg(
     bar_x = _PAD if stacked else _PAD + label_width + _GAP
     bar_width = width - bar_x - _GAP - _VALUE_WIDTH - _PAD
     label_chars = max(4, label_width // 7)
-    label_row = _LABEL_ROW if stacked else 0  # the label's own line above the bar
-    rows = max(1, len(bars))
-    height = 2 * _PAD + rows * (label_row + _ROW)
+    labels = [_label_lines(bar.label, label_chars, stacked=stacked) for bar in bars]
+    label_row = _LABEL_ROW if stacked else 0  # each of the label's own lines above the bar
+    tops = []  # where each row's bar line starts, below the label's lines when stacked
+    height = _PAD
+    for lines in labels:
+        height += label_row * len(lines)
+        tops.append(height)
+        height += _ROW
+    height = max(height, _PAD + _ROW) + _PAD
 
     if bars:
         spoken = "; ".join(f"{bar.label}: {bar.detail or _spoken(bar)}" for bar in bars)
@@ -283,17 +304,19 @@ def bar_chart_svg(
             f'<text x="{_PAD}" y="{_PAD + _ROW // 2}" dominant-baseline="middle" '
             f'fill="currentColor" {_FONT}>{_text(_no_data_yet())}</text>'
         )
-    for row, bar in enumerate(bars):
-        top = _PAD + row * (label_row + _ROW) + label_row
+    for bar, lines, top in zip(bars, labels, tops, strict=True):
         middle = top + _ROW // 2
-        label_y = top - label_row // 2 if stacked else middle
         bar_top = top + (_ROW - _BAR) // 2
         tooltip = _text(f"{bar.label}: {bar.detail or _spoken(bar)}")
         parts.append('<g class="bar">')
-        parts.append(
-            f'<text x="{_PAD}" y="{label_y}" dominant-baseline="middle" fill="currentColor" '
-            f"{_FONT}>{_text(_shorten(bar.label, label_chars))}</text>"
-        )
+        for number, line in enumerate(lines):
+            label_y = (
+                top - (len(lines) - number) * label_row + label_row // 2 if stacked else middle
+            )
+            parts.append(
+                f'<text x="{_PAD}" y="{label_y}" dominant-baseline="middle" fill="currentColor" '
+                f"{_FONT}>{_text(line)}</text>"
+            )
         parts.append(
             f'<rect x="{bar_x}" y="{bar_top}" width="{bar_width}" height="{_BAR}" '
             f'fill="{_TRACK_FILL}"><title>{tooltip}</title></rect>'

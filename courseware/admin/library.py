@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from courseware.admin.previews import EXPIRED, PREVIEW_MAX_AGE
@@ -133,7 +133,7 @@ class SourceAdmin(Library[Source]):
     @admin.display(description=_("Removed lines"))
     def removed_lines_report(self, obj: Source) -> str:
         if not obj.removed_lines:
-            return gettext("None")
+            return pgettext("no lines removed", "None")
         return format_html(
             "<ul>{}</ul>",
             format_html_join(

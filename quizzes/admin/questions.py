@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext, pgettext
 
 from courseware.http import staff_user
 from courseware.ingest import QuoteError
@@ -93,6 +93,33 @@ class SourceFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=cited.values("version__question_id"))
 
 
+class GeneratorRuleFilter(admin.SimpleListFilter):
+    """The rules that proposed the questions this teacher sees, and a named choice for the
+    questions no rule proposed (Django's own filter shows their blank rule as a link with no
+    text)."""
+
+    title = gettext_lazy("generator rule")
+    parameter_name = "generator_rule"
+    NONE = "-"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        seen = Question.objects.filter(pk__in=model_admin.get_queryset(request).values("pk"))
+        rules = (
+            seen.exclude(generator_rule="")
+            .order_by("generator_rule")
+            .values_list("generator_rule", flat=True)
+            .distinct()
+        )
+        return [(self.NONE, gettext_lazy("No rule (written by hand)"))] + [
+            (rule, rule) for rule in rules
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Question]) -> Any:
+        if not self.value():
+            return queryset
+        return queryset.filter(generator_rule="" if self.value() == self.NONE else self.value())
+
+
 def unread_sources_warning(course: Course, sources: list[Source]) -> str:
     """A cited source that no reading of the course uses: students can open it (the citation
     shows the whole source), but the course gives them no reading of it."""
@@ -125,7 +152,7 @@ class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
         "difficulty",
         SourceFilter,
         "objectives",
-        "generator_rule",
+        GeneratorRuleFilter,
     ]
     search_fields = ["key", "versions__stem"]
     filter_horizontal = ["objectives"]
@@ -186,7 +213,12 @@ class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = FORMS[self._kind(request, obj)].fieldsets()
         if obj is not None:
-            fieldsets.append(("History", {"fields": HISTORY_FIELDS, "classes": ["collapse"]}))
+            fieldsets.append(
+                (
+                    pgettext("a question's record", "History"),
+                    {"fields": HISTORY_FIELDS, "classes": ["collapse"]},
+                )
+            )
         return fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courseware.http import AuthenticatedHttpRequest
 from courseware.models import Course, Enrollment
 from courseware.selectors import taught_course_for
+from courseware.translated import translated
 from quizzes import selectors
 from quizzes.analysis import FIRST_ATTEMPTS, WHICH_ATTEMPTS, analysis_of
 from quizzes.display import question_view
@@ -41,6 +43,7 @@ from quizzes.gradebook import (
     split_key,
 )
 from quizzes.grading import format_number, number_convention, parse_number
+from quizzes.lms.model import Column
 from quizzes.models import Attempt, Quiz, Regrade
 from quizzes.review import visibility
 from quizzes.services import apply_regrade, override_grade, plan_regrade
@@ -101,6 +104,21 @@ def item_analysis(
     )
 
 
+def _page_columns(course: Course, columns: Sequence[Column]) -> list[tuple[Column, str, str, str]]:
+    """Each column with its kind, slug and heading on the page: a discussion's in the reader's
+    language, with the prompt's own title in it when the pack gives one. The exports keep the
+    column's title, which names the LMS's column."""
+    prompts = {p.slug: p for p in course.prompts.all()}
+    page = []
+    for column in columns:
+        kind, slug = split_key(column.key)
+        heading = column.title
+        if kind == "prompt" and slug in prompts:
+            heading = _("Discussion: %(title)s") % {"title": translated(prompts[slug], "title")}
+        page.append((column, kind, slug, heading))
+    return page
+
+
 def _gradebook_page(
     request: AuthenticatedHttpRequest,
     course: Course,
@@ -117,7 +135,7 @@ def _gradebook_page(
         "quizzes/gradebook.html",
         {
             "course": course,
-            "columns": [(c, *split_key(c.key)) for c in book.columns],
+            "columns": _page_columns(course, book.columns),
             "rows": page_rows(book, query=query, sort=sort),
             "query": query,
             "sort": sort,

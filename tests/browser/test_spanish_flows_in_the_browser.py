@@ -190,9 +190,7 @@ def test_a_student_answers_every_kind_of_question_in_spanish_and_reads_the_resul
     short.press("Tab")
     saved(page, 4)
     # Ordering and matching, twice each.
-    expect(page.locator("#q6")).to_contain_text(
-        "Dale a cada elemento su lugar: 1 para el más antiguo."
-    )
+    expect(page.locator("#q6")).to_contain_text("Dale a cada elemento su lugar: 1 para el primero.")
     for place, text in enumerate(ORDER_OF_DAMS, start=1):
         page.locator("#q6").get_by_label(text, exact=True).select_option(str(place))
     saved(page, 5)
@@ -299,7 +297,9 @@ def test_a_student_answers_a_discussion_with_evidence_and_replies_in_spanish(
     # A reply to the classmate's post.
     replies = page.locator(f"#post-{peer.pk} + .replies")
     replies.locator("summary", has_text="Responder").click()
-    replies.get_by_label("Tu respuesta").fill("Pero el delta se hunde, dice la noticia.")
+    replies.get_by_label("Tu respuesta a este aporte").fill(
+        "Pero el delta se hunde, dice la noticia."
+    )
     replies.get_by_role("button", name="Enviar respuesta").click()
     reply = Post.objects.get(author__username="student1", parent=peer)
     expect(page.locator(f"#post-{reply.pk}")).to_contain_text(
@@ -435,15 +435,6 @@ def test_the_teacher_adds_and_changes_a_question_in_the_admin_in_spanish(
     (artifacts / "es-admin-notes.txt").write_text(repr(notes) + "\n")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "The question list's filter by generator rule (quizzes/admin/questions.py, list_filter "
-        '"generator_rule") lists the blank rule of every hand-written question as a link with '
-        "no text (Django's AllValuesFieldListFilter shows the value as it is): axe link-name, "
-        "serious. Fuente's to fix, with a filter of its own that names the blank rule."
-    ),
-)
 def test_the_question_list_in_the_admin_in_spanish(demo_site, spanish_page, artifacts):
     page = spanish_page()
     log_in_in_spanish(page, demo_site, "teacher")

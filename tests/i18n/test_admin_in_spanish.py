@@ -53,6 +53,8 @@ def test_the_questions_list_names_the_model_and_its_columns_in_spanish(spanish_t
     assert "Por dificultad" in html and "Por origen" in html
     for english in ("Difficulty", "Origin", "By difficulty", "Select question to change"):
         assert english not in html
+    # The questions no rule proposed are a named choice of the generator rule's filter.
+    assert '<a href="?generator_rule=-">Sin regla (escrita a mano)</a>' in html
 
 
 def test_a_question_form_labels_its_fields_in_spanish(spanish_teacher, course):
@@ -69,7 +71,15 @@ def test_a_question_form_labels_its_fields_in_spanish(spanish_teacher, course):
     assert found["status"] == "Estado:"
     # The history's read-only fields are labelled with the models' names too.
     assert "Regla del generador" in html and "Motivo del rechazo" in html
-    for english in (">Difficulty:", ">Objectives:", ">Tags:", "Generator rule", "Rejection reason"):
+    assert ">Historial<" in html
+    for english in (
+        ">Difficulty:",
+        ">Objectives:",
+        ">Tags:",
+        "Generator rule",
+        "Rejection reason",
+        ">History<",
+    ):
         assert english not in html
 
 

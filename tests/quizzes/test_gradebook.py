@@ -88,6 +88,25 @@ def test_a_teacher_sees_the_gradebook_with_totals_and_can_filter(client, graded,
     assert "No students match" in filtered
 
 
+def test_in_spanish_a_discussion_column_is_headed_in_spanish_but_the_exports_keep_english(
+    client, graded, course, teacher
+):
+    _, prompt = graded
+    Prompt.objects.filter(pk=prompt.pk).update(
+        translations={"es": {"title": "¿Valen la pena las grandes presas?"}}
+    )
+    client.force_login(teacher)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es-MX,es;q=0.9"
+    html = client.get(reverse("gradebook", args=[course.slug])).content.decode()
+    heading = "Discusión: ¿Valen la pena las grandes presas?"
+    assert f'<th scope="col">{heading} <span class="meta">' in html
+    assert f'<option value="prompt:{prompt.slug}" >Ordenar por {heading}</option>' in html
+    assert "Discussion:" not in html.split('id="canvas-ids"')[0]
+    export = client.get(reverse("gradebook_export", args=[course.slug, "moodle"])).content
+    header = next(csv.reader(io.StringIO(export.decode("utf-8-sig"))))
+    assert f"Discussion: {prompt.title}" in header and heading not in header
+
+
 def test_students_and_other_courses_teachers_get_nothing(client, graded, course, student):
     client.force_login(student)
     assert client.get(reverse("gradebook", args=[course.slug])).status_code == 404

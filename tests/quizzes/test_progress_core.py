@@ -463,3 +463,45 @@ def test_a_stacked_chart_puts_each_label_above_its_bar_and_keeps_more_of_it() ->
     assert text.get("x") == track.get("x")
     height = float(stacked.get("viewBox", "").split()[3])
     assert float(track.get("y", "")) + float(track.get("height", "")) <= height
+
+
+def test_a_stacked_chart_breaks_a_long_label_between_words_onto_two_lines() -> None:
+    label = "Describir el ciclo del agua y cómo se forman los ríos."
+    longer = (
+        "Comparar los ríos por su longitud y su caudal, y explicar cómo los cambian las presas."
+    )
+    root = parse(
+        bar_chart_svg(
+            [Bar(label, D("0.5"), ""), Bar(longer, D("0.25"), ""), Bar("Fechas", None, "")],
+            title="Chart",
+            width=320,
+            stacked=True,
+        )
+    )
+
+    rows = root.findall(f"{SVG}g")
+    shown = [[t.text or "" for t in row.iter(f"{SVG}text")][:-1] for row in rows]
+    assert shown[0] == ["Describir el ciclo del agua y cómo se", "forman los ríos."]
+    assert " ".join(shown[0]) == label  # nothing cut: the whole label on two lines
+    assert len(shown[1]) == 2 and shown[1][1].endswith("…")  # longer still: the second is cut
+    assert longer.startswith(" ".join(shown[1])[:-1])
+    assert shown[2] == ["Fechas"]
+    assert all(len(line) <= (320 - 16) // 7 for lines in shown for line in lines)
+    # Top to bottom: each row's label lines, then its bar, and nothing overlaps.
+    ys = []
+    for row in rows:
+        *labels, _value = row.iter(f"{SVG}text")
+        track = next(row.iter(f"{SVG}rect"))
+        ys += [float(t.get("y", "")) for t in labels] + [float(track.get("y", ""))]
+        ys.append(float(track.get("y", "")) + float(track.get("height", "")))
+    assert ys == sorted(ys) and len(set(ys)) == len(ys)
+    assert ys[-1] <= float(root.get("viewBox", "").split()[3])
+
+
+def test_the_chart_writes_percentages_the_languages_way() -> None:
+    from django.utils import translation
+
+    with translation.override("es"):
+        root = parse(bar_chart_svg([Bar("Uno", D("0.625"), "")], title="Chart"))
+    assert [t.text for t in root.iter(f"{SVG}text")][-1] == "63\u00a0%"
+    assert "Uno: 63\u00a0%" in (root.findtext(f"{SVG}desc") or "")

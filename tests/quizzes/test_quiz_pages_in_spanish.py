@@ -119,3 +119,28 @@ def test_the_progress_chart_and_points_read_in_spanish(client, student, course, 
     assert "sin datos" in html or "%" in html
     assert "no data yet" not in html
     assert "perdido" in html  # "… punto(s) perdido(s)" under a passage to review
+
+
+def test_counts_and_times_read_right_in_spanish_for_any_number(client, student, course, quiz):
+    """Spanish wordings that do not depend on the number (no "1 usados", "quedan 1" for one
+    attempt) or on the hour ("a las 1:05" is wrong at one o'clock), and a percentage that does
+    not break before its sign."""
+    Quiz.objects.filter(pk=quiz.pk).update(attempts_allowed=2)
+    done = take_quiz(student, quiz, {0: "a"})
+    client.force_login(student)
+    spanish(client)
+
+    progress = client.get(reverse("progress", args=[course.slug])).content.decode()
+    # No-break spaces keep each number with its word on a narrow screen.
+    assert "usados:\u00a01\u00a0· quedan:\u00a01" in progress and "1 usados" not in progress
+    detail = client.get(reverse("quiz_detail", args=[course.slug, quiz.slug])).content.decode()
+    assert "(disponibles:\u00a01)" in detail and "(quedan 1)" not in detail
+
+    open_attempt = take_quiz(student, quiz, {0: "a"}, submit=False)
+    attempt = client.get(reverse("attempt_detail", args=[open_attempt.pk])).content.decode()
+    assert 'data-msg-saved="Guardado: __TIME__."' in attempt
+    assert 'data-msg-all-saved="Todas las respuestas guardadas: __TIME__."' in attempt
+    assert "Guardado: <time" in attempt and "Guardado a las" not in attempt
+
+    result = client.get(reverse("attempt_result", args=[done.pk])).content.decode()
+    assert "\u00a0%)" in result and " %)" not in result
