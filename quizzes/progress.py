@@ -229,10 +229,14 @@ def _chart_id(title: str) -> str:
     return "-".join(part for part in ("chart", slug, digest) if part)
 
 
+def whole_percent(value: Decimal) -> int:
+    """A share (0–1) as a whole percentage, halves rounded up (62.5 % → 63), everywhere."""
+    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def _percent(value: Decimal) -> str:
     """A share as a whole percentage written the language's way ("63%", "63 %")."""
-    whole = int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    return gettext("%(percent)s%%") % {"percent": number_format(whole)}
+    return gettext("%(percent)s%%") % {"percent": number_format(whole_percent(value))}
 
 
 def _shorten(label: str, chars: int) -> str:

@@ -22,7 +22,15 @@ from courseware.translated import translated
 from quizzes import selectors
 from quizzes.display import plain_number, plural_count
 from quizzes.models import Attempt
-from quizzes.progress import Bar, Mastery, bar_chart_svg, mastery, practice_questions, review_next
+from quizzes.progress import (
+    Bar,
+    Mastery,
+    bar_chart_svg,
+    mastery,
+    practice_questions,
+    review_next,
+    whole_percent,
+)
 from quizzes.services import QuizUnavailable, start_practice
 
 
@@ -84,7 +92,7 @@ def _mastery_text(row: Mastery) -> str:
         "%(share)s%% of %(points)s point",
         "%(share)s%% of %(points)s points",
         plural_count(row.possible),
-    ) % {"share": f"{row.share * 100:.0f}", "points": plain_number(row.possible)}
+    ) % {"share": whole_percent(row.share), "points": plain_number(row.possible)}
     questions = ngettext("on %(count)d question", "on %(count)d questions", row.questions)
     return f"{points} {questions % {'count': row.questions}}"
 

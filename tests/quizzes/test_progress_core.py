@@ -505,3 +505,21 @@ def test_the_chart_writes_percentages_the_languages_way() -> None:
         root = parse(bar_chart_svg([Bar("Uno", D("0.625"), "")], title="Chart"))
     assert [t.text for t in root.iter(f"{SVG}text")][-1] == "63\u00a0%"
     assert "Uno: 63\u00a0%" in (root.findtext(f"{SVG}desc") or "")
+
+
+@pytest.mark.parametrize(
+    ("share", "percent"),
+    [("0", 0), ("0.004", 0), ("0.005", 1), ("0.625", 63), ("0.6249", 62), ("1", 100)],
+)
+def test_a_share_is_one_whole_percentage_halves_up(share, percent):
+    from quizzes.progress import whole_percent
+
+    assert whole_percent(D(share)) == percent
+
+
+def test_the_mastery_table_and_the_chart_give_the_same_percentage():
+    from quizzes.progress import Mastery
+    from quizzes.views.progress import _mastery_text
+
+    row = Mastery(objective="o", earned=D(5), possible=D(8), questions=2)
+    assert _mastery_text(row) == "63% of 8 points on 2 questions"
