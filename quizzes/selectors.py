@@ -147,6 +147,19 @@ def forget_answered_versions() -> None:
     _ANSWERED_VERSIONS.clear()
 
 
+def current_version_ids(question_ids: Iterable[int]) -> dict[int, int]:
+    """The id of each question's latest version, by question id (one query, ids only: a
+    start gives its responses these, and needs nothing else of the versions)."""
+    current: dict[int, int] = {}
+    for question_id, version_id in (
+        QuestionVersion.objects.filter(question_id__in=set(question_ids))
+        .order_by("question_id", "-number")
+        .values_list("question_id", "pk")
+    ):
+        current.setdefault(question_id, version_id)
+    return current
+
+
 def with_versions(responses: list[Response]) -> list[Response]:
     """`responses` read without their versions, each given its version (and question) from
     `answered_versions`: the attempt page and the answer save read a response's version's

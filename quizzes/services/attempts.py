@@ -21,7 +21,7 @@ from quizzes.display import answer_fields
 from quizzes.grade_events import grades_changed
 from quizzes.grading import AnswerError, grade, number_convention, parse_answer, shuffled
 from quizzes.models import Attempt, QuestionReport, Quiz, Response
-from quizzes.selectors import terms_of, with_versions
+from quizzes.selectors import current_version_ids, terms_of, with_versions
 from quizzes.services.pools import attempt_slots
 from quizzes.services.rows import update_rows
 from quizzes.tasks import close_at_deadline
@@ -129,11 +129,12 @@ def start_attempt(*, quiz: Quiz, student: User, now: datetime | None = None) -> 
         if quiz.shuffle_questions:
             order = shuffled([str(slot.pk) for slot, _ in slots], f"{attempt.pk}:questions")
             slots.sort(key=lambda pair: order.index(str(pair[0].pk)))
+        versions = current_version_ids(slot.question_id for slot, _ in slots)
         Response.objects.bulk_create(
             Response(
                 attempt=attempt,
                 slot=slot,
-                version=max(slot.question.versions.all(), key=lambda v: v.number),
+                version_id=versions[slot.question_id],
                 position=position,
                 max_points=points,
             )

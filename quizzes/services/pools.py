@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 
 from quizzes.models import Question, Quiz, QuizPool, QuizQuestion, Response
 from quizzes.pools import Pool, draw_pools, draw_seed
@@ -18,7 +17,7 @@ from quizzes.selectors import pool_questions
 @transaction.atomic
 def attempt_slots(*, quiz: Quiz, student: User, number: int) -> list[tuple[QuizQuestion, Decimal]]:
     """The slots attempt `number` of the student at the quiz shows, each with its points, in
-    the quiz's order, with their questions' versions loaded.
+    the quiz's order.
 
     The fixed questions (published ones) keep their places; each pool's questions, drawn
     afresh (quizzes.pools.draw_pools: none twice, none of the fixed ones, unseen ones first),
@@ -40,9 +39,7 @@ def attempt_slots(*, quiz: Quiz, student: User, number: int) -> list[tuple[QuizQ
             (pool.position, 1, slot, pool.points) for pool in pools for slot in drawn[pool.pk]
         ]
     places.sort(key=lambda place: place[:2])  # stable: a pool's questions keep the draw order
-    slots = [(slot, points) for _position, _kind, slot, points in places]
-    prefetch_related_objects([slot.question for slot, _ in slots], "versions")
-    return slots
+    return [(slot, points) for _position, _kind, slot, points in places]
 
 
 def _drawn(
