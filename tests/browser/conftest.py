@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from courseware.services import setup_demo
 from quizzes.services import build_pack
@@ -108,6 +108,29 @@ class WatchedBrowser:
 
     def __getattr__(self, name):
         return getattr(self._browser, name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def screenshots_wait_for_a_painted_page():
+    """A screenshot is for people to look at, never what a test asserts; under a loaded machine
+    Chromium sometimes answers "Unable to capture screenshot" while it has not painted a frame
+    yet (failed a CI run twice). It is taken again once the page has loaded, up to three times."""
+    take = Page.screenshot
+
+    def screenshot(self, *args, **kwargs):
+        for _ in range(2):
+            try:
+                return take(self, *args, **kwargs)
+            except PlaywrightError as error:
+                if "Unable to capture screenshot" not in str(error):
+                    raise
+                self.wait_for_load_state()
+                self.wait_for_timeout(500)
+        return take(self, *args, **kwargs)
+
+    Page.screenshot = screenshot
+    yield
+    Page.screenshot = take
 
 
 @pytest.fixture(scope="session")

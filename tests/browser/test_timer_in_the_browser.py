@@ -72,8 +72,10 @@ def test_a_timed_quiz_asks_first_and_not_now_starts_nothing(demo_site, student_p
     page = student_page
     page.goto(f"{demo_site}/courses/rivers/quizzes/review/")
     page.get_by_role("button", name="Start the quiz…").click()
+    not_now = page.get_by_role("link", name="Not now")
+    expect(not_now).to_be_visible()  # the confirmation has loaded: nothing is navigating
     page.screenshot(path=str(SHOTS / "start-confirmation-1280.png"))
-    page.get_by_role("link", name="Not now").click()
+    not_now.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review")
     assert not Attempt.objects.filter(quiz__slug="review").exists()
 

@@ -56,7 +56,8 @@ def test_the_course_home_measures_nothing(client, course, student, monkeypatch):
         raise AssertionError("measured during a request")
 
     for name in ("count_words", "flesch_kincaid_grade", "reading_minutes"):
-        monkeypatch.setattr(f"courseware.models.{name}", no_measuring)
+        monkeypatch.setattr(f"courseware.models.readings.{name}", no_measuring)
+    monkeypatch.setattr("courseware.models.sources.count_words", no_measuring)
     Reading.objects.filter(slug="river-flow").update(minutes=7, grade_level=9.5)
     client.force_login(student)
     html = client.get(reverse("course_detail", args=[course.slug])).content.decode()
