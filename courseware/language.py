@@ -19,10 +19,10 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from courseware.models import Profile
+from courseware.params import local_path
 
 SESSION_KEY = "fuente_language"
 
@@ -89,12 +89,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """The language switcher (a plain form, so it works without JavaScript): use the chosen
     language from now on, remember it in a cookie and, for a signed-in person, in their
     profile; then go back to the page the form was on."""
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("home")
-    response = HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(local_path(request.POST.get("next")) or reverse("home"))
     language = supported_language(request.POST.get("language", ""))
     if language is None:
         return response

@@ -14,6 +14,7 @@ timeouts, keeps its token only for one object's life, and hides the LMS's messag
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 import uuid
 from collections.abc import Iterable
@@ -294,7 +295,10 @@ def access_token(platform: Platform, scope: str = SCORE_SCOPE) -> str:
             % {"message": _lms_message(response)}
         )
     expires_in = body.get("expires_in", 3600)
-    ttl = int(expires_in) - TOKEN_MARGIN if isinstance(expires_in, int | float) else 0
+    # Python's JSON reader takes NaN and Infinity: a lifetime that is not a finite number is
+    # not kept (the token is used once).
+    finite = isinstance(expires_in, int | float) and math.isfinite(expires_in)
+    ttl = int(expires_in) - TOKEN_MARGIN if finite else 0
     if ttl > 0:
         caches[CACHE].set(cache_key, token, ttl)
     return token

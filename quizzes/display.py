@@ -16,16 +16,9 @@ from django.utils.translation import gettext as _
 
 from courseware.models import Passage
 from quizzes.answer_fields import CHOICE, ITEM, LEFT, TARGET, AnswerFields
-from quizzes.grading import (
-    correct_answers,
-    format_number,
-    labelled_feedback,
-    number_convention,
-    number_format_hint,
-    numeric_text,
-    numeric_value,
-)
+from quizzes.grading import correct_answers, labelled_feedback, number_format_hint
 from quizzes.models import Quiz, Response
+from quizzes.numbers import format_number, number_convention, numeric_text, numeric_value
 from quizzes.review import Visibility, visibility
 
 

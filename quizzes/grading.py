@@ -4,8 +4,8 @@ A question version stores its kind (one of KINDS) and a JSON-able ``data`` dict,
 validate_spec. parse_answer turns a POSTed form into the answer that is stored; grade,
 feedback_for and correct_answer_text read stored answers back. No Django here but gettext
 (messages come out in the active language): the quizzes views and models call in with plain
-values. Numbers are read by a convention (NUMBER_CONVENTIONS; parse_number), the one of the
-student's language when they answered, which a numeric answer stores.
+values. Numbers are read by a convention (quizzes.numbers), the one of the student's language when
+they answered, which a numeric answer stores.
 """
 
 from __future__ import annotations
@@ -21,20 +21,32 @@ from fractions import Fraction
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-from quizzes.short_answers import (
-    MAX_PATTERNS,
-    Pattern,
-    PatternError,
-    normalised,
+from quizzes.numbers import (
+    NUMBER_CONVENTIONS,
+    format_number,
+    numeric_text,
+    numeric_value,
+    parse_number,
+)
+from quizzes.specs import (
+    KINDS,
+    ChoiceSpec,
+    MatchingSpec,
+    NumericSpec,
+    OrderingSpec,
+    ShortSpec,
+    Spec,
+    SpecError,
+    TrueFalseSpec,
+    load_spec,
+    validate_spec,
 )
 
 __all__ = [
     "DEFAULT_SCORING",
     "KINDS",
     "MAX_TEXT",
-    "NUMBER_CONVENTIONS",
     "SCORINGS",
     "AnswerError",
     "Result",
@@ -42,550 +54,23 @@ __all__ = [
     "correct_answer_text",
     "correct_answers",
     "feedback_for",
-    "format_number",
     "grade",
     "labelled_feedback",
-    "number_convention",
     "number_format_hint",
-    "numeric_text",
-    "numeric_value",
     "parse_answer",
-    "parse_number",
     "shuffled",
     "validate_spec",
 ]
 
-KINDS: tuple[str, ...] = (
-    "single",
-    "multiple",
-    "true_false",
-    "numeric",
-    "short",
-    "ordering",
-    "matching",
-)
 MAX_TEXT = 500
 # How a multiple-response question is scored, chosen per quiz (see docs/scoring.md). The
 # default gives nothing for ticking every box.
 SCORINGS: tuple[str, ...] = ("right_minus_wrong", "proportional", "all_or_nothing")
 DEFAULT_SCORING = "right_minus_wrong"
 
-_LABELS = {
-    "single": "A single-answer question",
-    "multiple": "A multiple-response question",
-    "true_false": "A true/false question",
-    "numeric": "A numeric question",
-    "short": "A short-answer question",
-    "ordering": "An ordering question",
-    "matching": "A matching question",
-}
-_DATA = "The question data"
-
-
-class SpecError(ValueError):
-    """A question's data is malformed; str(error) tells the teacher what to fix."""
-
 
 class AnswerError(ValueError):
     """A submitted answer cannot be read; str(error) is a sentence the student can act on."""
-
-
-# Spec: the question data once checked, so that nothing past _load reads the raw dict.
-
-
-@dataclass(frozen=True)
-class _Choice:
-    id: str
-    text: str
-    correct: bool
-    feedback: str
-
-
-@dataclass(frozen=True)
-class _ChoiceSpec:
-    multiple: bool
-    choices: tuple[_Choice, ...]
-
-    @property
-    def ids(self) -> frozenset[str]:
-        return frozenset(choice.id for choice in self.choices)
-
-    @property
-    def correct_ids(self) -> frozenset[str]:
-        return frozenset(choice.id for choice in self.choices if choice.correct)
-
-
-@dataclass(frozen=True)
-class _TrueFalseSpec:
-    answer: bool
-    feedback_true: str
-    feedback_false: str
-
-
-@dataclass(frozen=True)
-class _NumericSpec:
-    # Inclusive bounds as exact fractions, so that answer ± tolerance is never rounded.
-    low: Fraction
-    high: Fraction
-    # As the teacher gave them: the answer and tolerance, or (answer None) min and max.
-    answer: Decimal | None
-    tolerance: Decimal
-    minimum: Decimal
-    maximum: Decimal
-    unit: str
-
-    def statement(self, convention: str) -> str:
-        """For people, written the reader's way: "137,000", "60 ± 5" or "200,000 to 500,000"
-        ("137.000", "200.000 a 500.000" in Spanish), then the unit if any."""
-        suffix = f" {self.unit}" if self.unit else ""
-        if self.answer is not None:
-            text = format_number(self.answer, convention)
-            if self.tolerance:
-                text += f" ± {format_number(self.tolerance, convention)}"
-            return text + suffix
-        return (
-            _("%(min)s to %(max)s")
-            % {
-                "min": format_number(self.minimum, convention),
-                "max": format_number(self.maximum, convention),
-            }
-            + suffix
-        )
-
-
-@dataclass(frozen=True)
-class _ShortSpec:
-    accepted: tuple[str, ...]
-    normalised: frozenset[str]
-    patterns: tuple[Pattern, ...]
-
-    def accepts(self, text: str) -> bool:
-        return normalised(text) in self.normalised or any(p.match(text) for p in self.patterns)
-
-
-@dataclass(frozen=True)
-class _Item:
-    id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class _OrderingSpec:
-    items: tuple[_Item, ...]
-
-
-@dataclass(frozen=True)
-class _Pair:
-    id: str
-    left: str
-    right: str
-
-
-@dataclass(frozen=True)
-class _MatchingSpec:
-    pairs: tuple[_Pair, ...]
-    distractors: tuple[_Item, ...]
-
-    @property
-    def option_ids(self) -> frozenset[str]:
-        return frozenset(
-            [pair.id for pair in self.pairs] + [option.id for option in self.distractors]
-        )
-
-
-_Spec = _ChoiceSpec | _TrueFalseSpec | _NumericSpec | _ShortSpec | _OrderingSpec | _MatchingSpec
-
-
-def validate_spec(kind: str, data: Mapping[str, Any]) -> None:
-    """Check a question's data for its kind; raise SpecError naming the first problem.
-
-    Refused: an unknown kind; missing keys, keys of the wrong type and unknown keys (the
-    optional ones are "feedback" on choices, "feedback_true"/"feedback_false" on true/false,
-    "tolerance" and "unit" on numeric, "distractors" on matching); empty or duplicate ids
-    (pair and distractor ids share one namespace; ordering ids cannot contain "<"); fewer
-    than 2 choices, items or pairs; choice, item, left or right-option texts that students
-    could not tell apart; a single-answer question without exactly one correct choice; a
-    multiple-response question without at least one correct and one incorrect choice; a
-    numeric question with neither "answer" nor "min"/"max", with both, with min > max or a
-    negative tolerance; a short-answer question with no accepted answers, an accepted answer
-    that is empty once normalised, or a pattern (the optional "patterns") that cannot be read,
-    would accept any answer, or is one too many (quizzes.short_answers says how they read).
-    """
-    _load(kind, data)
-
-
-def _load(kind: str, data: Mapping[str, Any]) -> _Spec:
-    if kind not in KINDS:
-        raise SpecError(f"Unknown question type {kind!r}; expected one of {', '.join(KINDS)}.")
-    data = _mapping(data, _DATA)
-    if kind in ("single", "multiple"):
-        return _load_choices(kind, data)
-    if kind == "true_false":
-        return _load_true_false(data)
-    if kind == "numeric":
-        return _load_numeric(data)
-    if kind == "short":
-        return _load_short(data)
-    if kind == "ordering":
-        return _load_ordering(data)
-    return _load_matching(data)
-
-
-def _load_choices(kind: str, data: Mapping[str, Any]) -> _ChoiceSpec:
-    _check_keys(data, _DATA, required=("choices",))
-    raw = _list(data, "choices", _DATA)
-    _at_least_two(raw, kind, "choices")
-    ids: dict[str, str] = {}
-    texts: dict[str, str] = {}
-    choices = []
-    for number, value in enumerate(raw, start=1):
-        where = _("Choice %(n)s") % {"n": number}
-        obj = _mapping(value, where)
-        _check_keys(obj, where, required=("id", "text", "correct"), optional=("feedback",))
-        correct = obj["correct"]
-        if not isinstance(correct, bool):
-            raise SpecError(f"{where}: 'correct' must be true or false, not {_json_type(correct)}.")
-        choices.append(
-            _Choice(
-                id=_new_id(obj, where, ids),
-                text=_new_text(obj, "text", where, texts),
-                correct=correct,
-                feedback=_optional_string(obj, "feedback", where),
-            )
-        )
-    spec = _ChoiceSpec(multiple=kind == "multiple", choices=tuple(choices))
-    n_correct = len(spec.correct_ids)
-    if kind == "single" and n_correct != 1:
-        raise SpecError(
-            _("A single-answer question needs exactly one correct choice; this one has %(count)s.")
-            % {"count": n_correct}
-        )
-    if kind == "multiple" and n_correct == 0:
-        raise SpecError(_("A multiple-response question needs at least one correct choice."))
-    if kind == "multiple" and n_correct == len(choices):
-        raise SpecError(
-            _(
-                "A multiple-response question needs at least one incorrect choice; "
-                "otherwise choosing everything is always right."
-            )
-        )
-    return spec
-
-
-def _load_true_false(data: Mapping[str, Any]) -> _TrueFalseSpec:
-    _check_keys(data, _DATA, required=("answer",), optional=("feedback_true", "feedback_false"))
-    answer = data["answer"]
-    if not isinstance(answer, bool):
-        raise SpecError(f"'answer' must be true or false, not {_json_type(answer)}.")
-    return _TrueFalseSpec(
-        answer=answer,
-        feedback_true=_optional_string(data, "feedback_true", _DATA),
-        feedback_false=_optional_string(data, "feedback_false", _DATA),
-    )
-
-
-def _load_numeric(data: Mapping[str, Any]) -> _NumericSpec:
-    _check_keys(data, _DATA, optional=("answer", "tolerance", "min", "max", "unit"))
-    has_answer = "answer" in data
-    has_range = "min" in data or "max" in data
-    if not has_answer and not has_range:
-        raise SpecError(
-            _(
-                "A numeric question needs either 'answer' (with an optional 'tolerance') "
-                "or both 'min' and 'max'."
-            )
-        )
-    if has_answer and has_range:
-        raise SpecError(
-            _(
-                "A numeric question takes either 'answer' (with an optional 'tolerance') "
-                "or 'min' and 'max', not both."
-            )
-        )
-    unit = _optional_string(data, "unit", _DATA).strip()
-    if has_answer:
-        answer = _number(data, "answer")
-        tolerance = _number(data, "tolerance") if "tolerance" in data else Decimal(0)
-        if tolerance < 0:
-            raise SpecError(
-                _("'tolerance' cannot be negative (it is %(tolerance)s).")
-                % {"tolerance": tolerance}
-            )
-        return _NumericSpec(
-            low=Fraction(answer) - Fraction(tolerance),
-            high=Fraction(answer) + Fraction(tolerance),
-            answer=answer,
-            tolerance=tolerance,
-            minimum=answer - tolerance,
-            maximum=answer + tolerance,
-            unit=unit,
-        )
-    if "tolerance" in data:
-        raise SpecError(_("'tolerance' goes with 'answer'; with 'min' and 'max', leave it out."))
-    for key in ("min", "max"):
-        if key not in data:
-            raise SpecError(
-                _("A numeric question with a range needs both 'min' and 'max'; %(key)s is missing.")
-                % {"key": repr(key)}
-            )
-    low, high = _number(data, "min"), _number(data, "max")
-    if low > high:
-        raise SpecError(
-            _("'min' (%(min)s) is greater than 'max' (%(max)s).") % {"min": low, "max": high}
-        )
-    return _NumericSpec(
-        low=Fraction(low),
-        high=Fraction(high),
-        answer=None,
-        tolerance=Decimal(0),
-        minimum=low,
-        maximum=high,
-        unit=unit,
-    )
-
-
-def _load_short(data: Mapping[str, Any]) -> _ShortSpec:
-    _check_keys(data, _DATA, required=("accepted",), optional=("patterns",))
-    raw = _list(data, "accepted", _DATA)
-    if not raw:
-        raise SpecError(_("A short-answer question needs at least one accepted answer."))
-    accepted = []
-    for number, value in enumerate(raw, start=1):
-        if not isinstance(value, str):
-            raise SpecError(f"Accepted answer {number} must be a string, not {_json_type(value)}.")
-        if not normalised(value):
-            raise SpecError(
-                _(
-                    "Accepted answer %(number)s (%(value)s) is empty once case, accents and "
-                    "punctuation are ignored, so no student's answer could ever match it."
-                )
-                % {"number": number, "value": repr(value)}
-            )
-        accepted.append(value)
-    return _ShortSpec(
-        accepted=tuple(accepted),
-        normalised=frozenset(normalised(text) for text in accepted),
-        patterns=_load_patterns(data),
-    )
-
-
-def _load_patterns(data: Mapping[str, Any]) -> tuple[Pattern, ...]:
-    raw = _list(data, "patterns", _DATA) if "patterns" in data else []
-    if len(raw) > MAX_PATTERNS:
-        raise SpecError(
-            _("A short-answer question takes at most %(limit)s patterns; this one has %(count)s.")
-            % {"limit": MAX_PATTERNS, "count": len(raw)}
-        )
-    patterns = []
-    for number, value in enumerate(raw, start=1):
-        if not isinstance(value, str):
-            raise SpecError(f"Pattern {number} must be a string, not {_json_type(value)}.")
-        try:
-            patterns.append(Pattern.read(value))
-        except PatternError as error:
-            shown = value if len(value) <= 40 else value[:40] + "…"
-            raise SpecError(
-                _("Pattern %(number)s (%(shown)s): %(error)s.")
-                % {"number": number, "shown": repr(shown), "error": error}
-            ) from error
-    return tuple(patterns)
-
-
-def _load_ordering(data: Mapping[str, Any]) -> _OrderingSpec:
-    _check_keys(data, _DATA, required=("items",))
-    raw = _list(data, "items", _DATA)
-    _at_least_two(raw, "ordering", "items")
-    ids: dict[str, str] = {}
-    texts: dict[str, str] = {}
-    items = []
-    for number, value in enumerate(raw, start=1):
-        where = _("Item %(n)s") % {"n": number}
-        obj = _mapping(value, where)
-        _check_keys(obj, where, required=("id", "text"))
-        item_id = _new_id(obj, where, ids)
-        # Result.parts names each pair of items "a<b"; a "<" inside an id would make two
-        # different pairs share a name.
-        if "<" in item_id:
-            raise SpecError(f"{where}: the id {item_id!r} cannot contain '<'.")
-        items.append(_Item(id=item_id, text=_new_text(obj, "text", where, texts)))
-    return _OrderingSpec(items=tuple(items))
-
-
-def _load_matching(data: Mapping[str, Any]) -> _MatchingSpec:
-    _check_keys(data, _DATA, required=("pairs",), optional=("distractors",))
-    raw_pairs = _list(data, "pairs", _DATA)
-    _at_least_two(raw_pairs, "matching", "pairs")
-    # Students pick right-hand options by id and see only their texts, so pairs and
-    # distractors share one namespace for ids and one for option texts.
-    ids: dict[str, str] = {}
-    lefts: dict[str, str] = {}
-    rights: dict[str, str] = {}
-    pairs = []
-    for number, value in enumerate(raw_pairs, start=1):
-        where = _("Pair %(n)s") % {"n": number}
-        obj = _mapping(value, where)
-        _check_keys(obj, where, required=("id", "left", "right"))
-        pairs.append(
-            _Pair(
-                id=_new_id(obj, where, ids),
-                left=_new_text(obj, "left", where, lefts),
-                right=_new_text(obj, "right", where, rights),
-            )
-        )
-    raw_distractors = _list(data, "distractors", _DATA) if "distractors" in data else []
-    distractors = []
-    for number, value in enumerate(raw_distractors, start=1):
-        where = _("Distractor %(n)s") % {"n": number}
-        obj = _mapping(value, where)
-        _check_keys(obj, where, required=("id", "text"))
-        distractors.append(
-            _Item(id=_new_id(obj, where, ids), text=_new_text(obj, "text", where, rights))
-        )
-    return _MatchingSpec(pairs=tuple(pairs), distractors=tuple(distractors))
-
-
-def _json_type(value: object) -> str:
-    # Teachers see question data as JSON, so problems are described in JSON's terms.
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float | Decimal):
-        return "a number"
-    if isinstance(value, str):
-        return f"the string {value!r}" if len(value) <= 40 else "a string"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return type(value).__name__
-
-
-def _mapping(value: object, where: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise SpecError(f"{where} must be an object with named fields, not {_json_type(value)}.")
-    return value
-
-
-def _check_keys(
-    obj: Mapping[str, Any],
-    where: str,
-    *,
-    required: tuple[str, ...] = (),
-    optional: tuple[str, ...] = (),
-) -> None:
-    for key in obj:
-        if key not in required and key not in optional:
-            allowed = ", ".join(repr(name) for name in (*required, *optional))
-            raise SpecError(f"{where} has an unknown key {key!r}; the keys allowed are {allowed}.")
-    for key in required:
-        if key not in obj:
-            raise SpecError(f"{where} is missing {key!r}.")
-
-
-def _list(obj: Mapping[str, Any], key: str, where: str) -> list[Any]:
-    value = obj[key]
-    if not isinstance(value, list | tuple):
-        raise SpecError(f"{where}: {key!r} must be a list, not {_json_type(value)}.")
-    return list(value)
-
-
-def _at_least_two(values: list[Any], kind: str, what: str) -> None:
-    if len(values) < 2:
-        messages = {
-            "single": _("A single-answer question needs at least 2 choices; this one has %(n)s."),
-            "multiple": _(
-                "A multiple-response question needs at least 2 choices; this one has %(n)s."
-            ),
-            "ordering": _("An ordering question needs at least 2 items; this one has %(n)s."),
-            "matching": _("A matching question needs at least 2 pairs; this one has %(n)s."),
-        }
-        message = messages.get(
-            kind, f"{_LABELS[kind]} needs at least 2 {what}; this one has %(n)s."
-        )
-        raise SpecError(message % {"n": len(values)})
-
-
-def _new_id(obj: Mapping[str, Any], where: str, seen: dict[str, str]) -> str:
-    value = obj["id"]
-    if not isinstance(value, str) or not value.strip():
-        raise SpecError(f"{where}: 'id' must be a non-empty string, not {_json_type(value)}.")
-    if value in seen:
-        raise SpecError(
-            f"{where} has the id {value!r}, already used by {seen[value]}; ids must be unique."
-        )
-    seen[value] = where.lower()
-    return value
-
-
-def _new_text(obj: Mapping[str, Any], key: str, where: str, seen: dict[str, str]) -> str:
-    value = obj[key]
-    if not isinstance(value, str) or not value.strip():
-        raise SpecError(f"{where}: {key!r} must be a non-empty string, not {_json_type(value)}.")
-    # Texts that differ only in case or spacing look the same on the page.
-    folded = " ".join(value.split()).casefold()
-    part = _part(key)
-    if folded in seen:
-        raise SpecError(
-            _(
-                "%(where)s's %(part)s is the same as %(other)s (%(value)s); "
-                "students could not tell them apart."
-            )
-            % {"where": where, "part": part, "other": seen[folded], "value": repr(value)}
-        )
-    seen[folded] = _("%(where)s's %(part)s") % {"where": where.lower(), "part": part}
-    return value
-
-
-def _part(key: str) -> str:
-    """A text's name in a question's data ("text", "left", "right"), for people."""
-    names = {
-        "text": pgettext("part of a question", "text"),
-        "left": pgettext("part of a question", "left"),
-        "right": pgettext("part of a question", "right"),
-    }
-    return names.get(key, key)
-
-
-def _optional_string(obj: Mapping[str, Any], key: str, where: str) -> str:
-    value = obj.get(key, "")
-    if not isinstance(value, str):
-        raise SpecError(f"{where}: {key!r} must be a string, not {_json_type(value)}.")
-    return value
-
-
-def _number(obj: Mapping[str, Any], key: str) -> Decimal:
-    value = obj[key]
-    if isinstance(value, str):
-        raise SpecError(f"{key!r} must be a number written without quotes, not {value!r}.")
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise SpecError(f"{key!r} must be a number, not {_json_type(value)}.")
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise SpecError(f"{key!r} must be a finite number, not {value}.")
-        # repr gives the shortest decimal that reads back as this float: the number the
-        # teacher wrote (0.1), not its binary approximation (0.1000000000000000055...).
-        return Decimal(repr(value))
-    number = Decimal(value)
-    if not number.is_finite():
-        raise SpecError(f"{key!r} must be a finite number, not {value}.")
-    return number
-
-
-_SWAP_MARKS = str.maketrans(",.", ".,")
-
-
-def format_number(number: Decimal | int, convention: str) -> str:
-    """A number as people using `convention` write it, thousands grouped: 137,000 and 2.5
-    ("en"); 137.000 and 2,5 ("es"). No trailing zeros, and no "-0"."""
-    text = format(Decimal(number), ",f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text == "-0":
-        text = "0"
-    if convention == "es":
-        text = text.translate(_SWAP_MARKS)
-    return text
 
 
 # Reading answers
@@ -654,41 +139,41 @@ def parse_answer(
                 "please tell your teacher."
             )
         )
-    spec = _load(kind, data)
-    if isinstance(spec, _ChoiceSpec):
+    spec = load_spec(kind, data)
+    if isinstance(spec, ChoiceSpec):
         return _parse_choices(spec, form)
-    if isinstance(spec, _TrueFalseSpec):
+    if isinstance(spec, TrueFalseSpec):
         value = _one_value(form, "answer", _("Choose either True or False, not both."))
         if value is None:
             return None
         if value.strip().lower() not in ("true", "false"):
             raise AnswerError(_("Choose True or False."))
         return value.strip().lower() == "true"
-    if isinstance(spec, _NumericSpec):
+    if isinstance(spec, NumericSpec):
         value = _one_value(form, "answer", _("Enter one number only."))
         if value is None:
             return None
-        if numeric_text(stored) == value.strip() and _stored_number(stored) is not None:
+        if numeric_text(stored) == value.strip() and numeric_value(stored) is not None:
             return stored
         if parse_number(value, convention) is None:
             raise AnswerError(_number_error(spec, value, convention))
         return {"text": value.strip(), "convention": convention}
-    if isinstance(spec, _ShortSpec):
+    if isinstance(spec, ShortSpec):
         value = _one_value(form, "answer", _("Enter one answer only."))
         # PostgreSQL cannot store NUL in text or JSON; it is invisible, and grading ignores it.
         text = value.replace("\x00", "").strip() if value is not None else ""
         return text or None
-    if isinstance(spec, _OrderingSpec):
+    if isinstance(spec, OrderingSpec):
         return _parse_ordering(spec, form)
     return _parse_matching(spec, form)
 
 
-def _outside(spec: _NumericSpec, examples: Iterable[Decimal | int]) -> Decimal | int | None:
+def _outside(spec: NumericSpec, examples: Iterable[Decimal | int]) -> Decimal | int | None:
     # An example that happened to be a right answer would give it away.
     return next((e for e in examples if not spec.low <= Fraction(e) <= spec.high), None)
 
 
-def _number_error(spec: _NumericSpec, text: str, convention: str) -> str:
+def _number_error(spec: NumericSpec, text: str, convention: str) -> str:
     """Why `text` is not a number in `convention`, with examples the student can copy."""
     other = "es" if convention == "en" else "en"
     decimal = _outside(spec, _EXAMPLE_DECIMALS)
@@ -715,10 +200,10 @@ def number_format_hint(kind: str, data: Mapping[str, Any], convention: str) -> s
     the decimal mark and the thousands separators, with examples that are not the answer.
     Empty for other kinds and for data that does not load."""
     try:
-        spec = _load(kind, data)
+        spec = load_spec(kind, data)
     except SpecError:
         return ""
-    if not isinstance(spec, _NumericSpec):
+    if not isinstance(spec, NumericSpec):
         return ""
     decimal = _outside(spec, _EXAMPLE_DECIMALS)
     grouped = _outside(spec, _EXAMPLE_NUMBERS)
@@ -741,7 +226,7 @@ def number_format_hint(kind: str, data: Mapping[str, Any], convention: str) -> s
     )
 
 
-def _parse_choices(spec: _ChoiceSpec, form: Mapping[str, list[str]]) -> Any:
+def _parse_choices(spec: ChoiceSpec, form: Mapping[str, list[str]]) -> Any:
     if not spec.multiple:
         value = _one_value(form, "answer", _("Choose only one option."))
         if value is None:
@@ -758,7 +243,7 @@ def _parse_choices(spec: _ChoiceSpec, form: Mapping[str, list[str]]) -> Any:
     return sorted(picked) or None
 
 
-def _parse_ordering(spec: _OrderingSpec, form: Mapping[str, list[str]]) -> Any:
+def _parse_ordering(spec: OrderingSpec, form: Mapping[str, list[str]]) -> Any:
     _refuse_unknown_fields(form, "position-", {item.id for item in spec.items})
     count = len(spec.items)
     positions: dict[str, int] = {}
@@ -776,7 +261,7 @@ def _parse_ordering(spec: _OrderingSpec, form: Mapping[str, list[str]]) -> Any:
     return positions or None
 
 
-def _parse_matching(spec: _MatchingSpec, form: Mapping[str, list[str]]) -> Any:
+def _parse_matching(spec: MatchingSpec, form: Mapping[str, list[str]]) -> Any:
     _refuse_unknown_fields(form, "match-", {pair.id for pair in spec.pairs})
     options = spec.option_ids
     matches: dict[str, str] = {}
@@ -818,96 +303,6 @@ def _one_value(form: Mapping[str, list[str]], name: str, too_many: str) -> str |
     if not values or not values[0].strip():
         return None
     return values[0]
-
-
-# How numbers are written, by convention: "en" reads 2,006 as 2006 and 2.5 as two and a half;
-# "es" reads 2.006 as 2006 and 2,5 as two and a half. A number's text is read by the
-# convention of the student's language when they answered, which is stored with it.
-NUMBER_CONVENTIONS: tuple[str, ...] = ("en", "es")
-_MARKS = {"en": (",", "."), "es": (".", ",")}  # (thousands separator, decimal mark)
-
-
-def _number_pattern(group: str, decimal: str) -> re.Pattern[str]:
-    g, d = re.escape(group), re.escape(decimal)
-    return re.compile(
-        rf"""
-        [+-]?
-        (?:
-            (?:
-                [0-9]{{1,3}} (?: {g}[0-9]{{3}} )+     # 137,000 (en), 137.000 (es)
-              | [0-9]{{1,3}} (?: \ [0-9]{{3}} )+     # 137 000
-              | [0-9]+                              # 137000
-            )
-            (?: {d}[0-9]* )?
-          | {d}[0-9]+                               # .5 (en), ,5 (es)
-        )
-        """,
-        re.VERBOSE,
-    )
-
-
-_NUMBER = {convention: _number_pattern(*marks) for convention, marks in _MARKS.items()}
-# No-break and thin spaces are what some keyboards and copy-pastes put between thousands;
-# U+2212 is the typographic minus sign.
-_NUMBER_CHARS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": "-"})
-
-
-def number_convention(language: str | None) -> str:
-    """The convention numbers are written in for a language code: "es" for Spanish ("es",
-    "es-mx", "es_MX"), "en" for everything else."""
-    code = (language or "").lower().replace("_", "-")
-    return "es" if code == "es" or code.startswith("es-") else "en"
-
-
-def parse_number(text: str, convention: str) -> Decimal | None:
-    """The number `text` reads as in `convention` (one of NUMBER_CONVENTIONS), or None.
-
-    Digits 0-9 only, an optional sign (+, - or the minus sign U+2212), the convention's
-    decimal mark, and thousands grouped by its separator or by spaces (no-break and thin
-    spaces too), in groups of three. So "1,234" is 1234 in "en" and 1.234 in "es", while
-    "2.5" is refused in "es" and "2,5" in "en" (a decimal group of other than three digits
-    cannot be thousands). Exponents, NaN and infinity never match, and grouping must be
-    standard thousands (one separator, groups of three) so that "12,34,5" is refused rather
-    than guessed at. Raises ValueError for an unknown convention.
-    """
-    if convention not in _MARKS:
-        raise ValueError(f"convention must be one of {NUMBER_CONVENTIONS}, not {convention!r}.")
-    if len(text) > MAX_TEXT:
-        return None
-    cleaned = text.strip().translate(_NUMBER_CHARS)
-    if not _NUMBER[convention].fullmatch(cleaned):
-        return None
-    group, decimal = _MARKS[convention]
-    return Decimal(cleaned.replace(group, "").replace(" ", "").replace(decimal, "."))
-
-
-def _stored_number(answer: Any) -> Decimal | None:
-    # Numeric answers stored before conventions were recorded are bare strings, and were
-    # read the English way.
-    if isinstance(answer, str):
-        return parse_number(answer, "en")
-    if (
-        isinstance(answer, Mapping)
-        and set(answer) == {"text", "convention"}
-        and isinstance(answer["text"], str)
-        and answer["convention"] in NUMBER_CONVENTIONS
-    ):
-        return parse_number(answer["text"], answer["convention"])
-    return None
-
-
-def numeric_text(answer: Any) -> str:
-    """A stored numeric answer's text as the student typed it ("" for none or junk)."""
-    if isinstance(answer, str):
-        return answer
-    if isinstance(answer, Mapping) and isinstance(answer.get("text"), str):
-        return str(answer["text"])
-    return ""
-
-
-def numeric_value(answer: Any) -> Decimal | None:
-    """The number a stored numeric answer was read as when it was given, or None."""
-    return _stored_number(answer)
 
 
 # Grading
@@ -972,7 +367,7 @@ def grade(
             f"multiple_scoring must be one of {', '.join(SCORINGS)}, not {multiple_scoring!r}."
         )
     max_cents = _cents(max_points)
-    spec = _load(kind, data)
+    spec = load_spec(kind, data)
     fraction, parts = _score(spec, answer, multiple_scoring)
     return _result(fraction, max_cents, parts)
 
@@ -1020,17 +415,17 @@ def _result(fraction: Fraction, max_cents: int, parts: dict[str, bool]) -> Resul
     )
 
 
-def _score(spec: _Spec, answer: Any, scoring: str) -> tuple[Fraction, dict[str, bool]]:
-    if isinstance(spec, _ChoiceSpec):
+def _score(spec: Spec, answer: Any, scoring: str) -> tuple[Fraction, dict[str, bool]]:
+    if isinstance(spec, ChoiceSpec):
         return _score_choices(spec, answer, scoring)
-    if isinstance(spec, _TrueFalseSpec):
+    if isinstance(spec, TrueFalseSpec):
         return _all_or_none(isinstance(answer, bool) and answer == spec.answer)
-    if isinstance(spec, _NumericSpec):
-        number = _stored_number(answer)
+    if isinstance(spec, NumericSpec):
+        number = numeric_value(answer)
         return _all_or_none(number is not None and spec.low <= Fraction(number) <= spec.high)
-    if isinstance(spec, _ShortSpec):
+    if isinstance(spec, ShortSpec):
         return _all_or_none(isinstance(answer, str) and spec.accepts(answer))
-    if isinstance(spec, _OrderingSpec):
+    if isinstance(spec, OrderingSpec):
         return _score_ordering(spec, answer)
     return _score_matching(spec, answer)
 
@@ -1039,7 +434,7 @@ def _all_or_none(right: bool) -> tuple[Fraction, dict[str, bool]]:
     return Fraction(int(right)), {"answer": right}
 
 
-def _picked(spec: _ChoiceSpec, answer: Any) -> frozenset[str]:
+def _picked(spec: ChoiceSpec, answer: Any) -> frozenset[str]:
     values: Iterable[Any]
     if spec.multiple:
         values = answer if isinstance(answer, list | tuple | set | frozenset) else ()
@@ -1049,9 +444,7 @@ def _picked(spec: _ChoiceSpec, answer: Any) -> frozenset[str]:
     return frozenset(value for value in values if isinstance(value, str) and value in spec.ids)
 
 
-def _score_choices(
-    spec: _ChoiceSpec, answer: Any, scoring: str
-) -> tuple[Fraction, dict[str, bool]]:
+def _score_choices(spec: ChoiceSpec, answer: Any, scoring: str) -> tuple[Fraction, dict[str, bool]]:
     picked = _picked(spec, answer)
     correct = spec.correct_ids
     parts = {choice.id: (choice.id in picked) == choice.correct for choice in spec.choices}
@@ -1065,7 +458,7 @@ def _score_choices(
     return max(Fraction(0), share), parts
 
 
-def _score_ordering(spec: _OrderingSpec, answer: Any) -> tuple[Fraction, dict[str, bool]]:
+def _score_ordering(spec: OrderingSpec, answer: Any) -> tuple[Fraction, dict[str, bool]]:
     positions: dict[str, int] = {}
     if isinstance(answer, Mapping):
         for item in spec.items:
@@ -1083,7 +476,7 @@ def _score_ordering(spec: _OrderingSpec, answer: Any) -> tuple[Fraction, dict[st
     return Fraction(sum(parts.values()), len(parts)), parts
 
 
-def _score_matching(spec: _MatchingSpec, answer: Any) -> tuple[Fraction, dict[str, bool]]:
+def _score_matching(spec: MatchingSpec, answer: Any) -> tuple[Fraction, dict[str, bool]]:
     matches = answer if isinstance(answer, Mapping) else {}
     parts = {}
     for pair in spec.pairs:
@@ -1105,11 +498,11 @@ def feedback_for(kind: str, data: Mapping[str, Any], answer: Any) -> list[str]:
 def labelled_feedback(kind: str, data: Mapping[str, Any], answer: Any) -> list[tuple[str, str]]:
     """feedback_for's texts, each with what it is about: the picked choice's text, or "True" /
     "False", as (about, feedback) pairs."""
-    spec = _load(kind, data)
-    if isinstance(spec, _ChoiceSpec):
+    spec = load_spec(kind, data)
+    if isinstance(spec, ChoiceSpec):
         picked = _picked(spec, answer)
         return [(c.text, c.feedback) for c in spec.choices if c.id in picked and c.feedback.strip()]
-    if isinstance(spec, _TrueFalseSpec) and isinstance(answer, bool):
+    if isinstance(spec, TrueFalseSpec) and isinstance(answer, bool):
         text = spec.feedback_true if answer else spec.feedback_false
         return [("True" if answer else "False", text)] if text.strip() else []
     return []
@@ -1131,16 +524,16 @@ def correct_answer_text(kind: str, data: Mapping[str, Any], *, convention: str =
 def correct_answers(kind: str, data: Mapping[str, Any], *, convention: str = "en") -> list[str]:
     """correct_answer_text's parts, one per line for a list: every correct choice, the ordering
     items in order, each matching pair as "left → right"; one line for the other kinds."""
-    spec = _load(kind, data)
-    if isinstance(spec, _ChoiceSpec):
+    spec = load_spec(kind, data)
+    if isinstance(spec, ChoiceSpec):
         return [choice.text for choice in spec.choices if choice.correct]
-    if isinstance(spec, _TrueFalseSpec):
+    if isinstance(spec, TrueFalseSpec):
         return ["True" if spec.answer else "False"]
-    if isinstance(spec, _NumericSpec):
+    if isinstance(spec, NumericSpec):
         return [spec.statement(convention)]
-    if isinstance(spec, _ShortSpec):
+    if isinstance(spec, ShortSpec):
         return [spec.accepted[0]]
-    if isinstance(spec, _OrderingSpec):
+    if isinstance(spec, OrderingSpec):
         return [item.text for item in spec.items]
     return [f"{pair.left} → {pair.right}" for pair in spec.pairs]
 

@@ -28,7 +28,7 @@ from quizzes.admin.exports import download_questions
 from quizzes.admin.review import ReviewQueue
 from quizzes.display import answer_fields, question_view
 from quizzes.forms import CITATION_ROWS, FORMS, citation_problem
-from quizzes.grading import AnswerError, grade, number_convention, parse_answer
+from quizzes.grading import AnswerError, grade, parse_answer
 from quizzes.models import (
     Question,
     QuestionCitation,
@@ -37,6 +37,7 @@ from quizzes.models import (
     Quiz,
     Response,
 )
+from quizzes.numbers import number_convention
 from quizzes.services import author_question, duplicate_question, set_questions_status
 
 MODEL_FIELDS = ["key", "difficulty", "objectives", "tags", "status"]

@@ -19,8 +19,9 @@ from courseware.services.citations import without_nul
 from quizzes.accommodations import Terms
 from quizzes.display import answer_fields
 from quizzes.grade_events import grades_changed
-from quizzes.grading import AnswerError, grade, number_convention, parse_answer, shuffled
+from quizzes.grading import AnswerError, grade, parse_answer, shuffled
 from quizzes.models import Attempt, QuestionReport, Quiz, Response
+from quizzes.numbers import number_convention
 from quizzes.selectors import current_version_ids, terms_of, with_versions
 from quizzes.services.pools import attempt_slots
 from quizzes.services.rows import update_rows
@@ -241,7 +242,7 @@ def _save_if_current(
     every other write. SQLite runs one writer at a time. Returns the saved response, or None
     for `record_answer`'s locked path to decide. Raises AnswerError (nothing is written)."""
     try:
-        response = Response.objects.select_related("attempt").get(
+        response = Response.objects.select_related("attempt__quiz").get(
             attempt_id=attempt_id,
             position=position,
             attempt__student=student,

@@ -363,6 +363,12 @@ def _save_one(
     return response, "", 200
 
 
+def _page_of(response: Response) -> int | None:
+    """The page a question is on: its number on a one-per-page quiz, else None."""
+    one_per_page = response.attempt.quiz.layout == Quiz.Layout.ONE_PER_PAGE
+    return response.position + 1 if one_per_page else None
+
+
 @require_POST
 @login_required
 @vary_on_headers("HX-Request")
@@ -384,7 +390,8 @@ def attempt_save(request: AuthenticatedHttpRequest, attempt_id: int, position: i
             "quizzes/attempt_detail.html#saved",
             {
                 "response": response,
-                "nav": question_list([response], page=None, oob=True),
+                # On a one-per-page quiz the saved question is the page shown: its page button.
+                "nav": question_list([response], page=_page_of(response), oob=True),
                 "position": position,
             },
         )

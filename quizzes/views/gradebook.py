@@ -42,9 +42,9 @@ from quizzes.gradebook import (
     set_canvas_assignment_id,
     split_key,
 )
-from quizzes.grading import format_number, number_convention, parse_number
 from quizzes.lms.model import Column
 from quizzes.models import Attempt, Quiz, Regrade
+from quizzes.numbers import format_number, number_convention, parse_number
 from quizzes.review import visibility
 from quizzes.services import apply_regrade, override_grade, plan_regrade
 

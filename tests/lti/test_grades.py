@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -426,6 +427,22 @@ def test_an_lms_that_does_not_answer_is_retried(
     send.refresh_from_db()
     assert send.status == "sent"
     assert [s["scoreGiven"] for s in gradebook_lms.received()] == [1.0]
+
+
+@pytest.mark.parametrize("lifetime", [float("nan"), float("inf"), float("-inf"), "3600", None])
+def test_a_token_whose_lifetime_is_not_a_finite_number_is_used_but_not_kept(
+    graded_link, monkeypatch, lifetime
+):
+    class Answer:  # Python's JSON reader turns NaN and Infinity into floats
+        status_code = 200
+
+        def json(self):
+            return {"access_token": "token-1", "expires_in": lifetime}
+
+    monkeypatch.setattr(grades.requests, "post", lambda *args, **kwargs: Answer())
+    platform = graded_link.course_link.platform
+    assert grades.access_token(platform) == "token-1"
+    assert caches[grades.CACHE].get(grades._token_key(platform, grades.SCORE_SCOPE)) is None
 
 
 def test_a_refused_token_shows_the_lms_message(

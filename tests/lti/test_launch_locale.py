@@ -28,12 +28,16 @@ def test_a_launch_in_mexican_spanish_opens_fuente_in_spanish(client, lms, linked
 
 def test_a_launch_without_a_locale_or_with_an_unknown_one_follows_the_browser(client, lms, linked):
     response = launch(client, lms, fresh_sub())
+    assert response.status_code == 302 and "_auth_user_id" in client.session
     assert SESSION_KEY not in client.session
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="en">' in page
     client.logout()
-    launch(client, lms, fresh_sub(), locale="fr-CA")
+    response = launch(client, lms, fresh_sub(), locale="fr-CA")
+    assert response.status_code == 302 and "_auth_user_id" in client.session  # signed in
     assert SESSION_KEY not in client.session
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in page
 
 
 def test_a_language_chosen_in_fuente_wins_over_the_lms_locale(client, lms, linked):

@@ -101,6 +101,20 @@ def test_the_list_of_questions_gives_each_ones_number_link_and_state(client, stu
     assert ": not answered</span>" in page and page.count('<li id="nav-') == 3
 
 
+def test_on_a_one_per_page_quiz_a_save_swaps_in_the_questions_page_button(
+    client, student, quiz
+):
+    Quiz.objects.filter(pk=quiz.pk).update(layout=Quiz.Layout.ONE_PER_PAGE)
+    client.force_login(student)
+    attempt = start(client, quiz)
+    reply = save(client, attempt, 1, answer="b").content.decode()
+    assert (
+        '<li id="nav-1" hx-swap-oob="true" class="answered"><button type="submit" name="action" '
+        'value="page:2" class="nav-button" aria-current="page">2<span class="nav-state">'
+    ) in reply
+    assert 'href="#q2"' not in reply
+
+
 def test_starting_again_resumes_the_open_attempt_even_from_another_device(client, student, quiz):
     client.force_login(student)
     first = start(client, quiz)

@@ -15,13 +15,15 @@ from django.utils import translation
 from quizzes.grading import (
     AnswerError,
     correct_answer_text,
-    format_number,
     grade,
-    number_convention,
     number_format_hint,
+    parse_answer,
+)
+from quizzes.numbers import (
+    format_number,
+    number_convention,
     numeric_text,
     numeric_value,
-    parse_answer,
     parse_number,
 )
 
