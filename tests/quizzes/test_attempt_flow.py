@@ -101,9 +101,7 @@ def test_the_list_of_questions_gives_each_ones_number_link_and_state(client, stu
     assert ": not answered</span>" in page and page.count('<li id="nav-') == 3
 
 
-def test_on_a_one_per_page_quiz_a_save_swaps_in_the_questions_page_button(
-    client, student, quiz
-):
+def test_on_a_one_per_page_quiz_a_save_swaps_in_the_questions_page_button(client, student, quiz):
     Quiz.objects.filter(pk=quiz.pk).update(layout=Quiz.Layout.ONE_PER_PAGE)
     client.force_login(student)
     attempt = start(client, quiz)
