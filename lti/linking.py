@@ -24,7 +24,7 @@ from courseware.models import Course, Enrollment
 from lti.launch import CACHE, Launch, LaunchError
 from lti.middleware import FRAME_ORIGINS
 from lti.models import CourseLink
-from lti.services import role_for, user_for
+from lti.services import known_user, role_for
 
 PENDING = "lti_pending_link"  # the session's key of the launch waiting for a course link
 PENDING_TTL = 30 * 60
@@ -52,13 +52,9 @@ def needs_course_link(launch: Launch) -> bool:
 def begin(request: HttpRequest, launch: Launch, *, framed: bool) -> HttpResponse:
     """Sign the Instructor in and ask which of their courses the LMS course is; or, when they
     teach none, say so (a LaunchError)."""
-    user = user_for(
-        platform=launch.platform,
-        sub=launch.sub,
-        given_name=launch.given_name,
-        family_name=launch.family_name,
-    )
-    if not taught_courses(user).exists():
+    # Someone Fuente has never met teaches no Fuente course: refused before any account is made.
+    user = known_user(platform=launch.platform, sub=launch.sub)
+    if user is None or not taught_courses(user).exists():
         raise LaunchError(
             _(
                 "The LMS course “%(title)s” (context %(id)s) is not linked to a Fuente course "

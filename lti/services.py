@@ -33,14 +33,20 @@ def role_for(roles: tuple[str, ...]) -> str:
     return Enrollment.Role.TEACHER if names & TEACHING_ROLES else Enrollment.Role.STUDENT
 
 
-def user_for(*, platform: Platform, sub: str, given_name: str = "", family_name: str = "") -> User:
-    """The Fuente user tied to the platform's `sub` (never matched by e-mail), made with the
-    names the platform sends the first time it names them (a launch or a roster sync)."""
+def known_user(*, platform: Platform, sub: str) -> User | None:
+    """The Fuente user tied to the platform's `sub`, if Fuente has met them."""
     identity = (
         PlatformUser.objects.select_related("user").filter(platform=platform, sub=sub).first()
     )
-    if identity is not None:
-        return identity.user
+    return None if identity is None else identity.user
+
+
+def user_for(*, platform: Platform, sub: str, given_name: str = "", family_name: str = "") -> User:
+    """The Fuente user tied to the platform's `sub` (never matched by e-mail), made with the
+    names the platform sends the first time it names them (a launch or a roster sync)."""
+    known = known_user(platform=platform, sub=sub)
+    if known is not None:
+        return known
     digest = hashlib.sha256(f"{platform.pk}:{sub}".encode()).hexdigest()[:20]
     user = User(
         username=f"lti-{digest}",

@@ -4,6 +4,7 @@ linked yet chooses one of the Fuente courses they teach, and the launch continue
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 
 from courseware.models import Enrollment
 from courseware.roles import make_teacher
@@ -113,9 +114,12 @@ def test_an_instructor_who_teaches_no_fuente_course_gets_a_clear_page(client, lm
     html = response.content.decode()
     assert "you teach no Fuente course to link it to" in html
     assert "_auth_user_id" not in client.session
-    # A new LMS instructor (no Fuente account yet) gets the same page.
+    # A new LMS instructor (no Fuente account yet) gets the same page, and no account.
+    users, identities = User.objects.count(), PlatformUser.objects.count()
     response = launch_from_unlinked_course(client, lms, fresh_sub(), [INSTRUCTOR])
     assert "you teach no Fuente course to link it to" in response.content.decode()
+    assert (User.objects.count(), PlatformUser.objects.count()) == (users, identities)
+    assert "_auth_user_id" not in client.session
 
 
 def test_the_link_page_without_a_waiting_launch_is_a_404(client, teacher, course):
