@@ -301,7 +301,10 @@ def free_port() -> int:
 
 
 def run(cmd: list[str], env: dict[str, str]) -> str:
-    return subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{' '.join(cmd[:3])} … failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
+    return done.stdout
 
 
 def shell(script: str, env: dict[str, str], out: Path) -> Any:

@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lti.grades import lms_said
 from lti.models import Deployment, Platform
 from lti.registration import SCOPES, TITLE, ToolUrls
 
@@ -57,11 +58,6 @@ def _is_url(value: Any, limit: int = 500) -> bool:
     return parts.scheme == "https" or parts.hostname in LOCAL_HOSTS
 
 
-def _said(response: requests.Response) -> str:
-    text = " ".join(response.text.split())[:300]
-    return f"HTTP {response.status_code}: {text}" if text else f"HTTP {response.status_code}"
-
-
 def _call(method: str, url: str, token: str, **kwargs: Any) -> Any:
     """One call to the LMS, its JSON answer; RegistrationError with the LMS's words."""
     headers = {"Accept": "application/json"}
@@ -81,14 +77,14 @@ def _call(method: str, url: str, token: str, **kwargs: Any) -> Any:
         ) from error
     if not 200 <= response.status_code < 300:
         raise RegistrationError(
-            _("The LMS refused at %(url)s (%(said)s).") % {"url": url, "said": _said(response)}
+            _("The LMS refused at %(url)s (%(said)s).") % {"url": url, "said": lms_said(response)}
         )
     try:
         return response.json()
     except ValueError as error:
         raise RegistrationError(
             _("The LMS's answer at %(url)s is not JSON (%(said)s).")
-            % {"url": url, "said": _said(response)}
+            % {"url": url, "said": lms_said(response)}
         ) from error
 
 

@@ -17,7 +17,7 @@ import hashlib
 import math
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -229,9 +229,32 @@ def scores_url(lineitem_url: str) -> str:
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
 
 
-def _lms_message(response: requests.Response) -> str:
-    text = " ".join(response.text.split())[:ERROR_CHARS]
-    return f"HTTP {response.status_code}: {text}" if text else f"HTTP {response.status_code}"
+def lms_said(response: requests.Response, limit: int = 300) -> str:
+    """What an LMS said in an answer, for a person: its HTTP status, then a JSON error's words
+    (error, error_description, message, reason) or else the start of its text."""
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    said = ""
+    if isinstance(body, dict):
+        parts = [body.get(k) for k in ("error", "error_description", "message", "reason")]
+        said = " — ".join(str(p) for p in parts if isinstance(p, str) and p)
+    said = (said or " ".join(response.text.split()))[:limit]
+    return f"HTTP {response.status_code}: {said}" if said else f"HTTP {response.status_code}"
+
+
+def with_token(
+    platform: Platform, scope: str, send: Callable[[str], requests.Response]
+) -> requests.Response:
+    """`send(token)` with the platform's access token for `scope`; when the LMS answers 401
+    (it revoked the token), the cached token is dropped and `send` runs once more with a
+    fresh one. Raises SendError when no token can be had."""
+    response = send(access_token(platform, scope))
+    if response.status_code == 401:
+        caches[CACHE].delete(_token_key(platform, scope))
+        response = send(access_token(platform, scope))
+    return response
 
 
 def _token_key(platform: Platform, scope: str = SCORE_SCOPE) -> str:
@@ -282,7 +305,8 @@ def access_token(platform: Platform, scope: str = SCORE_SCOPE) -> str:
         ) from error
     if response.status_code != 200:
         raise SendError(
-            _("The LMS refused an access token: %(message)s") % {"message": _lms_message(response)}
+            _("The LMS refused an access token: %(message)s")
+            % {"message": lms_said(response, ERROR_CHARS)}
         )
     try:
         body: Any = response.json()
@@ -292,7 +316,7 @@ def access_token(platform: Platform, scope: str = SCORE_SCOPE) -> str:
     if not isinstance(token, str) or not token:
         raise SendError(
             _("The LMS's token answer holds no access token: %(message)s")
-            % {"message": _lms_message(response)}
+            % {"message": lms_said(response, ERROR_CHARS)}
         )
     expires_in = body.get("expires_in", 3600)
     # Python's JSON reader takes NaN and Infinity: a lifetime that is not a finite number is
@@ -318,28 +342,27 @@ def score_payload(row: GradeSend, sub: str) -> dict[str, Any]:
 
 
 def post_score(platform: Platform, lineitem_url: str, payload: dict[str, Any]) -> None:
-    """POST one score; a 401 (a token the LMS revoked) drops the cached token and tries once
-    more with a fresh one. Raises SendError."""
-    for attempt in range(2):
-        token = access_token(platform)
+    """POST one score (a revoked token is renewed once: `with_token`). Raises SendError."""
+    url = scores_url(lineitem_url)
+
+    def send(token: str) -> requests.Response:
         try:
-            response = requests.post(
-                scores_url(lineitem_url),
+            return requests.post(
+                url,
                 json=payload,
                 headers={"Authorization": f"Bearer {token}", "Content-Type": SCORE_TYPE},
                 timeout=TIMEOUT,
             )
         except requests.RequestException as error:
             raise SendError(
-                _("The LMS did not answer at %(url)s: %(why)s")
-                % {"url": scores_url(lineitem_url), "why": error}
+                _("The LMS did not answer at %(url)s: %(why)s") % {"url": url, "why": error}
             ) from error
-        if response.status_code == 401 and attempt == 0:
-            caches[CACHE].delete(_token_key(platform))
-            continue
-        if 200 <= response.status_code < 300:
-            return
-        raise SendError(_lms_message(response), is_final=response.status_code in FINAL_STATUSES)
+
+    response = with_token(platform, SCORE_SCOPE, send)
+    if not 200 <= response.status_code < 300:
+        raise SendError(
+            lms_said(response, ERROR_CHARS), is_final=response.status_code in FINAL_STATUSES
+        )
 
 
 def backoff(tries: int) -> timedelta:

@@ -49,6 +49,15 @@ def needs_course_link(launch: Launch) -> bool:
     )
 
 
+def sign_in_from_launch(request: HttpRequest, user: User, launch: Launch, *, framed: bool) -> None:
+    """Sign the launch's person in, in the language the LMS asked for; a session launched in
+    the LMS's frame (`framed`) may be framed by the platform's origins (lti.middleware)."""
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    use_launch_locale(request, user, launch.locale)
+    if framed:
+        request.session[FRAME_ORIGINS] = launch.platform.frame_origins
+
+
 def begin(request: HttpRequest, launch: Launch, *, framed: bool) -> HttpResponse:
     """Sign the Instructor in and ask which of their courses the LMS course is; or, when they
     teach none, say so (a LaunchError)."""
@@ -68,10 +77,7 @@ def begin(request: HttpRequest, launch: Launch, *, framed: bool) -> HttpResponse
             ),
             status=404,
         )
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    use_launch_locale(request, user, launch.locale)
-    if framed:
-        request.session[FRAME_ORIGINS] = launch.platform.frame_origins
+    sign_in_from_launch(request, user, launch, framed=framed)
     key = secrets.token_urlsafe(24)
     caches[CACHE].set(
         "lti-pending-link-" + key,

@@ -15,13 +15,12 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courseware.models import Course, Enrollment
-from lti.grades import CACHE, TIMEOUT, SendError, _token_key, access_token
+from lti.grades import TIMEOUT, SendError, lms_said, with_token
 from lti.models import CourseLink, PlatformUser
 from lti.services import ADDED, BACK, PROMOTED, enrol, role_for, user_for
 
@@ -33,22 +32,6 @@ MAX_PAGES = 200  # a page holds tens to hundreds of members; more pages is a bro
 class RosterError(Exception):
     """Reading a roster failed: what failed, with the LMS's own words when it gave any.
     Nothing has been changed in Fuente when this is raised."""
-
-
-def lms_text(response: requests.Response, limit: int = 300) -> str:
-    """What the LMS said in an error response: a JSON error's description, else the start of
-    its text."""
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        parts = [body.get(k) for k in ("error", "error_description", "message", "reason")]
-        said = " — ".join(str(p) for p in parts if isinstance(p, str) and p)
-        if said:
-            return said[:limit]
-    text = " ".join(response.text.split())
-    return text[:limit] or response.reason or str(response.status_code)
 
 
 @dataclass(frozen=True)
@@ -97,14 +80,11 @@ def parse_members(body: Any) -> list[Member]:
 
 
 def _get(link: CourseLink, url: str) -> requests.Response:
-    """One page, with a token; a token the LMS refuses (401) is renewed once."""
-    for attempt in range(2):
+    """One page, with a token (a revoked one is renewed once: `with_token`)."""
+
+    def send(token: str) -> requests.Response:
         try:
-            token = access_token(link.platform, SCOPE)
-        except SendError as error:
-            raise RosterError(error.message) from error
-        try:
-            response = requests.get(
+            return requests.get(
                 url,
                 headers={"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE},
                 timeout=TIMEOUT,
@@ -118,14 +98,15 @@ def _get(link: CourseLink, url: str) -> requests.Response:
             raise RosterError(
                 _("Fuente could not reach the LMS at %(url)s.") % {"url": url}
             ) from error
-        if response.status_code == 401 and attempt == 0:
-            caches[CACHE].delete(_token_key(link.platform, SCOPE))
-            continue
-        break
+
+    try:
+        response = with_token(link.platform, SCOPE, send)
+    except SendError as error:
+        raise RosterError(error.message) from error
     if not 200 <= response.status_code < 300:
         raise RosterError(
-            _("The LMS refused the roster of “%(course)s” (HTTP %(status)s): %(said)s")
-            % {"course": _title(link), "status": response.status_code, "said": lms_text(response)}
+            _("The LMS refused the roster of “%(course)s” (%(said)s).")
+            % {"course": _title(link), "said": lms_said(response)}
         )
     return response
 
@@ -154,7 +135,7 @@ def fetch_members(link: CourseLink) -> list[Member]:
                     "course": _title(link),
                     "url": url,
                     "why": error,
-                    "said": lms_text(response, 120),
+                    "said": lms_said(response, 120),
                 }
             ) from error
         following = response.links.get("next", {}).get("url")

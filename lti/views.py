@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,11 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courseware.language import use_launch_locale
 from lti import deep_linking, linking
 from lti.keys import key_set
 from lti.launch import DEEP_LINKING, Launch, LaunchError, login_redirect, validated_launch
-from lti.middleware import FRAME_ORIGINS
 from lti.models import Platform
 from lti.services import sign_in_launch
 from lti.tickets import issue_ticket, redeem_ticket
@@ -70,9 +67,7 @@ def _new_window(request: HttpRequest, checked: Launch) -> HttpResponse:
     )
     response._csp_replace = {"frame-ancestors": checked.platform.frame_origins}  # type: ignore[attr-defined]
     response.xframe_options_exempt = True
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return _unshared(response)
 
 
 @require_GET
@@ -90,6 +85,12 @@ def continue_launch(request: HttpRequest, ticket: str) -> HttpResponse:
         )
     else:
         response = complete_launch(request, checked, framed=False)
+    return _unshared(response)
+
+
+def _unshared(response: HttpResponse) -> HttpResponse:
+    """A page that holds a one-time ticket or was reached by one: never cached, and its
+    address never sent on as a referrer."""
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -106,10 +107,7 @@ def complete_launch(request: HttpRequest, checked: Launch, *, framed: bool) -> H
         user, landing = sign_in_launch(launch=checked)
     except LaunchError as error:
         return _refused(request, error)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    use_launch_locale(request, user, checked.locale)
-    if framed:
-        request.session[FRAME_ORIGINS] = checked.platform.frame_origins
+    linking.sign_in_from_launch(request, user, checked, framed=framed)
     if checked.message_type == DEEP_LINKING:
         landing = deep_linking.begin(request, checked)  # the picker
     return HttpResponseRedirect(landing)

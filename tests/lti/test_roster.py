@@ -190,7 +190,7 @@ def test_a_student_listed_as_instructor_is_promoted(client, teacher, nrps, cours
 @pytest.mark.parametrize(
     ("fail", "fail_page", "said"),
     [
-        ("500", 2, "(HTTP 500): The roster database is on fire"),
+        ("500", 2, "(HTTP 500: The roster database is on fire)"),
         ("timeout", 3, "did not answer in time"),
         ("junk", 2, "is not a membership list"),
         ("loop", 3, "goes round in circles"),
