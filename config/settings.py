@@ -133,6 +133,10 @@ if env_bool("DATABASE_POOL", False):
         "max_size": int(env_str("DATABASE_POOL_MAX_SIZE", "4")),
         "timeout": float(env_str("DATABASE_POOL_TIMEOUT", "10")),
     }
+if env_bool("DATABASE_PREPARED_STATEMENTS", False):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 # Behind pgbouncer in transaction mode a server-side cursor (QuerySet.iterator()) may meet
 # another client's connection: DATABASE_DISABLE_SERVER_SIDE_CURSORS=true (docs/operations.md).
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,8 +160,22 @@ def fetch_members(link: CourseLink) -> list[Member]:
 
 
 def links_with_roster(course: Course) -> list[CourseLink]:
+    """The course's LMS links that announced a memberships URL (the ones a sync reads)."""
     return list(
         course.lti_links.exclude(memberships_url="").select_related("platform").order_by("pk")
+    )
+
+
+def links_without_roster_count(course: Course) -> int:
+    return course.lti_links.filter(memberships_url="").count()
+
+
+def students_who_left(course: Course) -> QuerySet[Enrollment]:
+    """The course's inactive students (a sync marked them; their work is kept), by name."""
+    return (
+        Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT, is_active=False)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
     )
 
 

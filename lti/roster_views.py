@@ -12,8 +12,13 @@ from django.views.decorators.http import require_http_methods
 
 from courseware import selectors
 from courseware.http import AuthenticatedHttpRequest
-from courseware.models import Enrollment
-from lti.roster import RosterError, links_with_roster, sync_course_roster
+from lti.roster import (
+    RosterError,
+    links_with_roster,
+    links_without_roster_count,
+    students_who_left,
+    sync_course_roster,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,18 +48,13 @@ def roster_sync(request: AuthenticatedHttpRequest, course_slug: str) -> HttpResp
                 },
             )
         return HttpResponseRedirect(reverse("lti_roster_sync", args=[course.slug]))
-    left = (
-        Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT, is_active=False)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__username")
-    )
     return render(
         request,
         "lti/roster_sync.html",
         {
             "course": course,
             "links": links_with_roster(course),
-            "unlinked": course.lti_links.filter(memberships_url="").count(),
-            "left": left,
+            "unlinked": links_without_roster_count(course),
+            "left": students_who_left(course),
         },
     )
