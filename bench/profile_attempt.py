@@ -179,7 +179,7 @@ def measure(args: argparse.Namespace) -> None:
         for label, ms in breakdown(profile, args.requests):
             print(f"   {ms:7.2f}  {label}")
         if args.top:
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
+            pstats.Stats(profile).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(args.top)
 
 
 def main() -> None:

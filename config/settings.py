@@ -133,7 +133,14 @@ if env_bool("DATABASE_POOL", False):
         "max_size": int(env_str("DATABASE_POOL_MAX_SIZE", "4")),
         "timeout": float(env_str("DATABASE_POOL_TIMEOUT", "10")),
     }
-if env_bool("DATABASE_PREPARED_STATEMENTS", False):
+# Django sends PostgreSQL each statement as text (client-side binding), and PostgreSQL plans it
+# every time. With server-side binding psycopg prepares a statement the fifth time a connection
+# runs it, and PostgreSQL reuses the plan: an answer save costs the database server about a
+# third of the CPU (docs/performance.md). Behind pgbouncer in transaction mode, prepared
+# statements need pgbouncer 1.21+ with max_prepared_statements; otherwise set it false.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 5}
     )

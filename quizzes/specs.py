@@ -5,6 +5,7 @@ active language)."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -172,7 +173,29 @@ def validate_spec(kind: str, data: Mapping[str, Any]) -> None:
     load_spec(kind, data)
 
 
+# Specs already read, by kind and data (as canonical JSON): grading a 24-question submit read
+# each question's data 24 times over, more than half of the grading's time. Specs are frozen,
+# so one may be shared; data that is not JSON (a test's odd value) is read every time.
+_LOADED: dict[tuple[str, str], Spec] = {}
+_LOADED_MAX = 4096
+
+
 def load_spec(kind: str, data: Mapping[str, Any]) -> Spec:
+    """The question data checked and read into a Spec; SpecError says what is wrong."""
+    try:
+        key = (kind, json.dumps(data, sort_keys=True, allow_nan=False))
+    except (TypeError, ValueError):
+        return _load_spec(kind, data)
+    spec = _LOADED.get(key)
+    if spec is None:
+        spec = _load_spec(kind, data)
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.clear()
+        _LOADED[key] = spec
+    return spec
+
+
+def _load_spec(kind: str, data: Mapping[str, Any]) -> Spec:
     if kind not in KINDS:
         raise SpecError(f"Unknown question type {kind!r}; expected one of {', '.join(KINDS)}.")
     data = _mapping(data, _DATA)

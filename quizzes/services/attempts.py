@@ -89,7 +89,7 @@ def start_attempt(*, quiz: Quiz, student: User, now: datetime | None = None) -> 
     open_attempts = Attempt.objects.filter(
         quiz=quiz, student=student, state=Attempt.State.IN_PROGRESS
     )
-    for overdue in open_attempts.all():
+    for overdue in open_attempts:
         submit_if_overdue(overdue, now)  # committed on its own, whatever happens next
     with transaction.atomic():
         # One lock per student and course: simultaneous starts queue here, so each sees the
@@ -97,7 +97,9 @@ def start_attempt(*, quiz: Quiz, student: User, now: datetime | None = None) -> 
         enrollment = Enrollment.objects.select_for_update().get(
             course_id=quiz.course_id, user=student
         )
-        current = open_attempts.all().first()  # a fresh query, read after taking the lock
+        # Read after taking the lock: the open attempt to resume, and how many were made.
+        made = list(Attempt.objects.filter(quiz=quiz, student=student))
+        current = next((attempt for attempt in made if attempt.is_open), None)
         if current is not None:
             return current
         if not enrollment.is_active:  # left the course (the LMS's roster): no new attempts
@@ -109,7 +111,7 @@ def start_attempt(*, quiz: Quiz, student: User, now: datetime | None = None) -> 
             )
         terms = terms_of(quiz, student)  # the quiz's terms, as accommodations change them
         _check_open(quiz, terms, now)
-        used = Attempt.objects.filter(quiz=quiz, student=student).count()
+        used = len(made)
         if terms.attempts_left(used) == 0:
             raise QuizUnavailable(
                 gettext("You have used all %(n)s attempts at this quiz.")
@@ -229,6 +231,17 @@ def _apply(response: Response, given: PageAnswer, now: datetime) -> bool:
 SAVED_FIELDS = ["answer", "is_flagged", "sequence", "saved_at"]
 
 
+# The columns the usual save reads, checks and answers with (attempt_save's fragment: the
+# sequence, the time, the question's state and the quiz's layout); a third of the columns of the
+# three rows. Reading a column left out would cost a query per save (tests/quizzes/
+# test_query_budgets.py counts them).
+_SAVE_READS = (
+    *("attempt", "slot", "version", "position", "answer", "sequence", "is_flagged"),
+    *("is_checked", "saved_at", "attempt__state", "attempt__deadline_at", "attempt__quiz"),
+    "attempt__quiz__layout",
+)
+
+
 def _save_if_current(
     student: User, attempt_id: int, position: int, given: PageAnswer, now: datetime
 ) -> Response | None:
@@ -242,11 +255,15 @@ def _save_if_current(
     every other write. SQLite runs one writer at a time. Returns the saved response, or None
     for `record_answer`'s locked path to decide. Raises AnswerError (nothing is written)."""
     try:
-        response = Response.objects.select_related("attempt__quiz").get(
-            attempt_id=attempt_id,
-            position=position,
-            attempt__student=student,
-            attempt__quiz__course__enrollments__user=student,
+        response = (
+            Response.objects.select_related("attempt__quiz")
+            .only(*_SAVE_READS)
+            .get(
+                attempt_id=attempt_id,
+                position=position,
+                attempt__student=student,
+                attempt__quiz__course__enrollments__user=student,
+            )
         )
     except Response.DoesNotExist:
         return None

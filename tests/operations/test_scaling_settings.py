@@ -1,4 +1,4 @@
-"""REDIS_URL, TASKS_BACKEND and DATABASE_POOL as config/settings.py reads them (docs/operations.md,
+"""REDIS_URL, TASKS_BACKEND, DATABASE_POOL and DATABASE_PREPARED_STATEMENTS as config/settings.py reads them (docs/operations.md,
 "When one machine is not enough"): parsed from the environment here, and in a fresh process where
 Django must build the caches, the task backend or a pooled connection."""
 
@@ -91,6 +91,10 @@ PG = "postgres://postgres@127.0.0.1:5432/fuente"
         ({"DATABASE_POOL": "true"}, "DATABASE_POOL=true needs PostgreSQL"),
         ({"DATABASE_POOL": "maybe"}, "DATABASE_POOL must be true or false, not 'maybe'"),
         (
+            {"DATABASE_PREPARED_STATEMENTS": "yes please", "DATABASE_URL": PG},
+            "DATABASE_PREPARED_STATEMENTS must be true or false, not 'yes please'",
+        ),
+        (
             {"DATABASE_POOL": "true", "CONN_MAX_AGE": "60", "DATABASE_URL": PG},
             "DATABASE_POOL=true replaces CONN_MAX_AGE: set CONN_MAX_AGE=0",
         ),
@@ -156,3 +160,35 @@ def test_a_pooled_connection_is_reused_on_the_local_postgresql(postgres_url, poo
         # Without the pool (and CONN_MAX_AGE=0) every request opens a connection of its own.
         assert len(set(found["pids"])) == 5
         assert found["pool"] is None
+
+
+def test_postgresql_prepares_statements_unless_told_not_to(monkeypatch):
+    found = settings_with(monkeypatch, DATABASE_URL=PG)["DATABASES"]["default"]
+    assert found["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+    off = settings_with(monkeypatch, DATABASE_URL=PG, DATABASE_PREPARED_STATEMENTS="false")
+    assert "server_side_binding" not in off["DATABASES"]["default"].get("OPTIONS", {})
+    sqlite = settings_with(monkeypatch, DATABASE_URL="sqlite:///unused.sqlite3")
+    assert "server_side_binding" not in sqlite["DATABASES"]["default"]["OPTIONS"]
+
+
+PREPARED = """
+import json, django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    for _ in range(6):  # the same query, as six requests on one connection would send it
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relname = %s", ["auth_user"])
+    cursor.execute("SELECT statement FROM pg_prepared_statements")
+    print(json.dumps([row[0] for row in cursor.fetchall()]))
+"""
+
+
+@pytest.mark.parametrize("prepared", ["true", "false"])
+def test_a_repeated_query_is_planned_once_on_the_local_postgresql(postgres_url, prepared):
+    env = base_env(
+        DATABASE_URL=with_database(postgres_url, "postgres"), DATABASE_PREPARED_STATEMENTS=prepared
+    )
+    done = run(["-c", PREPARED], env)
+    assert done.returncode == 0, done.stderr
+    statements = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len([s for s in statements if "FROM pg_class" in s]) == (prepared == "true")

@@ -902,3 +902,19 @@ def test_it_refuses_malformed_question_data_naming_the_problem(
 ) -> None:
     with pytest.raises(SpecError, match=message):
         validate_spec(kind, data)
+
+
+def test_data_changed_in_place_is_graded_by_what_it_says_now() -> None:
+    """Specs already read are reused (quizzes.specs.load_spec): by the data's content, so a
+    teacher's edit to the same dict, or a new dict with the same content, is never graded by
+    an old reading."""
+    data = copy.deepcopy(SINGLE)
+    assert grade("single", data, "a").outcome == "correct"
+    data["choices"][0]["correct"], data["choices"][1]["correct"] = False, True
+    assert grade("single", data, "a").outcome == "incorrect"
+    assert grade("single", data, "b").outcome == "correct"
+    assert grade("single", copy.deepcopy(SINGLE), "a").outcome == "correct"
+    data["choices"][1]["id"] = 7  # now malformed: refused every time, never served from before
+    for _ in range(2):
+        with pytest.raises(SpecError):
+            grade("single", data, "a")
