@@ -179,7 +179,7 @@ def measure(args: argparse.Namespace) -> None:
         for label, ms in breakdown(profile, args.requests):
             print(f"   {ms:7.2f}  {label}")
         if args.top:
-            pstats.Stats(profile).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(args.top)
+            pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
 
 
 def main() -> None:
@@ -187,6 +187,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--layout", choices=["one_per_page", "all_on_one"])
     parser.add_argument("--top", type=int, default=0, help="also print the top N functions")
+    parser.add_argument(
+        "--sort", default="cumulative", choices=["cumulative", "tottime"], help="of the top N"
+    )
     parser.add_argument(
         "--lifecycle", action="store_true", help="also starting and submitting attempts"
     )
