@@ -173,9 +173,9 @@ def validate_spec(kind: str, data: Mapping[str, Any]) -> None:
     load_spec(kind, data)
 
 
-# Specs already read, by kind and data (as canonical JSON): grading a 24-question submit read
-# each question's data 24 times over, more than half of the grading's time. Specs are frozen,
-# so one may be shared; data that is not JSON (a test's odd value) is read every time.
+# Specs already read, by kind and data (as canonical JSON): every student's submit read every
+# question's data again, more than half of the grading's time. Specs are frozen, so one may be
+# shared; data that is not JSON (a test's odd value) is read every time.
 _LOADED: dict[tuple[str, str], Spec] = {}
 _LOADED_MAX = 4096
 
