@@ -210,9 +210,10 @@ async def classroom(
 
 
 async def burst(
-    people: list[dict[str, Any]], csrf: str, base: str, start_url: str, window: float
-) -> tuple[Stats, Stats, list[str]]:
-    """Everyone starts within `window` seconds, then everyone submits within `window`."""
+    people: list[dict[str, Any]], csrf: str, base: str, start_url: str, window: float, master: int
+) -> tuple[Stats, Stats, list[str], list[dict[str, float]]]:
+    """Everyone starts within `window` seconds, then everyone submits within `window`; with
+    the CPU each party had used at the beginning, between the two and at the end."""
     starts, submits, problems = Stats(), Stats(), []
     attempts: dict[int, set[str]] = {}
     async with client(60) as http:
@@ -253,12 +254,15 @@ async def burst(
             clicks = 2 if n % 10 == 0 else 1
             await asyncio.gather(*(post(n, url, submits) for _ in range(clicks)))
 
+        cpu = [cpu_by_party(master)]
         starts.started = time.perf_counter()
         await asyncio.gather(*(start(n) for n in range(len(people))))
         starts.ended = submits.started = time.perf_counter()
+        cpu.append(cpu_by_party(master))
         await asyncio.gather(*(submit(n) for n in range(len(people))))
         submits.ended = time.perf_counter()
-    return starts, submits, problems
+        cpu.append(cpu_by_party(master))
+    return starts, submits, problems, cpu
 
 
 async def saturate(
@@ -408,19 +412,24 @@ def cpu_by_party(master: int) -> dict[str, float]:
     return parties
 
 
-def saturated(label: str, run: Any, master: int) -> dict[str, Any]:
-    """`run()` (a saturation), reported with the CPU each party used per request."""
-    before = cpu_by_party(master)
-    row = report(label, run())
-    used = {party: cpu_by_party(master)[party] - seconds for party, seconds in before.items()}
+def with_cpu(row: dict[str, Any], before: dict[str, float], after: dict[str, float]) -> None:
+    """Add (and print) the CPU each party used per request of `row` between the two readings."""
     row["cpu_ms_per_request"] = {
-        party: round(1000 * seconds / max(row["requests"], 1), 2) for party, seconds in used.items()
+        party: round(1000 * (after[party] - before[party]) / max(row["requests"], 1), 2)
+        for party in before
     }
     print(
         "     CPU per request: "
         + ", ".join(f"{party} {ms} ms" for party, ms in row["cpu_ms_per_request"].items()),
         flush=True,
     )
+
+
+def saturated(label: str, run: Any, master: int) -> dict[str, Any]:
+    """`run()` (a saturation), reported with the CPU each party used per request."""
+    before = cpu_by_party(master)
+    row = report(label, run())
+    with_cpu(row, before, cpu_by_party(master))
     return row
 
 
@@ -511,17 +520,20 @@ def bench(database: str, args: argparse.Namespace) -> dict[str, Any]:
                     f"then submit within {args.burst_window:.0f} s (load {load()})",
                     flush=True,
                 )
-                starts, submits, problems = asyncio.run(
+                starts, submits, problems, cpu = asyncio.run(
                     burst(
                         prepared["burst"],
                         prepared["csrf"],
                         base,
                         prepared["start_url"],
                         args.burst_window,
+                        server.pid,
                     )
                 )
                 rows["start"] = report("start", starts)
+                with_cpu(rows["start"], cpu[0], cpu[1])
                 rows["submit"] = report("submit", submits)
+                with_cpu(rows["submit"], cpu[1], cpu[2])
                 attempts = shell("check.py", env, workdir / "check.json")["burst"]
                 per_student: dict[str, int] = {}
                 for attempt in attempts:

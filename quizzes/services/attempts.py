@@ -20,7 +20,7 @@ from quizzes.accommodations import Terms
 from quizzes.display import answer_fields
 from quizzes.grade_events import grades_changed
 from quizzes.grading import AnswerError, grade, parse_answer, shuffled
-from quizzes.models import Attempt, QuestionReport, Quiz, Response
+from quizzes.models import Attempt, QuestionReport, Quiz, QuizQuestion, Response
 from quizzes.numbers import number_convention
 from quizzes.selectors import current_version_ids, terms_of, with_versions
 from quizzes.services.pools import attempt_slots
@@ -80,17 +80,37 @@ def _check_open(quiz: Quiz, terms: Terms, now: datetime) -> None:
         raise QuizUnavailable(gettext("This quiz has closed; you can no longer start an attempt."))
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What a student's next attempt at a quiz would be, given how many they made."""
+
+    made: int
+    terms: Terms
+    slots: list[tuple[QuizQuestion, Decimal]]
+    versions: dict[int, int]  # each question's current version, by question id
+
+
+def _plan(quiz: Quiz, student: User, made: int) -> _Plan:
+    """The quiz's terms for the student (accommodations), and the questions attempt `made` + 1
+    shows (the fixed ones and what the pools draw), with their points and current versions."""
+    slots = attempt_slots(quiz=quiz, student=student, number=made + 1)
+    versions = current_version_ids(slot.question_id for slot, _ in slots)
+    return _Plan(made, terms_of(quiz, student), slots, versions)
+
+
 def start_attempt(*, quiz: Quiz, student: User, now: datetime | None = None) -> Attempt:
     """Resume the student's open attempt, or start a new one if the quiz allows it.
 
     Raises QuizUnavailable (closed, not open yet, attempts used up, no questions).
     """
     now = now or timezone.now()
-    open_attempts = Attempt.objects.filter(
-        quiz=quiz, student=student, state=Attempt.State.IN_PROGRESS
-    )
-    for overdue in open_attempts:
+    made = list(Attempt.objects.filter(quiz=quiz, student=student))
+    for overdue in made:
         submit_if_overdue(overdue, now)  # committed on its own, whatever happens next
+    # The new attempt is planned before the write transaction: on SQLite a write transaction
+    # holds the one database lock, so a class starting at once queues only for the writes.
+    # Under the lock the plan is used if the student's attempts are still the ones it counted.
+    plan = None if any(attempt.is_open for attempt in made) else _plan(quiz, student, len(made))
     with transaction.atomic():
         # One lock per student and course: simultaneous starts queue here, so each sees the
         # attempt the previous one made (and resumes it) instead of making another.
@@ -109,22 +129,21 @@ def start_attempt(*, quiz: Quiz, student: User, now: datetime | None = None) -> 
                     "attempt. Your earlier attempts and grades are kept."
                 )
             )
-        terms = terms_of(quiz, student)  # the quiz's terms, as accommodations change them
+        if plan is None or plan.made != len(made):
+            plan = _plan(quiz, student, len(made))
+        terms, slots, versions = plan.terms, list(plan.slots), plan.versions
         _check_open(quiz, terms, now)
-        used = len(made)
-        if terms.attempts_left(used) == 0:
+        if terms.attempts_left(len(made)) == 0:
             raise QuizUnavailable(
                 gettext("You have used all %(n)s attempts at this quiz.")
                 % {"n": terms.attempts_allowed}
             )
-        # The fixed questions and what the pools draw for this attempt, with their points.
-        slots = attempt_slots(quiz=quiz, student=student, number=used + 1)
         if not slots:
             raise QuizUnavailable(gettext("This quiz has no questions yet."))
         attempt = Attempt.objects.create(
             quiz=quiz,
             student=student,
-            number=used + 1,
+            number=len(made) + 1,
             started_at=now,
             deadline_at=terms.deadline(now),
             max_points=sum((points for _slot, points in slots), Decimal(0)),
@@ -132,7 +151,6 @@ def start_attempt(*, quiz: Quiz, student: User, now: datetime | None = None) -> 
         if quiz.shuffle_questions:
             order = shuffled([str(slot.pk) for slot, _ in slots], f"{attempt.pk}:questions")
             slots.sort(key=lambda pair: order.index(str(pair[0].pk)))
-        versions = current_version_ids(slot.question_id for slot, _ in slots)
         Response.objects.bulk_create(
             Response(
                 attempt=attempt,

@@ -7,14 +7,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
 
 from quizzes.models import Question, Quiz, QuizPool, QuizQuestion, Response
 from quizzes.pools import Pool, draw_pools, draw_seed
 from quizzes.selectors import pool_questions
 
 
-@transaction.atomic(savepoint=False)  # inside start_attempt's transaction: no savepoint
 def attempt_slots(*, quiz: Quiz, student: User, number: int) -> list[tuple[QuizQuestion, Decimal]]:
     """The slots attempt `number` of the student at the quiz shows, each with its points, in
     the quiz's order.

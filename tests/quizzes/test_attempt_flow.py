@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courseware.models import Enrollment
-from quizzes.models import Attempt, Question, QuestionReport, Quiz
-from quizzes.services import GRACE, start_attempt, submit_attempt
+from quizzes.models import Attempt, Question, QuestionReport, Quiz, QuizPool
+from quizzes.services import GRACE, QuizUnavailable, start_attempt, submit_attempt
+from quizzes.services import attempts as attempts_service
 from tests.factories import make_question, make_quiz, page_form
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +136,52 @@ def test_attempts_allowed_is_enforced(client, student, quiz):
     )
     assert "You have used all 2 attempts" in response.content.decode()
     assert Attempt.objects.filter(quiz=quiz, student=student).count() == 2
+
+
+def another_tab_starts_while_this_start_plans(monkeypatch, *, then_submit: bool) -> None:
+    """A start plans its attempt before taking the lock (quizzes.services.attempts._plan);
+    here another tab's start lands in between, as it can under load."""
+    plan = attempts_service._plan
+
+    def planned_while_another_tab_starts(quiz, student, made):
+        planned = plan(quiz, student, made)
+        monkeypatch.setattr(attempts_service, "_plan", plan)  # the other tab plans normally
+        other = start_attempt(quiz=quiz, student=student)
+        if then_submit:
+            submit_attempt(attempt=other)
+        return planned
+
+    monkeypatch.setattr(attempts_service, "_plan", planned_while_another_tab_starts)
+
+
+def test_a_start_that_another_tab_overtook_resumes_that_tabs_attempt(monkeypatch, student, quiz):
+    another_tab_starts_while_this_start_plans(monkeypatch, then_submit=False)
+    attempt = start_attempt(quiz=quiz, student=student)
+    assert list(Attempt.objects.filter(quiz=quiz, student=student)) == [attempt]
+    assert attempt.number == 1 and attempt.is_open
+
+
+def test_a_start_that_another_tab_overtook_counts_that_tabs_attempt(monkeypatch, student, quiz):
+    submit_attempt(attempt=start_attempt(quiz=quiz, student=student))  # 1 of 2 used
+    another_tab_starts_while_this_start_plans(monkeypatch, then_submit=True)  # 2 of 2
+    with pytest.raises(QuizUnavailable, match="You have used all 2 attempts"):
+        start_attempt(quiz=quiz, student=student)
+    assert Attempt.objects.filter(quiz=quiz, student=student).count() == 2
+
+
+def test_a_start_that_another_tab_overtook_draws_afresh_from_a_pool(monkeypatch, course, student):
+    questions = [make_question(f"flow-pool-{i}") for i in range(6)]
+    Question.objects.filter(pk__in=[q.pk for q in questions]).update(tags=["flow-pool"])
+    quiz = Quiz.objects.create(course=course, slug="pooled", title="Pooled", attempts_allowed=3)
+    QuizPool.objects.create(quiz=quiz, position=0, tag="flow-pool", count=3)
+    another_tab_starts_while_this_start_plans(monkeypatch, then_submit=True)
+    attempt = start_attempt(quiz=quiz, student=student)
+    first, second = Attempt.objects.filter(quiz=quiz, student=student).order_by("number")
+    assert second == attempt and attempt.number == 2
+    drawn = [
+        {r.slot.question_id for r in a.responses.select_related("slot")} for a in (first, second)
+    ]
+    assert len(drawn[0]) == len(drawn[1]) == 3 and not drawn[0] & drawn[1]  # no repeat
 
 
 def test_a_quiz_cannot_be_started_before_it_opens_or_after_it_closes(client, student, quiz):

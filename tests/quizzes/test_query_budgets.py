@@ -61,6 +61,31 @@ def test_the_attempt_page_reads_the_versions_of_other_students_questions_once(
     assert page.status_code == 200
 
 
+def test_a_start_reads_the_quiz_before_its_write_transaction(client, course, student):
+    """On SQLite a write transaction holds the one database lock, so a class starting at once
+    queues only for what a start writes: the quiz's questions, versions and accommodations are
+    read before it; under it, the student's enrolment (locked) and attempts, then the writes."""
+    quiz = make_quiz(course, [make_question(f"lock-{i}") for i in range(3)], slug="lock")
+    client.force_login(student)
+    statements: list[tuple[str, bool]] = []
+    test_depth = len(connection.atomic_blocks)  # the test's own transaction
+
+    def record(execute, sql, params, many, context):
+        table = sql.split("FROM", 1)[-1].split()[0]
+        statements.append((table, len(connection.atomic_blocks) > test_depth))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        reply = client.post(reverse("attempt_start", args=[course.slug, quiz.slug]))
+    assert reply.status_code == 302
+    inside = {table.strip('"') for table, atomic in statements if atomic}
+    outside = {table.strip('"') for table, atomic in statements if not atomic}
+    assert {"quizzes_quizquestion", "quizzes_quizpool", "quizzes_questionversion"} <= outside
+    assert "quizzes_accommodation" in outside
+    assert {"courseware_enrollment", "quizzes_attempt"} <= inside
+    assert not inside & {"quizzes_quizquestion", "quizzes_questionversion", "quizzes_accommodation"}
+
+
 @pytest.mark.parametrize("questions", [3, 24])
 def test_an_answer_save_is_four_queries_for_3_or_24_questions(
     client, course, student, django_assert_num_queries, questions
