@@ -20,11 +20,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from lti.grades import lms_said
+from lti.calls import TIMEOUT, lms_said
 from lti.models import Deployment, Platform
 from lti.registration import SCOPES, TITLE, ToolUrls
 
-TIMEOUT = 10  # seconds, for each call to the LMS
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 CLAIMS = ["iss", "sub", "name", "given_name", "family_name"]

@@ -13,18 +13,13 @@ timeouts, keeps its token only for one object's life, and hides the LMS's messag
 
 from __future__ import annotations
 
-import hashlib
-import math
-import time
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import jwt
 import requests
 from django.contrib.auth.models import User
 from django.core.cache import caches
@@ -33,24 +28,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courseware.models import Enrollment
-from lti.keys import current_key
+from lti.calls import CACHE, ERROR_CHARS, SCORE_SCOPE, TIMEOUT, SendError, lms_said, with_token
 from lti.models import GradeSend, Platform, PlatformUser, ResourceLink
 from quizzes.gradebook import grade_detail
 from quizzes.models import Quiz
 from quizzes.selectors import terms_of
 
-CACHE = "lti"
-SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
-ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-TIMEOUT = 10  # seconds, every HTTP call to the LMS
-TOKEN_MARGIN = 60  # a cached access token is dropped this many seconds before it expires
 MAX_TRIES = 8  # automatic tries of one grade; then it waits for "Send again"
 BACKOFF_CAP = timedelta(minutes=60)
 # One send per row at a time, so an older send can never reach the LMS after a newer one.
 LEASE_SECONDS = 4 * TIMEOUT
 BUSY_DELAY = timedelta(seconds=LEASE_SECONDS)
-ERROR_CHARS = 2000
 # The LMS answered "never like this": trying again sends the same request to the same answer.
 FINAL_STATUSES = {400, 403, 404, 405, 409, 410, 413, 415, 422}
 
@@ -213,119 +202,10 @@ def send_again(*, quiz: Quiz, student_ids: Iterable[int] | None = None) -> int:
 # --- sending ---------------------------------------------------------------------------------
 
 
-class SendError(Exception):
-    """Sending failed: `message` is the LMS's own words (or what went wrong on the way);
-    `is_final` when trying again cannot help."""
-
-    def __init__(self, message: str, *, is_final: bool = False) -> None:
-        super().__init__(message)
-        self.message = message[:ERROR_CHARS]
-        self.is_final = is_final
-
-
 def scores_url(lineitem_url: str) -> str:
     """The line item's scores endpoint: its path with /scores appended, query kept."""
     parts = urlsplit(lineitem_url)
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
-
-
-def lms_said(response: requests.Response, limit: int = 300) -> str:
-    """What an LMS said in an answer, for a person: its HTTP status, then a JSON error's words
-    (error, error_description, message, reason) or else the start of its text."""
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = None
-    said = ""
-    if isinstance(body, dict):
-        parts = [body.get(k) for k in ("error", "error_description", "message", "reason")]
-        said = " — ".join(str(p) for p in parts if isinstance(p, str) and p)
-    said = (said or " ".join(response.text.split()))[:limit]
-    return f"HTTP {response.status_code}: {said}" if said else f"HTTP {response.status_code}"
-
-
-def with_token(
-    platform: Platform, scope: str, send: Callable[[str], requests.Response]
-) -> requests.Response:
-    """`send(token)` with the platform's access token for `scope`; when the LMS answers 401
-    (it revoked the token), the cached token is dropped and `send` runs once more with a
-    fresh one. Raises SendError when no token can be had."""
-    response = send(access_token(platform, scope))
-    if response.status_code == 401:
-        caches[CACHE].delete(_token_key(platform, scope))
-        response = send(access_token(platform, scope))
-    return response
-
-
-def _token_key(platform: Platform, scope: str = SCORE_SCOPE) -> str:
-    raw = f"{platform.token_url} {platform.client_id} {scope}"
-    digest = hashlib.sha256(raw.encode()).hexdigest()
-    return f"lti-ags-token-{platform.pk}-{digest[:16]}"
-
-
-def client_assertion(platform: Platform) -> str:
-    """The JWT Fuente proves itself with at the platform's token URL, signed by the tool key."""
-    key = current_key()
-    now = int(time.time())
-    claims = {
-        "iss": platform.client_id,
-        "sub": platform.client_id,
-        "aud": platform.token_url,
-        "iat": now,
-        "exp": now + 300,
-        "jti": uuid.uuid4().hex,
-    }
-    return jwt.encode(claims, key.private_key_pem, algorithm="RS256", headers={"kid": key.kid})
-
-
-def access_token(platform: Platform, scope: str = SCORE_SCOPE) -> str:
-    """An OAuth2 access token for the scope (the score scope unless told; lti.roster asks for
-    NRPS's) by client credentials with a JWT client assertion, cached in the `lti` cache until
-    shortly before it expires."""
-    cache_key = _token_key(platform, scope)
-    cached = caches[CACHE].get(cache_key)
-    if isinstance(cached, str):
-        return cached
-    try:
-        response = requests.post(
-            platform.token_url,
-            data={
-                "grant_type": "client_credentials",
-                "client_assertion_type": ASSERTION_TYPE,
-                "client_assertion": client_assertion(platform),
-                "scope": scope,
-            },
-            headers={"Accept": "application/json"},
-            timeout=TIMEOUT,
-        )
-    except requests.RequestException as error:
-        raise SendError(
-            _("The LMS's token URL %(url)s did not answer: %(why)s")
-            % {"url": platform.token_url, "why": error}
-        ) from error
-    if response.status_code != 200:
-        raise SendError(
-            _("The LMS refused an access token: %(message)s")
-            % {"message": lms_said(response, ERROR_CHARS)}
-        )
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = None
-    token = body.get("access_token") if isinstance(body, dict) else None
-    if not isinstance(token, str) or not token:
-        raise SendError(
-            _("The LMS's token answer holds no access token: %(message)s")
-            % {"message": lms_said(response, ERROR_CHARS)}
-        )
-    expires_in = body.get("expires_in", 3600)
-    # Python's JSON reader takes NaN and Infinity: a lifetime that is not a finite number is
-    # not kept (the token is used once).
-    finite = isinstance(expires_in, int | float) and math.isfinite(expires_in)
-    ttl = int(expires_in) - TOKEN_MARGIN if finite else 0
-    if ttl > 0:
-        caches[CACHE].set(cache_key, token, ttl)
-    return token
 
 
 def score_payload(row: GradeSend, sub: str) -> dict[str, Any]:

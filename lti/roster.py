@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courseware.models import Course, Enrollment
-from lti.grades import TIMEOUT, SendError, lms_said, with_token
+from lti.calls import TIMEOUT, SendError, lms_said, with_token
 from lti.models import CourseLink, PlatformUser
 from lti.services import ADDED, BACK, PROMOTED, enrol, role_for, user_for
 

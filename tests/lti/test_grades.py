@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from courseware.models import Enrollment
-from lti import grades
+from lti import calls, grades
 from lti.launch import AGS_CLAIM, CLAIM
 from lti.models import CourseLink, GradeSend, PlatformUser, ResourceLink
 from quizzes.gradebook import gradebook_of
@@ -59,7 +59,8 @@ def gradebook_lms(client, lms, linked):
 
 @pytest.fixture
 def short_timeouts(monkeypatch):
-    monkeypatch.setattr(grades, "TIMEOUT", 0.5)
+    monkeypatch.setattr(grades, "TIMEOUT", 0.5)  # the score's POST
+    monkeypatch.setattr(calls, "TIMEOUT", 0.5)  # the token's
 
 
 @pytest.fixture
@@ -441,8 +442,8 @@ def test_a_token_whose_lifetime_is_not_a_finite_number_is_used_but_not_kept(
 
     monkeypatch.setattr(grades.requests, "post", lambda *args, **kwargs: Answer())
     platform = graded_link.course_link.platform
-    assert grades.access_token(platform) == "token-1"
-    assert caches[grades.CACHE].get(grades._token_key(platform, grades.SCORE_SCOPE)) is None
+    assert calls.access_token(platform) == "token-1"
+    assert caches[calls.CACHE].get(calls._token_key(platform, calls.SCORE_SCOPE)) is None
 
 
 def test_a_refused_token_shows_the_lms_message(

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from courseware.models import Enrollment
-from lti import grades, roster
+from lti import calls, roster
 from lti.models import CourseLink, PlatformUser
 from lti.roster import parse_members
 from quizzes.models import Attempt
@@ -49,7 +49,7 @@ def nrps(client, linked):
 @pytest.fixture
 def short_timeouts(monkeypatch):
     monkeypatch.setattr(roster, "TIMEOUT", 0.5)
-    monkeypatch.setattr(grades, "TIMEOUT", 0.5)
+    monkeypatch.setattr(calls, "TIMEOUT", 0.5)
 
 
 def url(course):
