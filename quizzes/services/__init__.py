@@ -26,6 +26,7 @@ from quizzes.services.attempts import (
     start_attempt,
     submit_attempt,
     submit_if_overdue,
+    submit_own_attempt,
 )
 from quizzes.services.authoring import (
     author_question,
@@ -94,4 +95,5 @@ __all__ = [
     "start_practice",
     "submit_attempt",
     "submit_if_overdue",
+    "submit_own_attempt",
 ]

@@ -453,7 +453,6 @@ def check_response(*, attempt: Attempt, position: int, now: datetime | None = No
 
 def submit_attempt(*, attempt: Attempt, now: datetime | None = None, auto: bool = False) -> Attempt:
     """Grade every response and close the attempt. Submitting twice grades once."""
-    now = now or timezone.now()
     with transaction.atomic():
         # Lock only the attempt: locking the joined quiz row would queue every submit in a class.
         locked = (
@@ -461,18 +460,37 @@ def submit_attempt(*, attempt: Attempt, now: datetime | None = None, auto: bool 
             .select_related("quiz")
             .get(pk=attempt.pk)
         )
-        if not locked.is_open:
-            return locked
-        responses = with_versions(list(locked.responses.all()))
-        for response in responses:
-            _grade(response, locked.quiz)
-        update_rows(responses, ["points", "outcome", "parts"])
-        locked.points = sum((r.points or Decimal(0) for r in responses), Decimal(0))
-        locked.state = Attempt.State.SUBMITTED
-        locked.submitted_at = now
-        locked.is_auto_submitted = auto
-        locked.save(update_fields=["points", "state", "submitted_at", "is_auto_submitted"])
-        grades_changed(quiz_id=locked.quiz_id, student_ids=[locked.student_id])
+        return _submit_locked(locked, now or timezone.now(), auto)
+
+
+def submit_own_attempt(*, student: User, attempt_id: int, now: datetime | None = None) -> Attempt:
+    """The student's submit: the ownership check is the locking read (Attempt.DoesNotExist
+    for someone else's attempt, or one of a course they were removed from). Past the
+    deadline it is marked as submitted when the time ran out (only answers saved in time
+    count: later saves were refused)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz")
+            .get(pk=attempt_id, student=student, quiz__course__enrollments__user=student)
+        )
+        return _submit_locked(locked, now, auto=is_past_deadline(locked, now))
+
+
+def _submit_locked(locked: Attempt, now: datetime, auto: bool) -> Attempt:
+    if not locked.is_open:
+        return locked
+    responses = with_versions(list(locked.responses.all()))
+    for response in responses:
+        _grade(response, locked.quiz)
+    update_rows(responses, ["points", "outcome", "parts"])
+    locked.points = sum((r.points or Decimal(0) for r in responses), Decimal(0))
+    locked.state = Attempt.State.SUBMITTED
+    locked.submitted_at = now
+    locked.is_auto_submitted = auto
+    locked.save(update_fields=["points", "state", "submitted_at", "is_auto_submitted"])
+    grades_changed(quiz_id=locked.quiz_id, student_ids=[locked.student_id])
     return locked
 
 

@@ -47,6 +47,7 @@ from quizzes.services import (
     start_attempt,
     submit_attempt,
     submit_if_overdue,
+    submit_own_attempt,
 )
 from quizzes.services.attempts import STALE
 
@@ -453,10 +454,11 @@ def attempt_summary(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpR
 def attempt_submit(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     """Submit. At any time after the deadline only the answers saved in time count (later
     saves were refused), and the attempt is marked as submitted when the time ran out."""
-    attempt = selectors.attempt_for(request.user, attempt_id)
-    late = attempt.is_open and is_past_deadline(attempt)
-    submit_attempt(attempt=attempt, auto=late)
-    if late:
+    try:
+        attempt = submit_own_attempt(student=request.user, attempt_id=attempt_id)
+    except Attempt.DoesNotExist as exc:
+        raise Http404("No such attempt.") from exc
+    if attempt.is_auto_submitted:
         messages.error(request, str(TIME_IS_UP))
     return redirect("attempt_result", attempt.pk)
 
