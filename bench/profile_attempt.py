@@ -91,6 +91,7 @@ def make_students(course: Any, n: int) -> list[Any]:
 
 
 def measure(args: argparse.Namespace) -> None:
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -142,23 +143,30 @@ def measure(args: argparse.Namespace) -> None:
     start_url = reverse("attempt_start", args=[course.slug, quiz.slug])
     # Each start is a new student's first, as in the benchmark's burst (one student's hundredth
     # attempt would read the ninety-nine before it); each submit is one of those attempts.
-    newcomers = []
+    # One client (one handler: a new one would load the middleware again), each newcomer's
+    # session cookie set in turn.
+    newcomers, cookie = [], settings.SESSION_COOKIE_NAME
+    own = client.cookies[cookie].value
     for user in make_students(course, 2 * args.requests + 10 if args.lifecycle else 0):
-        newcomers.append(Client(enforce_csrf_checks=False))
-        newcomers[-1].force_login(user)
-    opened: list[tuple[Client, str]] = []
+        client.cookies.pop(cookie, None)  # else force_login flushes the previous one's session
+        client.force_login(user)
+        newcomers.append(client.cookies[cookie].value)
+    client.cookies[cookie] = own
+    opened: list[tuple[str, str]] = []
 
     def start() -> None:
-        newcomer = newcomers.pop()
-        reply = newcomer.post(start_url)
+        session = newcomers.pop()
+        client.cookies[cookie] = session
+        reply = client.post(start_url)
         assert reply.status_code == 302
-        opened.append((newcomer, reply["Location"]))
+        opened.append((session, reply["Location"]))
 
     def submit() -> None:
         if not opened:
             start()
-        owner, url = opened.pop()
-        assert owner.post(url.rstrip("/") + "/submit/").status_code == 302
+        session, url = opened.pop()
+        client.cookies[cookie] = session
+        assert client.post(url.rstrip("/") + "/submit/").status_code == 302
 
     calls = [("attempt page", page), ("answer save", save)]
     if args.lifecycle:
