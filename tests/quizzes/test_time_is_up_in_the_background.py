@@ -40,6 +40,13 @@ def test_starting_a_timed_attempt_queues_its_submission_for_when_time_is_up(
     assert task.run_after == attempt.deadline_at + GRACE + timedelta(seconds=1)
 
 
+def test_the_submission_is_queued_in_the_starts_own_transaction(course, student):
+    # No on-commit callback runs here: the task's row is written with the attempt, so the
+    # two commit together or not at all (and a start on SQLite takes the write lock once).
+    attempt = start_attempt(quiz=Quiz.objects.get(course=course, slug="review"), student=student)
+    assert queued(attempt).count() == 1
+
+
 def test_an_untimed_attempt_queues_nothing(course, student, django_capture_on_commit_callbacks):
     quiz = Quiz.objects.get(course=course, slug="review")
     quiz.time_limit_minutes = None
