@@ -132,9 +132,13 @@ def _prompt_page(
     evidence: list[Evidence] | None = None,
     errors: dict[str, list[str]] | None = None,
     query: str = "",
+    reply: tuple[int, str, list[str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """`reply`: a refused reply (the post replied to, what was typed, why), shown again in
+    that post's reply form."""
     teacher = selectors.is_teacher(request.user, course)
+    reply_to, reply_body, reply_errors = reply or (None, "", [])
     return render(
         request,
         "courseware/prompt_detail.html",
@@ -152,6 +156,9 @@ def _prompt_page(
             if query
             else [],
             "max_length": MAX_POST_LENGTH,
+            "reply_to": reply_to,
+            "reply_body": reply_body,
+            "reply_errors": reply_errors,
         },
         status=status,
     )
@@ -242,19 +249,14 @@ def post_reply(
     parent = selectors.post_for(course, prompt, request.user, post_id, teacher=teacher)
     if parent.parent_id is not None:
         parent = selectors.post_for(course, prompt, request.user, parent.parent_id, teacher=teacher)
+    body = request.POST.get("body", "")
     try:
         reply = post_response(
-            prompt=prompt,
-            course=course,
-            author=request.user,
-            body=request.POST.get("body", ""),
-            evidence=[],
-            parent=parent,
+            prompt=prompt, course=course, author=request.user, body=body, evidence=[], parent=parent
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(
-            reverse("prompt_detail", args=[course.slug, prompt.slug]) + f"#post-{parent.pk}"
+    except ValidationError as error:  # shown in the reply form, with what was typed
+        return _prompt_page(
+            request, course, prompt, reply=(parent.pk, body, error.messages), status=400
         )
     return redirect(reverse("prompt_detail", args=[course.slug, prompt.slug]) + f"#post-{reply.pk}")
 

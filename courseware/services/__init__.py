@@ -7,7 +7,7 @@ their own module.
 from __future__ import annotations
 
 from courseware.services.accounts import reset_student_password, temporary_password
-from courseware.services.citations import quote_fields, quote_problem, without_nul
+from courseware.services.citations import quote_fields, quote_problem, typed_text
 from courseware.services.discussion import (
     EDIT_WINDOW,
     MAX_EVIDENCE,
@@ -78,5 +78,5 @@ __all__ = [
     "setup_demo",
     "source_text",
     "temporary_password",
-    "without_nul",
+    "typed_text",
 ]

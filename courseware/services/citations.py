@@ -13,9 +13,12 @@ from courseware.models import Source
 from courseware.pack import CitationSpec, PackError
 
 
-def without_nul(text: str) -> str:
-    """PostgreSQL cannot store NUL characters, and no person types one: drop them."""
-    return text.replace("\x00", "")
+def typed_text(text: str) -> str:
+    """What a person typed, as it is checked and stored: without NUL characters (PostgreSQL
+    cannot store one, and no person types one), and with every line break as one "\n" —
+    browsers send "\r\n" but count it as one character against a field's `maxlength`, so a
+    length limit counts what the person saw."""
+    return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
 
 
 SHOWN_QUOTE_CHARS = 120

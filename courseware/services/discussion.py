@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from courseware.ingest import QuoteError
 from courseware.models import Course, Post, PostEvidence, Prompt, Source
-from courseware.services.citations import quote_fields, quote_problem, without_nul
+from courseware.services.citations import quote_fields, quote_problem, typed_text
 
 EDIT_WINDOW = timedelta(minutes=30)
 MAX_POST_LENGTH = 5000
@@ -74,7 +74,7 @@ def _check_post(
     body: str, evidence: list[Evidence], course: Course, *, needs_evidence: bool
 ) -> tuple[str, list[dict[str, Any]]]:
     errors: dict[str, list[str]] = {}
-    body = without_nul(body).strip()
+    body = typed_text(body).strip()
     if not body:
         errors["body"] = [_("Write your response before posting.")]
     elif len(body) > MAX_POST_LENGTH:
@@ -191,7 +191,7 @@ def review_post(
             }
         )
     post.is_featured, post.is_hidden = is_featured, is_hidden
-    comment = without_nul(comment).strip()
+    comment = typed_text(comment).strip()
     if (score, comment) != (post.score, post.teacher_comment):
         post.score, post.teacher_comment = score, comment
         post.scored_by, post.scored_at = teacher, now or timezone.now()

@@ -23,7 +23,7 @@ from courseware.models import Course, Passage, Source
 from courseware.params import id_param, int_param
 from courseware.roles import CourseScoped, ScopedInline, courses_taught, reachable
 from courseware.selectors import passages_matching, sources_unread
-from courseware.services import quote_fields, without_nul
+from courseware.services import quote_fields, typed_text
 from quizzes.admin.exports import download_questions
 from quizzes.admin.review import ReviewQueue
 from quizzes.display import answer_fields, question_view
@@ -257,9 +257,9 @@ class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
         data = form.cleaned_data
         author_question(
             question=obj,
-            stem=without_nul(data["stem"]).strip(),
+            stem=typed_text(data["stem"]).strip(),
             data=data["data"],
-            explanation=without_nul(data["explanation"]).strip(),
+            explanation=typed_text(data["explanation"]).strip(),
             citations=data["citations"],
             by=staff_user(request),
         )
@@ -448,7 +448,7 @@ class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
         row = request.POST.get("row", "")
         if row not in {str(n) for n in range(1, CITATION_ROWS + 1)}:
             return HttpResponse("No such citation row.", status=400)
-        quote = without_nul(request.POST.get(f"citation_{row}_quote", "")).strip()[:2000]
+        quote = typed_text(request.POST.get(f"citation_{row}_quote", "")).strip()[:2000]
         source_id = id_param(request.POST.get(f"citation_{row}_source"))
         sources = reachable(self.admin_site, request, Source)
         source = sources.filter(pk=source_id).first() if source_id else None
@@ -472,7 +472,7 @@ class QuestionAdmin(ReviewQueue, CourseScoped[Question]):
 
     def passages_view(self, request: HttpRequest) -> HttpResponse:
         """Passages containing every word searched for, to pick a citation's words from."""
-        query = without_nul(request.GET.get("q", "")).strip()
+        query = typed_text(request.GET.get("q", "")).strip()
         row = int_param(request.GET.get("row"), default=1, low=1, high=CITATION_ROWS)
         sources = reachable(self.admin_site, request, Source)
         chosen = id_param(request.GET.get(f"citation_{row}_source"))

@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
 from courseware.models import Course, Enrollment
-from courseware.services.citations import without_nul
+from courseware.services.citations import typed_text
 from quizzes.accommodations import Grant, moved_deadline, terms_for
 from quizzes.models import Accommodation, Attempt, Quiz
 from quizzes.selectors import quiz_plan, terms_of
@@ -221,7 +221,7 @@ def _apply_to_open_attempts(
 
 def _clean_terms(terms: AccommodationTerms) -> AccommodationTerms:
     return replace(
-        terms, label=without_nul(terms.label).strip(), note=without_nul(terms.note).strip()
+        terms, label=typed_text(terms.label).strip(), note=typed_text(terms.note).strip()
     )
 
 

@@ -15,7 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from courseware.models import Enrollment
-from courseware.services.citations import without_nul
+from courseware.services.citations import typed_text
 from quizzes.accommodations import Terms
 from quizzes.display import answer_fields
 from quizzes.grade_events import grades_changed
@@ -503,7 +503,7 @@ def submit_if_overdue(attempt: Attempt, now: datetime | None = None) -> Attempt:
 
 
 def report_problem(*, response: Response, student: User, text: str) -> QuestionReport:
-    text = without_nul(text).strip()
+    text = typed_text(text).strip()
     if not text:
         raise ValidationError(gettext("Describe the problem in a few words."))
     if len(text) > 2000:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from courseware.ingest import Block
 from courseware.models import Course, Objective, Source
-from courseware.services.citations import quote_fields, without_nul
+from courseware.services.citations import quote_fields, typed_text
 from quizzes.generator import (
     SHORT_YIELD,
     Draft,
@@ -187,7 +187,7 @@ def accept_draft(*, question: Question, by: User) -> None:
 def reject_draft(*, question: Question, reason: str, by: User) -> None:
     """Reject a generated draft; the reason is kept, to improve the rule that made it."""
     _pending_draft(question)
-    reason = without_nul(reason).strip()
+    reason = typed_text(reason).strip()
     if not reason:
         raise ValidationError(
             gettext("Say why the draft is rejected: it tells us how to fix its rule.")

@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from courseware.models import Enrollment
-from courseware.services.citations import without_nul
+from courseware.services.citations import typed_text
 from quizzes.grade_events import grades_changed
 from quizzes.models import GradeOverride, Quiz
 from quizzes.selectors import possible_points
 
 
 def _grade_reason(reason: str) -> str:
-    reason = without_nul(reason).strip()
+    reason = typed_text(reason).strip()
     if not reason:
         raise ValidationError(
             {"reason": [gettext("Give a reason: it is kept in the grade's history.")]}

@@ -187,6 +187,46 @@ def test_students_can_reply_to_each_other(client, course, student, classmate, pr
     assert response.url.endswith(f"#post-{reply.pk}") and reply.author == student
 
 
+def a_reply_to_a_classmate(client, course, student, classmate, prompt, body):
+    theirs = post_response(
+        prompt=prompt,
+        course=course,
+        author=classmate,
+        body="First",
+        evidence=[Evidence(SOURCE, QUOTE)],
+    )
+    client.force_login(student)
+    respond(client, course, prompt)
+    reply_url = reverse("post_reply", args=[course.slug, prompt.slug, theirs.pk])
+    return theirs, client.post(reply_url, {"body": body})
+
+
+def test_line_breaks_count_as_one_character_as_the_browser_counts_them(
+    client, course, student, classmate, prompt
+):
+    # 50 lines of 99 characters: 5,000 characters with the line breaks, as `maxlength` counts
+    # them; the browser sends each break as "\r\n", 5,049 characters on the wire.
+    lines = ["x" * 99] * 50
+    theirs, response = a_reply_to_a_classmate(
+        client, course, student, classmate, prompt, "\r\n".join(lines) + "\r\n"
+    )
+    assert response.status_code == 302
+    assert Post.objects.get(parent=theirs).body == "\n".join(lines)
+
+
+def test_a_refused_reply_is_shown_again_with_what_was_typed_and_why(
+    client, course, student, classmate, prompt
+):
+    typed = "A thought I do not want to lose. " * 200  # 6,600 characters
+    theirs, response = a_reply_to_a_classmate(client, course, student, classmate, prompt, typed)
+    page = response.content.decode()
+    assert response.status_code == 400 and not Post.objects.filter(parent=theirs).exists()
+    assert "Keep it under 5,000 characters (yours has 6,599)." in page
+    assert f'aria-describedby="reply-{theirs.pk}-error"' in page
+    assert escape(typed.strip()) in page  # in the reply form, open, to shorten and send again
+    assert f'id="reply-{theirs.pk}"' in page and '<details class="reply-form" open>' in page
+
+
 def test_a_student_cannot_reply_to_a_response_they_cannot_see(
     client, course, student, classmate, prompt
 ):
