@@ -16,7 +16,7 @@ from django_stubs_ext import StrOrPromise
 
 from courseware.ingest import QuoteError
 from courseware.models import Source
-from courseware.services import quote_fields
+from courseware.services import quote_fields, typed_text
 from quizzes.grading import SpecError, validate_spec
 from quizzes.models import Question
 
@@ -61,6 +61,25 @@ class CitationWidget(forms.Textarea):
         return context
 
 
+class TagsField(forms.Field):
+    """A question's tags as a person types them: words separated by commas ("disagreement,
+    as-of-date"), shown the same way; stored as a list without blanks or repeats."""
+
+    widget = forms.TextInput
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:
+        tags = [tag.strip() for tag in typed_text(str(value or "")).split(",")]
+        return list(dict.fromkeys(tag for tag in tags if tag))
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if any(len(tag) > 60 for tag in value):
+            raise forms.ValidationError(_("Keep each tag under 60 characters."))
+
+
 class QuestionForm(forms.ModelForm[Question]):
     """What every question has: key, stem, explanation, objectives, difficulty, status and up
     to three citations. Subclasses add their type's answer rows and `answer_data`."""
@@ -69,6 +88,14 @@ class QuestionForm(forms.ModelForm[Question]):
     answer_fields: list[Any] = []
 
     stem = forms.CharField(label=_("Stem"), widget=TEXTAREA, max_length=2000)
+    tags = TagsField(
+        label=_("Tags"),
+        required=False,
+        help_text=_(
+            "Labels for finding questions and for drawing them into pools, separated by "
+            "commas, e.g. disagreement, as-of-date, timeline."
+        ),
+    )
     explanation = forms.CharField(
         label=_("Explanation"),
         widget=TEXTAREA,

@@ -125,7 +125,7 @@ def test_saving_a_question_that_cites_an_unread_source_warns_its_author(teacher_
         "explanation": "The flood report: twice.",
         "status": "draft",
         "difficulty": "2",
-        "tags": "[]",
+        "tags": "",
         "citation_1_source": str(unread.pk),
         "citation_1_quote": QUOTE,
         "choice_1_text": "Once",

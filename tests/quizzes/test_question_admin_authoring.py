@@ -32,7 +32,7 @@ def single(key: str, **extra) -> dict[str, object]:
         "explanation": "",
         "status": "published",
         "difficulty": "2",
-        "tags": "[]",
+        "tags": "",
         "citation_1_source": str(Source.objects.get(slug="delta-news").pk),
         "citation_1_quote": QUOTE,
         "choice_1_text": "Silt",
@@ -120,3 +120,24 @@ def test_the_citation_check_says_once_what_is_wrong_without_internal_scores(teac
         url, {"row": "1", "citation_1_source": source.pk, "citation_1_quote": "the delta"}
     ).content.decode()
     assert "times in the source; quote a few more words" in twice and "score" not in twice
+
+
+def test_tags_are_typed_as_words_separated_by_commas(teacher_client):
+    response = teacher_client.post(
+        add_url("single"),
+        single("tagged", status="draft", tags=" disagreement, as-of-date,,disagreement "),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question = Question.objects.get(key="tagged")
+    assert question.tags == ["disagreement", "as-of-date"]
+    page = teacher_client.get(reverse("admin:quizzes_question_change", args=[question.pk]))
+    assert 'value="disagreement, as-of-date"' in page.content.decode()
+
+
+def test_a_tag_too_long_is_refused_with_a_reason(teacher_client):
+    response = teacher_client.post(
+        add_url("single"), single("long-tag", status="draft", tags="x" * 61)
+    )
+    assert response.status_code == 200
+    assert "Keep each tag under 60 characters." in response.content.decode()
+    assert not Question.objects.filter(key="long-tag").exists()

@@ -38,7 +38,7 @@ def common(key: str, **extra) -> dict[str, str]:
         "explanation": "The news explainer: most of the silt.",
         "status": "draft",
         "difficulty": "2",
-        "tags": "[]",
+        "tags": "",
         "citation_1_source": str(source.pk),
         "citation_1_quote": QUOTE,
         **extra,

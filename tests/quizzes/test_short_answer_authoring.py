@@ -30,7 +30,7 @@ def short_form(key: str, **answer: str) -> dict[str, object]:
         "explanation": "The news explainer: most of the silt.",
         "status": "draft",
         "difficulty": "2",
-        "tags": "[]",
+        "tags": "",
         "objectives": [str(Objective.objects.get(code="river-flow").pk)],
         "citation_1_source": str(Source.objects.get(slug="delta-news").pk),
         "citation_1_quote": QUOTE,
