@@ -46,6 +46,7 @@ from quizzes.specs import (
 __all__ = [
     "DEFAULT_SCORING",
     "KINDS",
+    "MAX_NUMBER_TEXT",
     "MAX_TEXT",
     "SCORINGS",
     "AnswerError",
@@ -63,6 +64,7 @@ __all__ = [
 ]
 
 MAX_TEXT = 500
+MAX_NUMBER_TEXT = 40  # a numeric answer as typed: room for "137,000 ± 500 people" and more
 # How a multiple-response question is scored, chosen per quiz (see docs/scoring.md). The
 # default gives nothing for ticking every box.
 SCORINGS: tuple[str, ...] = ("right_minus_wrong", "proportional", "all_or_nothing")
@@ -155,6 +157,10 @@ def parse_answer(
             return None
         if numeric_text(stored) == value.strip() and numeric_value(stored) is not None:
             return stored
+        if len(value.strip()) > MAX_NUMBER_TEXT:
+            raise AnswerError(
+                _("Enter a number of at most %(limit)s characters.") % {"limit": MAX_NUMBER_TEXT}
+            )
         if parse_number(value, convention) is None:
             raise AnswerError(_number_error(spec, value, convention))
         return {"text": value.strip(), "convention": convention}

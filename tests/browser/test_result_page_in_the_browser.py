@@ -101,6 +101,27 @@ def test_the_result_page_of_a_wrong_attempt_is_short_and_fits_the_screen(
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+def test_a_long_unbroken_answer_wraps_for_the_student_and_the_teacher(demo_site, browser, width):
+    # A pasted link, and a number of 40 digits: answers with nowhere to break.
+    pasted = "https://example.org/" + "a-very-long-path-segment" * 18
+    student = User.objects.get(username="student1")
+    answers = {"flow-silt-trap": pasted, "flow-sinking-rate": "9" * 40}
+    attempt = take_quiz(student, Quiz.objects.get(slug="review"), answers)
+    page = page_at(browser, width)
+    log_in(page, demo_site, "student1")
+    page.goto(f"{demo_site}/attempts/{attempt.pk}/result/")
+    assert page.get_by_text(pasted).first.is_visible()
+    assert not scrolls_sideways(page)
+    page.context.close()
+    page = page_at(browser, width)
+    log_in(page, demo_site, "teacher")
+    page.goto(f"{demo_site}/courses/rivers/gradebook/attempts/{attempt.pk}/")
+    assert page.get_by_text(pasted).first.is_visible()
+    assert not scrolls_sideways(page)
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 def test_the_progress_page_fits_a_phone_and_shows_the_kept_score(demo_site, browser, width):
     wrong_attempt()
     page = page_at(browser, width)

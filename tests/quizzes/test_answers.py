@@ -227,6 +227,21 @@ def test_a_numeric_answer_over_the_length_limit_is_refused() -> None:
     )
 
 
+@pytest.mark.parametrize("digits", [41, 100, 400])
+def test_a_numeric_answer_longer_than_any_number_is_refused(digits: int) -> None:
+    # A wall of digits reads as a number, but no question's answer is one, and the page
+    # would show it back as one unbreakable line.
+    assert _refused("numeric", NUMERIC, {"answer": ["9" * digits]}) == (
+        "Enter a number of at most 40 characters."
+    )
+
+
+def test_a_numeric_answer_of_40_characters_is_read() -> None:
+    typed = "1234567890" * 4
+    assert len(typed) == 40
+    assert _parse("numeric", NUMERIC, answer=[typed]) == {"text": typed, "convention": "en"}
+
+
 def test_two_numeric_values_are_refused() -> None:
     assert _refused("numeric", NUMERIC, {"answer": ["1", "2"]}) == "Enter one number only."
 
