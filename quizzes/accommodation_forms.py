@@ -77,22 +77,24 @@ class AccommodationForm(forms.Form):
             "max_value": _("Give at most %(limit_value)s extra minutes (a week)."),
         },
     )
+    # Typed in the teacher's language ("1,5" in Spanish, "1.5" in English): a text box, since
+    # a number box follows the browser's own locale, which may drop the comma. No digit
+    # count: 1 to 5 says it, and a second message for "15" would repeat the first.
     time_multiplier = forms.DecimalField(
         label=_("Time multiplier"),
         min_value=Decimal(1),
         max_value=Decimal(5),
-        max_digits=3,
         decimal_places=2,
         initial=Decimal(1),
         required=False,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
         help_text=_("From 1 to 5: 1.5 is time and a half. Applied before the extra minutes."),
         error_messages={
             "invalid": _("Give a number from 1 to 5, e.g. 1.5."),
             "min_value": _("Give a multiplier from 1 to 5 (1 leaves the time as it is)."),
             "max_value": _("Give a multiplier from 1 to 5."),
-            "max_digits": _("Give a multiplier from 1 to 5, e.g. 1.5."),
             "max_decimal_places": _("Give the multiplier with at most two decimals."),
-            "max_whole_digits": _("Give a multiplier from 1 to 5."),
         },
     )
     extra_attempts = forms.IntegerField(

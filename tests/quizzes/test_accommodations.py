@@ -376,6 +376,26 @@ def test_junk_values_are_form_errors_a_teacher_can_act_on(
     assert not Accommodation.objects.exists()
 
 
+def test_a_multiplier_too_large_is_said_once(client, course, teacher, student):
+    client.force_login(teacher)
+    data = form_data(student, time_multiplier="15")
+    response = client.post(reverse("accommodation_add", args=[course.slug]), data)
+    assert response.status_code == 400
+    assert response.content.decode().count("Give a multiplier from 1 to 5.") == 1
+
+
+@pytest.mark.parametrize(("language", "typed"), [("es", "1,5"), ("en", "1.5"), ("es", "1.5")])
+def test_the_multiplier_is_typed_as_the_teachers_language_writes_it(
+    client, course, teacher, student, review, language, typed
+):
+    client.force_login(teacher)
+    client.cookies["django_language"] = language
+    data = form_data(student, review, time_multiplier=typed)
+    response = client.post(reverse("accommodation_add", args=[course.slug]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Accommodation.objects.get().time_multiplier == Decimal("1.5")
+
+
 def test_posting_another_courses_student_or_quiz_is_refused(client, course, teacher, other_student):
     other = CourseFactory(slug="elsewhere")
     quiz = make_quiz(other, [make_question("elsewhere-q")], slug="theirs", time_limit_minutes=5)
