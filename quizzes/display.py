@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext, pgettext_lazy
@@ -171,8 +172,9 @@ def _truth_word(value: str) -> str:
 
 
 def plain_number(value: Decimal) -> str:
-    """A decimal as people write it: 1, 0.5, 12.25 (not 1.00, 0.50)."""
-    return f"{value.normalize():f}"
+    """A decimal as people write it in the current language: 1, 0.5, 12.25 (not 1.00, 0.50);
+    0,5 in Spanish."""
+    return number_format(Decimal(f"{value.normalize():f}"))
 
 
 def plural_count(value: Decimal) -> int:

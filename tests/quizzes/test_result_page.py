@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from quizzes.display import Review, plain_number
 from quizzes.models import Quiz
@@ -211,3 +212,14 @@ def test_plain_numbers_keep_their_tens_and_drop_trailing_zeros():
         "0.1",
         "2.5",
     ]
+
+
+def test_plain_numbers_are_written_as_the_language_writes_them():
+    with translation.override("es"):
+        assert [plain_number(Decimal(v)) for v in ("100.00", "0.50", "2.25")] == [
+            "100",
+            "0,5",
+            "2,25",
+        ]
+        review = Review(Visibility(points=True), points=Decimal("0.5"), max_points=Decimal(1))
+        assert review.points_text == "0,5 de 1 punto"
