@@ -114,3 +114,12 @@ def test_the_500_page_renders_without_a_request_or_the_database(
     with django_assert_num_queries(0):
         html = render_to_string("500.html")
     assert "Something went wrong on our side" in html and "fuente.css" in html
+
+
+@pytest.mark.parametrize("url", ["/", "/admin/", "/admin/quizzes/question/"])
+def test_every_page_names_its_icon_so_no_browser_asks_for_a_missing_one(client, teacher, url):
+    # Without a <link rel="icon">, browsers ask for /favicon.ico: a 404 on every page.
+    client.force_login(teacher)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert '<link rel="icon" href="data:,">' in page.content.decode()
