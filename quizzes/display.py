@@ -130,6 +130,17 @@ OUTCOME_WORDS = (
 )
 
 
+def left_out(response: Response) -> tuple[int, int] | None:
+    """For a saved ordering or matching answer that leaves items without a place or a match:
+    how many it places, of how many (the summary says so before the student submits)."""
+    answer, data = response.answer, response.version.data
+    kind = response.version.question.kind
+    if not isinstance(answer, dict) or kind not in ("ordering", "matching"):
+        return None
+    total = len(data["items"] if kind == "ordering" else data["pairs"])
+    return (len(answer), total) if len(answer) < total else None
+
+
 def question_list(responses: list[Response], *, page: int | None, oob: bool = False) -> str:
     """The attempt's list of questions (<li> items): each question's number, a link to it (a
     page button on a one-per-page quiz, the current page marked), and its state for screen

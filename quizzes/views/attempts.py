@@ -26,6 +26,7 @@ from quizzes import selectors
 from quizzes.accommodations import is_deadline_extended
 from quizzes.display import (
     QuestionView,
+    left_out,
     missed_citations,
     question_list,
     question_view,
@@ -434,6 +435,7 @@ def attempt_summary(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpR
     if not attempt.is_open:
         return redirect("attempt_result", attempt.pk)
     responses = selectors.responses_of(attempt)
+    rows = [(r, left_out(r)) for r in responses]
     return render(
         request,
         "quizzes/attempt_summary.html",
@@ -441,8 +443,9 @@ def attempt_summary(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpR
             "attempt": attempt,
             "quiz": attempt.quiz,
             "course": attempt.quiz.course,
-            "responses": responses,
+            "rows": rows,
             "unanswered": sum(1 for r in responses if not r.is_answered),
+            "partly": sum(1 for _r, left in rows if left),
             "timer": _timer(attempt),
             "drafts_key": _drafts_key(attempt),
         },

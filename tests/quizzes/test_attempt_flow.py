@@ -395,3 +395,31 @@ def test_a_student_removed_from_the_course_can_no_longer_reach_their_attempts(
         assert client.post(url, data).status_code == 404, url
     attempt.refresh_from_db()
     assert attempt.is_open and attempt.responses.get(position=0).sequence == 1
+
+
+def test_the_summary_says_when_an_ordering_answer_leaves_items_without_a_place(
+    client, course, student
+):
+    attempt = start_attempt(quiz=Quiz.objects.get(course=course, slug="review"), student=student)
+    ordering = attempt.responses.get(slot__question__key="flow-dam-dates")  # 4 items
+    client.force_login(student)
+    form = page_form(
+        attempt, ordering.position, {"seq": 0, "position-aswan": "1", "position-barrier": "1"}
+    )
+    saved = client.post(reverse("attempt_save", args=[attempt.pk, ordering.position]), form)
+    assert saved.status_code == 302
+    summary = client.get(reverse("attempt_summary", args=[attempt.pk])).content.decode()
+    assert "Partly answered: 2 of 4 items answered" in summary
+    assert "1 question is only partly answered." in summary
+    form = page_form(
+        attempt,
+        ordering.position,
+        {
+            f"position-{item}": str(n)
+            for n, item in enumerate(["aswan", "barrier", "gorges-power", "gorges-done"], start=1)
+        }
+        | {"seq": 1},
+    )
+    client.post(reverse("attempt_save", args=[attempt.pk, ordering.position]), form)
+    summary = client.get(reverse("attempt_summary", args=[attempt.pk])).content.decode()
+    assert "Partly answered" not in summary and "partly answered." not in summary
