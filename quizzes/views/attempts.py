@@ -7,7 +7,8 @@ import math
 import re
 from collections import defaultdict
 
-from django.contrib import messages
+from django.conf import settings
+from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, QueryDict
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from courseware.http import AuthenticatedHttpRequest
+from courseware.language import set_language
 from courseware.params import int_param
 from courseware.selectors import course_for, passages_holding
 from quizzes import selectors
@@ -204,6 +206,9 @@ def _attempt_page(
             "stray_errors": [m for p, m in (errors or {}).items() if not 0 <= p < len(responses)],
             "timer": _timer(attempt),
             "drafts_key": _drafts_key(attempt),
+            # The header's language switcher and "Log out" are buttons of the page's form
+            # here, so they save the answers first too (base.html).
+            "header_form": "attempt-form",
         },
         status=status,
     )
@@ -255,7 +260,8 @@ def _page_answers(post: QueryDict) -> tuple[dict[int, PageAnswer], dict[int, str
 
 def _post_page(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpResponse:
     """Save the page's answers, then do what the pressed button says (its `action`: save[:n],
-    page:n, finish, check:n, report:n, or submit when the script's timer ran out)."""
+    page:n, finish, check:n, report:n, language or logout from the header, or submit when
+    the script's timer ran out)."""
     verb, _, number = request.POST.get("action", "").partition(":")
     target = int_param(number, default=-1, low=-1, high=10_000)
     answers, refused = _page_answers(request.POST)
@@ -274,6 +280,11 @@ def _post_page(request: AuthenticatedHttpRequest, attempt: Attempt) -> HttpRespo
         drafts = {p: request.POST.get(f"q{p}-answer", "")[:2000] for p in refused}
         status = 409 if set(refused.values()) == {str(STALE)} else 400
         return _attempt_page(request, attempt, errors=refused, drafts=drafts, status=status)
+    if verb == "language":  # the header's switcher: back to this page in that language
+        return set_language(request)
+    if verb == "logout":
+        auth.logout(request)
+        return redirect(settings.LOGOUT_REDIRECT_URL)
     if verb == "page":
         url = reverse("attempt_detail", args=[attempt.pk])
         return redirect(f"{url}?page={max(target, 1)}")

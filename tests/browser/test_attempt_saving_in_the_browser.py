@@ -188,6 +188,21 @@ def test_with_javascript_off_next_saves_the_page_of_a_one_per_page_quiz(demo_sit
     context.close()
 
 
+@pytest.mark.parametrize("javascript", [False, True])
+def test_changing_language_mid_attempt_keeps_what_was_typed(demo_site, browser, javascript):
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    log_in(page, demo_site, "student2" if javascript else "student3")
+    attempt = start(page, demo_site)
+    page.locator(f"#q{SHORT}-answer").fill("silt")
+    page.locator("#language-select").select_option("es")
+    page.get_by_role("button", name="Change").click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator(f"#q{SHORT}-answer")).to_have_value("silt")
+    assert answer(attempt, SHORT) == "silt"
+    context.close()
+
+
 WIDER_THAN_THE_SCREEN = """() => [...document.querySelectorAll("body *")]
   .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
   .map((e) => e.tagName + "." + e.className + "#" + e.id).slice(0, 8)"""

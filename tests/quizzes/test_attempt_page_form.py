@@ -418,3 +418,31 @@ def test_the_confirmation_is_a_404_for_a_course_the_student_is_not_in(
 ):
     client.force_login(other_student)
     assert client.get(reverse("attempt_start", args=[course.slug, "review"])).status_code == 404
+
+
+def test_the_headers_language_switcher_and_log_out_belong_to_the_attempt_form(client, attempt):
+    page = client.get(reverse("attempt_detail", args=[attempt.pk])).content.decode()
+    assert '<select name="language" id="language-select" form="attempt-form">' in page
+    assert 'form="attempt-form" name="action" value="language"' in page
+    assert 'form="attempt-form" name="action" value="logout"' in page
+    elsewhere = client.get(reverse("attempt_summary", args=[attempt.pk])).content.decode()
+    assert 'form="attempt-form"' not in elsewhere  # a page with no answers: plain forms
+
+
+def test_changing_language_on_the_attempt_page_saves_the_answers_first(client, attempt):
+    here = reverse("attempt_detail", args=[attempt.pk]) + "?page=1"
+    response = post_page(
+        client, attempt, {0: {"answer": "b"}}, action="language", language="es", next=here
+    )
+    assert response.status_code == 302 and response["Location"] == here
+    assert response.cookies["django_language"].value == "es"
+    assert answers_of(attempt)[0] == "b"
+    assert 'lang="es"' in client.get(here).content.decode()
+
+
+def test_logging_out_from_the_attempt_page_saves_the_answers_first(client, attempt):
+    response = post_page(client, attempt, {0: {"answer": "c"}}, action="logout")
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert answers_of(attempt)[0] == "c"
+    again = client.get(reverse("attempt_detail", args=[attempt.pk]))
+    assert again.status_code == 302 and again["Location"].startswith(reverse("login"))
