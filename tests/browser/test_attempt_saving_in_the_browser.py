@@ -203,6 +203,29 @@ def test_changing_language_mid_attempt_keeps_what_was_typed(demo_site, browser, 
     context.close()
 
 
+@pytest.mark.parametrize("javascript", [False, True])
+def test_enter_in_an_answer_saves_it_and_does_nothing_else(demo_site, browser, javascript):
+    # The header's Log out and language buttons belong to the page's form and come first in
+    # the page: Enter must still press the form's default button, Save.
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    log_in(page, demo_site, "student2" if javascript else "student3")
+    attempt = start(page, demo_site)
+    page.locator(f"#q{SHORT}-answer").fill("silt")
+    page.locator(f"#q{SHORT}-answer").press("Enter")
+    if not javascript:
+        expect(page.locator(".messages")).to_contain_text("Saved your answers.")
+    expect(page.locator(f"#q{SHORT}-answer")).to_have_value("silt")
+    expect(page.locator("#attempt-form")).to_be_visible()
+    for _ in range(50):  # with JavaScript, the save is on its way
+        if answer(attempt, SHORT) == "silt":
+            break
+        page.wait_for_timeout(100)
+    assert answer(attempt, SHORT) == "silt"
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()  # still signed in
+    context.close()
+
+
 WIDER_THAN_THE_SCREEN = """() => [...document.querySelectorAll("body *")]
   .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
   .map((e) => e.tagName + "." + e.className + "#" + e.id).slice(0, 8)"""
