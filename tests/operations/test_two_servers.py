@@ -129,6 +129,7 @@ class Servers:
                     env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
                     stdout=log,
                     stderr=subprocess.STDOUT,
+                    start_new_session=True,  # its own process group: see stop()
                 )
             )
             self.urls.append(f"http://127.0.0.1:{port}")
@@ -151,7 +152,10 @@ class Servers:
             try:
                 process.wait(10)
             except subprocess.TimeoutExpired:
-                process.kill()
+                # A worker holding a kept-alive connection can keep the master waiting for
+                # its graceful timeout (30 s); killing only the master would leave that worker
+                # running, and listening, after the tests. Kill the whole group.
+                os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
     def log(self) -> str:
