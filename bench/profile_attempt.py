@@ -38,11 +38,7 @@ POINTS = [
     ("    responses read", "quizzes/selectors.py", "responses_of"),
     ("    question views (opaque ids, order)", "quizzes/display.py", "question_view"),
     ("    the save (record_answer)", "quizzes/services/attempts.py", "record_answer"),
-    (
-        "      locking read of the attempt",
-        "quizzes/services/attempts.py",
-        "_locked_own_open_attempt",
-    ),
+    ("      locking read of the attempt", "quizzes/services/attempts.py", "_locked"),
     ("      answer parsed (ids revealed)", "quizzes/services/attempts.py", "_apply"),
     ("      update", "django/db/models/base.py", "save"),
     ("      commit", "django/db/transaction.py", "__exit__"),

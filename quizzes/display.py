@@ -21,6 +21,7 @@ from quizzes.grading import correct_answers, labelled_feedback, number_format_hi
 from quizzes.models import Quiz, Response
 from quizzes.numbers import format_number, number_convention, numeric_text, numeric_value
 from quizzes.review import Visibility, visibility
+from quizzes.specs import MatchingSpec, OrderingSpec, load_spec
 
 
 @dataclass
@@ -133,11 +134,11 @@ OUTCOME_WORDS = (
 def left_out(response: Response) -> tuple[int, int] | None:
     """For a saved ordering or matching answer that leaves items without a place or a match:
     how many it places, of how many (the summary says so before the student submits)."""
-    answer, data = response.answer, response.version.data
-    kind = response.version.question.kind
-    if not isinstance(answer, dict) or kind not in ("ordering", "matching"):
+    answer = response.answer
+    spec = load_spec(response.version.question.kind, response.version.data)
+    if not isinstance(answer, dict) or not isinstance(spec, OrderingSpec | MatchingSpec):
         return None
-    total = len(data["items"] if kind == "ordering" else data["pairs"])
+    total = len(spec.items if isinstance(spec, OrderingSpec) else spec.pairs)
     return (len(answer), total) if len(answer) < total else None
 
 

@@ -78,6 +78,8 @@ class TagsField(forms.Field):
         super().validate(value)
         if any(len(tag) > 60 for tag in value):
             raise forms.ValidationError(_("Keep each tag under 60 characters."))
+        if len(value) > 20:
+            raise forms.ValidationError(_("Give at most 20 tags."))
 
 
 class QuestionForm(forms.ModelForm[Question]):

@@ -184,25 +184,22 @@ STALE = gettext_lazy(
 SUBMITTED = gettext_lazy("This attempt has been submitted; its answers can no longer change.")
 
 
-def _locked_own_open_attempt(student: User, attempt_id: int) -> Attempt:
-    """The student's attempt row, locked. Every write to an attempt's responses (save, check,
-    submit) first locks the attempt row, and only it: a submit cannot grade around a save, and
-    none can deadlock. The lock is taken through the student (the ownership check), and the
+def _locked(attempt_id: int, student: User | None = None) -> Attempt:
+    """The attempt row, locked, with its quiz. Every write to an attempt's responses (save,
+    check, submit) first locks the attempt row, and only it: a submit cannot grade around a
+    save, none can deadlock, and locking the joined quiz row would queue every submit in a
+    class. With `student`, the lock is taken through them — the ownership check
+    (Attempt.DoesNotExist for someone else's attempt, or one of a course they left); the
     responses are read after it, so their sequence numbers are the latest."""
-    attempt = (
-        Attempt.objects.select_for_update(of=("self",))
-        .select_related("quiz")
-        .get(pk=attempt_id, student=student, quiz__course__enrollments__user=student)
-    )
-    if not attempt.is_open:
-        raise AttemptClosed(str(SUBMITTED))
-    return attempt
+    rows = Attempt.objects.select_for_update(of=("self",)).select_related("quiz")
+    if student is not None:
+        rows = rows.filter(student=student, quiz__course__enrollments__user=student)
+    return rows.get(pk=attempt_id)
 
 
-def _locked_open_attempt(attempt_id: int, now: datetime) -> Attempt:
-    attempt = (
-        Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_id)
-    )
+def _locked_open(attempt_id: int, student: User | None = None) -> Attempt:
+    """`_locked`, and AttemptClosed if it no longer takes answers."""
+    attempt = _locked(attempt_id, student)
     if not attempt.is_open:
         raise AttemptClosed(str(SUBMITTED))
     return attempt
@@ -353,7 +350,7 @@ def record_answer(
     # Anything unusual (closed, overdue, checked, stale, nothing new, no such attempt or
     # question, or a change since the read above) is decided here, with the attempt locked.
     with transaction.atomic():
-        attempt = _locked_own_open_attempt(student, attempt_id)
+        attempt = _locked_open(attempt_id, student)
         response = Response.objects.select_related("version__question").get(
             attempt=attempt, position=position
         )
@@ -382,7 +379,7 @@ def record_answers(
     now = now or timezone.now()
     refused: dict[int, str] = {}
     with transaction.atomic():
-        attempt = _locked_own_open_attempt(student, attempt_id)
+        attempt = _locked_open(attempt_id, student)
         overdue = _is_overdue(attempt, now)
         if not overdue and answers:
             responses = Response.objects.select_related("version__question").filter(
@@ -429,7 +426,7 @@ def check_response(*, attempt: Attempt, position: int, now: datetime | None = No
     graded: the attempt is submitted instead (AttemptClosed, TIME_IS_UP)."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _locked_open_attempt(attempt.pk, now)
+        locked = _locked_open(attempt.pk)
         past = is_past_deadline(locked, now)
         if not past:
             if not locked.quiz.has_immediate_review:
@@ -454,12 +451,7 @@ def check_response(*, attempt: Attempt, position: int, now: datetime | None = No
 def submit_attempt(*, attempt: Attempt, now: datetime | None = None, auto: bool = False) -> Attempt:
     """Grade every response and close the attempt. Submitting twice grades once."""
     with transaction.atomic():
-        # Lock only the attempt: locking the joined quiz row would queue every submit in a class.
-        locked = (
-            Attempt.objects.select_for_update(of=("self",))
-            .select_related("quiz")
-            .get(pk=attempt.pk)
-        )
+        locked = _locked(attempt.pk)
         return _submit_locked(locked, now or timezone.now(), auto)
 
 
@@ -470,11 +462,7 @@ def submit_own_attempt(*, student: User, attempt_id: int, now: datetime | None =
     count: later saves were refused)."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = (
-            Attempt.objects.select_for_update(of=("self",))
-            .select_related("quiz")
-            .get(pk=attempt_id, student=student, quiz__course__enrollments__user=student)
-        )
+        locked = _locked(attempt_id, student)
         return _submit_locked(locked, now, auto=is_past_deadline(locked, now))
 
 

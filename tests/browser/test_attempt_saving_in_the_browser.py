@@ -188,42 +188,49 @@ def test_with_javascript_off_next_saves_the_page_of_a_one_per_page_quiz(demo_sit
     context.close()
 
 
-@pytest.mark.parametrize("javascript", [False, True])
-def test_changing_language_mid_attempt_keeps_what_was_typed(demo_site, browser, javascript):
+@pytest.fixture(params=[False, True], ids=["javascript off", "javascript on"])
+def short_answer_typed(request, demo_site, browser):
+    """An attempt at the river-flow quiz with "silt" typed in its short answer (not yet
+    saved with JavaScript off), with JavaScript off and on."""
+    javascript = request.param
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
     log_in(page, demo_site, "student2" if javascript else "student3")
     attempt = start(page, demo_site)
     page.locator(f"#q{SHORT}-answer").fill("silt")
+    yield page, attempt, javascript
+    context.close()
+
+
+def saved_in_time(page: Page, attempt: Attempt) -> str:
+    for _ in range(50):  # with JavaScript, the save may still be on its way
+        if answer(attempt, SHORT) == "silt":
+            break
+        page.wait_for_timeout(100)
+    return answer(attempt, SHORT)
+
+
+def test_changing_language_mid_attempt_keeps_what_was_typed(short_answer_typed):
+    page, attempt, _javascript = short_answer_typed
     page.locator("#language-select").select_option("es")
     page.get_by_role("button", name="Change").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.locator(f"#q{SHORT}-answer")).to_have_value("silt")
-    assert answer(attempt, SHORT) == "silt"
-    context.close()
+    assert saved_in_time(page, attempt) == "silt"
 
 
-@pytest.mark.parametrize("javascript", [False, True])
-def test_enter_in_an_answer_saves_it_and_does_nothing_else(demo_site, browser, javascript):
+def test_enter_in_an_answer_saves_it_and_does_nothing_else(short_answer_typed):
     # The header's Log out and language buttons belong to the page's form and come first in
     # the page: Enter must still press the form's default button, Save.
-    context = browser.new_context(java_script_enabled=javascript)
-    page = context.new_page()
-    log_in(page, demo_site, "student2" if javascript else "student3")
-    attempt = start(page, demo_site)
-    page.locator(f"#q{SHORT}-answer").fill("silt")
+    page, attempt, javascript = short_answer_typed
     page.locator(f"#q{SHORT}-answer").press("Enter")
     if not javascript:
         expect(page.locator(".messages")).to_contain_text("Saved your answers.")
     expect(page.locator(f"#q{SHORT}-answer")).to_have_value("silt")
     expect(page.locator("#attempt-form")).to_be_visible()
-    for _ in range(50):  # with JavaScript, the save is on its way
-        if answer(attempt, SHORT) == "silt":
-            break
-        page.wait_for_timeout(100)
-    assert answer(attempt, SHORT) == "silt"
+    assert saved_in_time(page, attempt) == "silt"
     expect(page.get_by_role("button", name="Log out")).to_be_visible()  # still signed in
-    context.close()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 WIDER_THAN_THE_SCREEN = """() => [...document.querySelectorAll("body *")]

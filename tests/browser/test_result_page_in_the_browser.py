@@ -107,18 +107,16 @@ def test_a_long_unbroken_answer_wraps_for_the_student_and_the_teacher(demo_site,
     student = User.objects.get(username="student1")
     answers = {"flow-silt-trap": pasted, "flow-sinking-rate": "9" * 40}
     attempt = take_quiz(student, Quiz.objects.get(slug="review"), answers)
-    page = page_at(browser, width)
-    log_in(page, demo_site, "student1")
-    page.goto(f"{demo_site}/attempts/{attempt.pk}/result/")
-    assert page.get_by_text(pasted).first.is_visible()
-    assert not scrolls_sideways(page)
-    page.context.close()
-    page = page_at(browser, width)
-    log_in(page, demo_site, "teacher")
-    page.goto(f"{demo_site}/courses/rivers/gradebook/attempts/{attempt.pk}/")
-    assert page.get_by_text(pasted).first.is_visible()
-    assert not scrolls_sideways(page)
-    page.context.close()
+    for who, path in [
+        ("student1", f"/attempts/{attempt.pk}/result/"),
+        ("teacher", f"/courses/rivers/gradebook/attempts/{attempt.pk}/"),
+    ]:
+        page = page_at(browser, width)
+        log_in(page, demo_site, who)
+        page.goto(demo_site + path)
+        assert page.get_by_text(pasted).first.is_visible(), who
+        assert not scrolls_sideways(page), who
+        page.context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -169,36 +169,31 @@ def test_with_the_setting_off_responses_are_visible_at_once(
     assert "Open view" in client.get(url(course, prompt)).content.decode()
 
 
-def test_students_can_reply_to_each_other(client, course, student, classmate, prompt):
-    theirs = post_response(
+def classmates_response(course, prompt, classmate):
+    return post_response(
         prompt=prompt,
         course=course,
         author=classmate,
         body="First",
         evidence=[Evidence(SOURCE, QUOTE)],
     )
-    client.force_login(student)
-    respond(client, course, prompt)
-    response = client.post(
-        reverse("post_reply", args=[course.slug, prompt.slug, theirs.pk]),
-        {"body": "I see it differently."},
-    )
-    reply = Post.objects.get(parent=theirs)
-    assert response.url.endswith(f"#post-{reply.pk}") and reply.author == student
 
 
 def a_reply_to_a_classmate(client, course, student, classmate, prompt, body):
-    theirs = post_response(
-        prompt=prompt,
-        course=course,
-        author=classmate,
-        body="First",
-        evidence=[Evidence(SOURCE, QUOTE)],
-    )
+    """The classmate's response, and the student's reply to it (after posting their own)."""
+    theirs = classmates_response(course, prompt, classmate)
     client.force_login(student)
     respond(client, course, prompt)
     reply_url = reverse("post_reply", args=[course.slug, prompt.slug, theirs.pk])
     return theirs, client.post(reply_url, {"body": body})
+
+
+def test_students_can_reply_to_each_other(client, course, student, classmate, prompt):
+    theirs, response = a_reply_to_a_classmate(
+        client, course, student, classmate, prompt, "I see it differently."
+    )
+    reply = Post.objects.get(parent=theirs)
+    assert response.url.endswith(f"#post-{reply.pk}") and reply.author == student
 
 
 def test_line_breaks_count_as_one_character_as_the_browser_counts_them(
@@ -230,13 +225,7 @@ def test_a_refused_reply_is_shown_again_with_what_was_typed_and_why(
 def test_a_student_cannot_reply_to_a_response_they_cannot_see(
     client, course, student, classmate, prompt
 ):
-    theirs = post_response(
-        prompt=prompt,
-        course=course,
-        author=classmate,
-        body="First",
-        evidence=[Evidence(SOURCE, QUOTE)],
-    )
+    theirs = classmates_response(course, prompt, classmate)
     client.force_login(student)
     assert (
         client.post(

@@ -397,7 +397,7 @@ def test_a_student_removed_from_the_course_can_no_longer_reach_their_attempts(
     assert attempt.is_open and attempt.responses.get(position=0).sequence == 1
 
 
-def test_the_summary_says_when_an_ordering_answer_leaves_items_without_a_place(
+def test_the_summary_says_when_an_ordering_or_matching_answer_leaves_items_out(
     client, course, student
 ):
     attempt = start_attempt(quiz=Quiz.objects.get(course=course, slug="review"), student=student)
@@ -423,3 +423,8 @@ def test_the_summary_says_when_an_ordering_answer_leaves_items_without_a_place(
     client.post(reverse("attempt_save", args=[attempt.pk, ordering.position]), form)
     summary = client.get(reverse("attempt_summary", args=[attempt.pk])).content.decode()
     assert "Partly answered" not in summary and "partly answered." not in summary
+    matching = attempt.responses.get(slot__question__key="flow-who-said")  # 3 pairs
+    form = page_form(attempt, matching.position, {"seq": 0, "match-survey": "survey"})
+    client.post(reverse("attempt_save", args=[attempt.pk, matching.position]), form)
+    summary = client.get(reverse("attempt_summary", args=[attempt.pk])).content.decode()
+    assert "Partly answered: 1 of 3 items answered" in summary

@@ -5,6 +5,7 @@ their grace period, nothing else does."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from quizzes.grading import MAX_NUMBER_TEXT
 from quizzes.models import Attempt, QuestionReport, Quiz
 from quizzes.services import GRACE, start_attempt
 from tests.factories import answer_question, make_question, make_quiz, page_form
@@ -446,3 +448,9 @@ def test_logging_out_from_the_attempt_page_saves_the_answers_first(client, attem
     assert answers_of(attempt)[0] == "c"
     again = client.get(reverse("attempt_detail", args=[attempt.pk]))
     assert again.status_code == 302 and again["Location"].startswith(reverse("login"))
+
+
+def test_the_numeric_box_allows_what_the_server_reads(client, attempt):
+    page = client.get(reverse("attempt_detail", args=[attempt.pk])).content.decode()
+    box = re.search(r'<input type="text" inputmode="decimal"[^>]*>', page)
+    assert box and f'maxlength="{MAX_NUMBER_TEXT}"' in box[0]

@@ -134,10 +134,16 @@ def test_tags_are_typed_as_words_separated_by_commas(teacher_client):
     assert 'value="disagreement, as-of-date"' in page.content.decode()
 
 
-def test_a_tag_too_long_is_refused_with_a_reason(teacher_client):
-    response = teacher_client.post(
-        add_url("single"), single("long-tag", status="draft", tags="x" * 61)
-    )
+@pytest.mark.parametrize(
+    ("tags", "reason"),
+    [
+        ("x" * 61, "Keep each tag under 60 characters."),
+        (",".join(f"t{i}" for i in range(21)), "Give at most 20 tags."),
+        (",".join(f"tag-{i}" for i in range(10_000)), "Give at most 20 tags."),
+    ],
+)
+def test_too_many_or_too_long_tags_are_refused_with_a_reason(teacher_client, tags, reason):
+    response = teacher_client.post(add_url("single"), single("bad-tags", status="draft", tags=tags))
     assert response.status_code == 200
-    assert "Keep each tag under 60 characters." in response.content.decode()
-    assert not Question.objects.filter(key="long-tag").exists()
+    assert reason in response.content.decode()
+    assert not Question.objects.filter(key="bad-tags").exists()
